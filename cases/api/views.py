@@ -1,0 +1,96 @@
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status
+from rest_framework.response import Response
+
+from safeguarding.access.views import PolicyViewSet
+from safeguarding.accounts.models import Agency, AgencyKind
+from safeguarding.audit.models import RecordView
+
+from .. import services
+from ..identifiers import normalise_nhs_number, normalise_upn
+from ..models import Child
+from ..policies import child_policy
+from ..selectors import SearchCriteria, child_search_queryset
+from .serializers import ChildInput, ChildOutput, DuplicateCandidateOutput
+
+
+class ChildFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(method="filter_name", help_text="Any part of a name, alias or similar name")
+    date_of_birth = django_filters.DateFilter(method="filter_dob")
+    nhs_number = django_filters.CharFilter(method="filter_nhs")
+    upn = django_filters.CharFilter(method="filter_upn")
+
+    class Meta:
+        model = Child
+        fields = ["status"]
+
+    def filter_name(self, qs, name, value):
+        return child_search_queryset(base=qs, criteria=SearchCriteria(name=value))
+
+    def filter_dob(self, qs, name, value):
+        return child_search_queryset(base=qs, criteria=SearchCriteria(date_of_birth=value))
+
+    def filter_nhs(self, qs, name, value):
+        return qs.filter(nhs_number=normalise_nhs_number(value))
+
+    def filter_upn(self, qs, name, value):
+        return qs.filter(upn=normalise_upn(value))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Children your agency works with", description="Search by name, date of birth, "
+                       "NHS number or UPN. Only children with an open involvement of your agency are listed."),
+    retrieve=extend_schema(summary="One child", responses={200: ChildOutput, 404: OpenApiResponse(
+        description="Missing, or not a child your agency works with (the two are not distinguished)")}),
+)
+class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewSet):
+    policy = child_policy
+    serializer_class = ChildOutput
+    filterset_class = ChildFilter
+
+    def shape_queryset(self, qs):
+        return qs.select_related("local_authority").prefetch_related("aliases").order_by("legal_surname", "id")
+
+    def retrieve(self, request, *args, **kwargs):
+        child = self.get_object()
+        services.child_view_log(child=child, user=request.user, via=RecordView.Via.API, what="api child")
+        return Response(ChildOutput(child).data)
+
+    @extend_schema(
+        summary="Record a child", request=ChildInput,
+        responses={201: ChildOutput, 409: OpenApiResponse(DuplicateCandidateOutput(many=True),
+                   description="Possible duplicates; check them and send again with confirm_not_duplicate")},
+        examples=[OpenApiExample("A pupil", request_only=True, value={
+            "legal_first_names": "Amelia", "legal_surname": "Hart", "date_of_birth": "2016-05-04",
+            "nhs_number": "4857773456", "local_authority": "3f1c4d7e-0000-4000-8000-000000000000",
+            "involvement_role": "School (designated safeguarding lead)"})],
+    )
+    def create(self, request, *args, **kwargs):
+        if not child_policy.can_create(self.access):
+            raise exceptions.NotFound()
+        data = ChildInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        try:
+            la = Agency.objects.get(public_id=d.pop("local_authority"), kind=AgencyKind.LOCAL_AUTHORITY, is_active=True)
+        except Agency.DoesNotExist:
+            raise exceptions.ValidationError({"local_authority": ["No such local authority"]}) from None
+        agency = request.user.api_client.agency if request.user.is_api_client else None
+        try:
+            child = services.child_create(
+                actor=request.user, local_authority=la, data=d, visible_children=child_policy.visible(self.access),
+                confirm_not_duplicate=d.pop("confirm_not_duplicate"), involvement_agency=agency,
+                involvement_role=d.pop("involvement_role"),
+            )
+        except services.PossibleDuplicates as dup:
+            return Response({"error": {
+                "status": 409, "code": "possible_duplicate",
+                "message": "This child may already be recorded; check the candidates, then send again with "
+                           "confirm_not_duplicate=true if this is a different child.",
+                "fields": {}, "candidates": DuplicateCandidateOutput(dup.candidates, many=True).data,
+            }}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(getattr(exc, "message_dict", {"non_field_errors": exc.messages})) from None
+        return Response(ChildOutput(child).data, status=status.HTTP_201_CREATED)

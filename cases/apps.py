@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import events  # noqa: F401 - registers the event codes

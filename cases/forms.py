@@ -1,0 +1,129 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from safeguarding.accounts.models import Agency, Team, User
+from safeguarding.forms import GovukDateField
+
+from .identifiers import validate_nhs_number, validate_upn
+from .models import ChronologyEntry, Disability, Ethnicity, Gender, RelationshipKind
+
+
+class SearchForm(forms.Form):
+    name = forms.CharField(label="Name", required=False, max_length=200,
+                           help_text="Any part of a first name, surname, preferred name or alias")
+    date_of_birth = GovukDateField(label="Date of birth", required=False, label_lower="the date of birth",
+                                   help_text="For example, 27 3 2015")
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
+    upn = forms.CharField(label="Unique pupil number (UPN)", required=False, max_length=16)
+
+    def clean_nhs_number(self):
+        v = self.cleaned_data["nhs_number"]
+        return validate_nhs_number(v) if v.strip() else ""
+
+    def clean_upn(self):
+        v = self.cleaned_data["upn"]
+        return validate_upn(v) if v.strip() else ""
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(k) for k in ("name", "date_of_birth", "nhs_number", "upn")):
+            raise ValidationError("Enter a name, date of birth, NHS number or unique pupil number to search")
+        return data
+
+
+class ChildForm(forms.Form):
+    legal_first_names = forms.CharField(label="First names (legal)", required=False, max_length=200)
+    legal_surname = forms.CharField(label="Surname (legal)", max_length=200,
+                                    error_messages={"required": "Enter the child's surname"})
+    preferred_name = forms.CharField(label="Preferred name", required=False, max_length=200,
+                                     help_text="What the child likes to be called, if different")
+    date_of_birth = GovukDateField(label="Date of birth", required=False, label_lower="the date of birth",
+                                   help_text="For example, 27 3 2015. Leave blank for an unborn child.")
+    expected_date_of_birth = GovukDateField(label="Expected date of birth (unborn child)", required=False,
+                                            label_lower="the expected date of birth")
+    gender = forms.ChoiceField(label="Gender", choices=Gender.choices, initial=Gender.NOT_KNOWN)
+    ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOBT)
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=14,
+                                 help_text="10 digits, for example 485 777 3456")
+    upn = forms.CharField(label="Unique pupil number (UPN)", required=False, max_length=16,
+                          help_text="13 characters, starting with a letter")
+    first_language = forms.CharField(label="First language", required=False, max_length=100)
+    disabilities = forms.MultipleChoiceField(label="Disabilities", required=False, choices=Disability.choices,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def clean_nhs_number(self):
+        v = self.cleaned_data["nhs_number"]
+        return validate_nhs_number(v) if v.strip() else ""
+
+    def clean_upn(self):
+        v = self.cleaned_data["upn"]
+        return validate_upn(v) if v.strip() else ""
+
+
+class ChildCreateForm(ChildForm):
+    address_line_1 = forms.CharField(label="Address line 1", required=False, max_length=200)
+    address_town = forms.CharField(label="Town or city", required=False, max_length=100)
+    address_postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+    confirm_not_duplicate = forms.BooleanField(
+        label="I have checked the possible matches and this is a different child", required=False)
+
+    def clean(self):
+        data = super().clean()
+        parts = [data.get("address_line_1"), data.get("address_town"), data.get("address_postcode")]
+        if any(parts) and not all(parts):
+            raise ValidationError("Enter the address line 1, town and postcode, or leave the address blank")
+        return data
+
+
+class ChildEditForm(ChildForm):
+    reason = forms.CharField(label="Why are you changing the record?", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Say why you are changing the record"})
+
+
+class InvolvementForm(forms.Form):
+    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.filter(is_active=True),
+                                    error_messages={"required": "Select the agency"})
+    role = forms.CharField(label="Professional's role", max_length=200,
+                           help_text="For example GP, health visitor, designated safeguarding lead",
+                           error_messages={"required": "Enter the professional's role"})
+    professional_name = forms.CharField(label="Professional's name", required=False, max_length=200)
+    professional_email = forms.EmailField(label="Professional's email", required=False)
+    start_date = GovukDateField(label="Start date", label_lower="the start date")
+
+
+class AdultRelationshipForm(forms.Form):
+    first_names = forms.CharField(label="First names", required=False, max_length=200)
+    surname = forms.CharField(label="Surname", max_length=200, error_messages={"required": "Enter the person's surname"})
+    date_of_birth = GovukDateField(label="Date of birth", required=False, label_lower="the date of birth")
+    kind = forms.ChoiceField(label="Relationship to the child", choices=RelationshipKind.choices)
+    parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False)
+    lives_with_child = forms.BooleanField(label="Lives with the child", required=False)
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    email = forms.EmailField(label="Email", required=False)
+
+
+class ChronologyForm(forms.Form):
+    occurred_on = GovukDateField(label="Date", label_lower="the date of the event")
+    source_agency = forms.ModelChoiceField(label="Recording agency", queryset=Agency.objects.none(),
+                                           error_messages={"required": "Select the agency recording this"})
+    significance = forms.ChoiceField(label="Significance", choices=ChronologyEntry.Significance.choices,
+                                     widget=forms.RadioSelect, initial=ChronologyEntry.Significance.ROUTINE)
+    summary = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 5}),
+                              error_messages={"required": "Enter a summary of what happened"})
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_agency"].queryset = agencies if agencies is not None else Agency.objects.none()
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(label="Why do you need to see this record?", widget=forms.Textarea(attrs={"rows": 4}),
+                             min_length=10, error_messages={"required": "Explain why you need to see this record",
+                                                            "min_length": "Explain why in at least 10 characters"})
+
+
+class AllocationForm(forms.Form):
+    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), required=False)
+    social_worker = forms.ModelChoiceField(label="Social worker", queryset=User.objects.none(), required=False)
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "Say why the allocation is changing"})

@@ -1,0 +1,439 @@
+"""Every write to a child's record. Keyword-only, one transaction each; each records who and why."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from safeguarding.access.services import break_glass_open
+from safeguarding.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
+from safeguarding.audit.services import record_event, record_view
+from safeguarding.notify.services import notify
+
+from . import events
+from .duplicates import Candidate, find_candidates, identifier_clashes
+from .identifiers import validate_nhs_number, validate_upn
+from .models import (
+    Adult, CaseRecord, Child, ChildAccessGrant, ChildAddress, ChildAlias, ChronologyEntry, DuplicateLink,
+    Household, Involvement, Relationship,
+)
+
+CHILD_EDITABLE_FIELDS = (
+    "legal_first_names", "legal_surname", "preferred_name", "date_of_birth", "expected_date_of_birth", "gender",
+    "ethnicity", "nhs_number", "upn", "first_language", "disabilities",
+)
+
+
+class PossibleDuplicates(Exception):
+    """Similar children exist; the caller must show them and ask the person to confirm."""
+
+    def __init__(self, candidates: list[Candidate]):
+        super().__init__(f"{len(candidates)} possible duplicate(s)")
+        self.candidates = candidates
+
+
+def _stamp(obj: Model, actor, reason: str = "") -> None:
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+
+
+def _clean_identifiers(data: dict, *, exclude_pk=None) -> dict:
+    errors = {}
+    for name, validator in (("nhs_number", validate_nhs_number), ("upn", validate_upn)):
+        raw = data.get(name) or ""
+        if raw.strip():
+            try:
+                data[name] = validator(raw)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        else:
+            data[name] = ""
+    if errors:
+        raise ValidationError(errors)
+    clashes = identifier_clashes(nhs_number=data["nhs_number"], upn=data["upn"], exclude_pk=exclude_pk)
+    if clashes:
+        msgs = {
+            "nhs_number": "A child with this NHS number is already recorded. Search for them by NHS number "
+            "instead of adding them again.",
+            "upn": "A child with this unique pupil number is already recorded. Search for them by UPN "
+            "instead of adding them again.",
+        }
+        raise ValidationError({k: msgs[k] for k in clashes})
+    return data
+
+
+def _validate_dates(data: dict) -> None:
+    today = timezone.localdate()
+    dob, edd = data.get("date_of_birth"), data.get("expected_date_of_birth")
+    if not dob and not edd:
+        raise ValidationError({"date_of_birth": "Enter a date of birth, or an expected date of birth for an unborn child"})
+    if dob and edd:
+        raise ValidationError({"expected_date_of_birth": "Give either a date of birth or an expected date of birth, not both"})
+    if dob and dob > today:
+        raise ValidationError({"date_of_birth": "Date of birth must be today or in the past"})
+    if dob and dob.year < today.year - 25:
+        raise ValidationError({"date_of_birth": "Date of birth must be within the last 25 years"})
+    if edd and (edd - today).days > 300:
+        raise ValidationError({"expected_date_of_birth": "Expected date of birth must be within the next 10 months"})
+
+
+def _next_local_child_id() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('cases_local_child_id_seq')")
+        return f"LC{cursor.fetchone()[0]:07d}"
+
+
+def duplicate_candidates(*, visible_children, data: dict, exclude_pk=None) -> list[Candidate]:
+    return find_candidates(
+        queryset=visible_children,
+        first_names=data.get("legal_first_names", ""),
+        surname=data.get("legal_surname", ""),
+        date_of_birth=data.get("date_of_birth"),
+        expected_date_of_birth=data.get("expected_date_of_birth"),
+        exclude_pk=exclude_pk,
+    )
+
+
+@transaction.atomic
+def child_create(
+    *, actor: User, local_authority: Agency, data: dict, visible_children, confirm_not_duplicate: bool = False,
+    allocated_social_worker: User | None = None, allocated_team: Team | None = None,
+    involvement_agency: Agency | None = None, involvement_role: str = "", address: dict | None = None,
+) -> Child:
+    """Create a child. Identical identifiers block; similar children raise ``PossibleDuplicates``
+    unless ``confirm_not_duplicate`` (the override is recorded)."""
+    if local_authority.kind != AgencyKind.LOCAL_AUTHORITY:
+        raise ValidationError("A child's record is held by a local authority")
+    data = {k: v for k, v in data.items() if k in CHILD_EDITABLE_FIELDS}
+    data.setdefault("legal_surname", "")
+    if not data["legal_surname"].strip():
+        raise ValidationError({"legal_surname": "Enter the child's surname (use 'Unborn' with the mother's surname "
+                                                "for an unborn child)"})
+    _validate_dates(data)
+    data = _clean_identifiers(data)
+    candidates = duplicate_candidates(visible_children=visible_children, data=data)
+    if candidates and not confirm_not_duplicate:
+        raise PossibleDuplicates(candidates)
+    child = Child(**data, local_authority=local_authority, created_by=actor, local_child_id=_next_local_child_id(),
+                  allocated_social_worker=allocated_social_worker, allocated_team=allocated_team)
+    _stamp(child, actor, "Record created")
+    child.save()
+    record_event(events.CHILD_CREATED, actor=actor, subject=child, payload={"local_child_id": child.local_child_id})
+    if candidates:
+        record_event(
+            events.DUPLICATE_WARNING_OVERRIDDEN, actor=actor, subject=child,
+            payload={"candidates": [str(c.child.public_id) for c in candidates]},
+        )
+    if involvement_agency is not None:
+        involvement_add(child=child, actor=actor, agency=involvement_agency,
+                        role=involvement_role or "Referring agency", start_date=timezone.localdate())
+    if address:
+        child_address_set(child=child, actor=actor, **address)
+    return child
+
+
+@transaction.atomic
+def child_update(*, child: Child, actor: User, reason: str, changes: dict) -> Child:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why you are changing the record"})
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    changes = {k: v for k, v in changes.items() if k in CHILD_EDITABLE_FIELDS}
+    merged = {f: getattr(child, f) for f in CHILD_EDITABLE_FIELDS} | changes
+    _validate_dates(merged)
+    merged = _clean_identifiers(merged, exclude_pk=child.pk)
+    changed = {f: merged[f] for f in CHILD_EDITABLE_FIELDS if merged[f] != getattr(child, f)}
+    if not changed:
+        return child
+    for f, v in changed.items():
+        setattr(child, f, v)
+    _stamp(child, actor, reason)
+    child.save()
+    record_event(events.CHILD_UPDATED, actor=actor, subject=child, payload={"fields": sorted(changed), "reason": reason})
+    return child
+
+
+@transaction.atomic
+def child_allocate(*, child: Child, actor: User, social_worker: User | None, team: Team | None, reason: str) -> Child:
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.allocated_social_worker_id == getattr(social_worker, "pk", None) and child.allocated_team_id == getattr(
+        team, "pk", None
+    ):
+        return child
+    if social_worker is not None and team is not None and not Membership.objects.filter(
+        user=social_worker, team=team, is_active=True
+    ).exists():
+        raise ValidationError({"social_worker": f"{social_worker} is not a member of {team.name}"})
+    child.allocated_social_worker, child.allocated_team = social_worker, team
+    _stamp(child, actor, reason or "Allocation changed")
+    child.save()
+    record_event(events.CHILD_ALLOCATED, actor=actor, subject=child, payload={
+        "social_worker": getattr(social_worker, "display_name", None), "team": getattr(team, "name", None),
+        "reason": reason,
+    })
+    return child
+
+
+@transaction.atomic
+def child_set_restriction(*, child: Child, actor: User, restricted: bool, named_people: list[User], reason: str) -> Child:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the restriction is changing"})
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if restricted and not named_people:
+        raise ValidationError({"named_people": "Name at least one person who may see a restricted record"})
+    child.restricted = restricted
+    _stamp(child, actor, reason)
+    child.save()
+    child.named_people.set(named_people)
+    record_event(events.CHILD_RESTRICTION_CHANGED, actor=actor, subject=child, payload={
+        "restricted": restricted, "named": [u.display_name for u in named_people], "reason": reason})
+    return child
+
+
+@transaction.atomic
+def child_close(*, child: Child, actor: User, reason: str) -> Child:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the record is being closed"})
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.status == Child.Status.CLOSED:
+        return child
+    child.status, child.closed_reason = Child.Status.CLOSED, reason
+    _stamp(child, actor, reason)
+    child.save()
+    record_event(events.CHILD_CLOSED, actor=actor, subject=child, payload={"reason": reason})
+    return child
+
+
+@transaction.atomic
+def record_mark_entered_in_error(*, record: CaseRecord, actor: User, reason: str) -> CaseRecord:
+    """The way to take back any case record: it stays, marked, with who and why."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why this was entered in error"})
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    if record.entered_in_error_at is not None:
+        return record
+    record.entered_in_error_at = timezone.now()
+    record.entered_in_error_by = actor
+    record.entered_in_error_reason = reason
+    _stamp(record, actor, f"Entered in error: {reason}")
+    record.save()
+    record_event(events.RECORD_ENTERED_IN_ERROR, actor=actor, subject=record,
+                 payload={"model": record._meta.model_name, "reason": reason})
+    return record
+
+
+@transaction.atomic
+def child_alias_add(*, child: Child, actor: User, name: str, kind: str = ChildAlias.Kind.ALIAS) -> ChildAlias:
+    if not name.strip():
+        raise ValidationError({"name": "Enter the name"})
+    alias = ChildAlias(child=child, name=name.strip(), kind=kind, created_by=actor)
+    _stamp(alias, actor)
+    alias.save()
+    return alias
+
+
+@transaction.atomic
+def child_address_set(*, child: Child, actor: User, line_1: str, town: str, postcode: str, start_date: date,
+                      line_2: str = "") -> ChildAddress:
+    """A new current address; the previous one is ended the day before (address history kept)."""
+    current = (ChildAddress.objects.select_for_update()
+               .filter(child=child, end_date__isnull=True, entered_in_error_at__isnull=True).first())
+    if current is not None:
+        if start_date <= current.start_date:
+            raise ValidationError({"start_date": f"The new address must start after {current.start_date:%-d %B %Y}, "
+                                                 "when the current one started"})
+        current.end_date = start_date - timezone.timedelta(days=1)
+        _stamp(current, actor, "Moved address")
+        current.save()
+    address = ChildAddress(child=child, line_1=line_1, line_2=line_2, town=town, postcode=postcode.upper(),
+                           start_date=start_date, created_by=actor)
+    _stamp(address, actor)
+    address.save()
+    record_event(events.ADDRESS_CHANGED, actor=actor, subject=child, payload={"postcode": address.postcode})
+    return address
+
+
+@transaction.atomic
+def adult_create(*, actor: User, data: dict) -> Adult:
+    if not (data.get("surname") or "").strip():
+        raise ValidationError({"surname": "Enter the person's surname"})
+    if data.get("nhs_number"):
+        data["nhs_number"] = validate_nhs_number(data["nhs_number"])
+    adult = Adult(**data, created_by=actor)
+    _stamp(adult, actor)
+    adult.save()
+    record_event(events.ADULT_CREATED, actor=actor, subject=adult)
+    return adult
+
+
+@transaction.atomic
+def relationship_add(*, child: Child, adult: Adult, actor: User, kind: str, parental_responsibility: bool = False,
+                     lives_with_child: bool = False, start_date: date | None = None, notes: str = "") -> Relationship:
+    if Relationship.objects.filter(child=child, adult=adult, end_date__isnull=True,
+                                   entered_in_error_at__isnull=True).exists():
+        raise ValidationError({"adult": f"{adult} already has a current relationship with {child}"})
+    rel = Relationship(child=child, adult=adult, kind=kind, parental_responsibility=parental_responsibility,
+                       lives_with_child=lives_with_child, start_date=start_date, notes=notes, created_by=actor)
+    _stamp(rel, actor)
+    rel.save()
+    record_event(events.RELATIONSHIP_ADDED, actor=actor, subject=child, payload={
+        "adult": adult.full_name, "kind": kind, "parental_responsibility": parental_responsibility})
+    return rel
+
+
+@transaction.atomic
+def relationship_end(*, relationship: Relationship, actor: User, end_date: date, reason: str) -> Relationship:
+    rel = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    if rel.end_date is not None:
+        return rel
+    if rel.start_date and end_date < rel.start_date:
+        raise ValidationError({"end_date": "The end date must be on or after the start date"})
+    rel.end_date = end_date
+    _stamp(rel, actor, reason)
+    rel.save()
+    record_event(events.RELATIONSHIP_ENDED, actor=actor, subject=rel.child, payload={"adult": rel.adult.full_name,
+                                                                                      "reason": reason})
+    return rel
+
+
+@transaction.atomic
+def household_create(*, actor: User, name: str, address: str = "", children=(), adults=(),
+                     start_date: date | None = None) -> Household:
+    household = Household(name=name, address=address, start_date=start_date, created_by=actor)
+    _stamp(household, actor)
+    household.save()
+    household.children.set(children)
+    household.adults.set(adults)
+    for child in children:
+        record_event(events.HOUSEHOLD_CREATED, actor=actor, subject=child, payload={"household": name})
+    return household
+
+
+@transaction.atomic
+def involvement_add(*, child: Child, actor: User, agency: Agency, role: str, start_date: date,
+                    professional: User | None = None, professional_name: str = "",
+                    professional_email: str = "") -> Involvement:
+    if not role.strip():
+        raise ValidationError({"role": "Enter the professional's role, for example GP or class teacher"})
+    if start_date > timezone.localdate():
+        raise ValidationError({"start_date": "The start date must be today or in the past"})
+    inv = Involvement(child=child, agency=agency, role=role.strip(), start_date=start_date, professional=professional,
+                      professional_name=professional_name, professional_email=professional_email, created_by=actor)
+    _stamp(inv, actor)
+    inv.save()
+    record_event(events.INVOLVEMENT_ADDED, actor=actor, subject=child, payload={"agency": agency.name, "role": role})
+    return inv
+
+
+@transaction.atomic
+def involvement_end(*, involvement: Involvement, actor: User, end_date: date, reason: str) -> Involvement:
+    inv = Involvement.objects.select_for_update().get(pk=involvement.pk)
+    if inv.end_date is not None:
+        return inv
+    if end_date < inv.start_date:
+        raise ValidationError({"end_date": "The end date must be on or after the start date"})
+    inv.end_date, inv.end_reason = end_date, reason
+    _stamp(inv, actor, reason)
+    inv.save()
+    record_event(events.INVOLVEMENT_ENDED, actor=actor, subject=inv.child, payload={"agency": inv.agency.name,
+                                                                                     "reason": reason})
+    return inv
+
+
+@transaction.atomic
+def chronology_add(*, child: Child, actor: User, source_agency: Agency, occurred_on: date, summary: str,
+                   significance: str = ChronologyEntry.Significance.ROUTINE) -> ChronologyEntry:
+    if not summary.strip():
+        raise ValidationError({"summary": "Enter a summary of what happened"})
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": "The date must be today or in the past"})
+    entry = ChronologyEntry(child=child, occurred_on=occurred_on, source_agency=source_agency, recorded_by=actor,
+                            summary=summary.strip(), significance=significance, created_by=actor)
+    _stamp(entry, actor)
+    entry.save()
+    record_event(events.CHRONOLOGY_ADDED, actor=actor, subject=child, payload={"agency": source_agency.name,
+                                                                                "significance": significance})
+    return entry
+
+
+@transaction.atomic
+def duplicate_link(*, child: Child, other: Child, actor: User, reason: str) -> DuplicateLink:
+    if child.pk == other.pk:
+        raise ValidationError("A record cannot be a duplicate of itself")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you believe these are the same child"})
+    a, b = sorted([child, other], key=lambda c: c.pk)
+    existing = DuplicateLink.objects.filter(child=a, other=b, entered_in_error_at__isnull=True).first()
+    if existing:
+        return existing
+    link = DuplicateLink(child=a, other=b, reason=reason, created_by=actor)
+    _stamp(link, actor, reason)
+    link.save()
+    for c, o in ((a, b), (b, a)):
+        record_event(events.DUPLICATE_LINKED, actor=actor, subject=c,
+                     payload={"other": str(o.public_id), "local_child_id": o.local_child_id, "reason": reason})
+    return link
+
+
+@transaction.atomic
+def child_access_grant(*, child: Child, user: User, actor: User, until: datetime, reason: str) -> ChildAccessGrant:
+    """An explicit, time-boxed grant to see one child (stored through django-guardian)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this person needs access"})
+    if until <= timezone.now():
+        raise ValidationError({"until": "The grant must end in the future"})
+    perm = Permission.objects.get(codename="view_child", content_type__app_label="cases")
+    grant, _ = ChildAccessGrant.objects.select_for_update().get_or_create(
+        user=user, permission=perm, content_object=child, defaults={"expires_at": until}
+    )
+    grant.expires_at, grant.reason, grant.granted_by, grant.granted_at, grant.revoked_at = (
+        until, reason, actor, timezone.now(), None)
+    _stamp(grant, actor, reason)
+    grant.save()
+    record_event("access.granted", actor=actor, subject=child,
+                 payload={"user": user.display_name, "until": until.isoformat(), "reason": reason})
+    return grant
+
+
+@transaction.atomic
+def child_access_revoke(*, grant: ChildAccessGrant, actor: User, reason: str) -> ChildAccessGrant:
+    grant = ChildAccessGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.revoked_at:
+        return grant
+    grant.revoked_at = timezone.now()
+    _stamp(grant, actor, reason)
+    grant.save()
+    record_event("access.revoked", actor=actor, subject=grant.content_object,
+                 payload={"user": grant.user.display_name, "reason": reason})
+    return grant
+
+
+@transaction.atomic
+def child_break_glass(*, child: Child, actor: User, reason: str):
+    """Open a restricted child's record with a reason: logged, and the service managers are told."""
+    bg = break_glass_open(user=actor, record=child, reason=reason)
+    managers = User.objects.filter(
+        is_active=True, memberships__is_active=True, memberships__agency_id=child.local_authority_id,
+        memberships__roles__contains=[Role.SERVICE_MANAGER],
+    ).exclude(pk=actor.pk).distinct()
+    for manager in managers:
+        notify(
+            recipient=manager,
+            subject="A restricted child's record was opened by breaking the glass",
+            body=f"{actor.display_name} opened the restricted record {child.local_child_id}. Reason given: {reason}",
+            url=f"/children/{child.public_id}/access-log/",
+        )
+    return bg
+
+
+@dataclass
+class ViewLogged:
+    break_glass: bool
+
+
+def child_view_log(*, child: Child, user: User, via: str, what: str, break_glass: bool = False) -> None:
+    record_view(user=user, record=child, via=via, what=what, break_glass=break_glass)

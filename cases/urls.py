@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.SearchView.as_view(), name="search"),
+    path("new/", views.ChildCreateView.as_view(), name="child_create"),
+    path("<public_id>/", views.ChildDetailView.as_view(), name="child_detail"),
+    path("<public_id>/edit/", views.ChildEditView.as_view(), name="child_edit"),
+    path("<public_id>/allocation/", views.AllocationView.as_view(), name="allocation"),
+    path("<public_id>/involvements/new/", views.InvolvementCreateView.as_view(), name="involvement_create"),
+    path("<public_id>/people/new/", views.RelationshipCreateView.as_view(), name="relationship_create"),
+    path("<public_id>/chronology/new/", views.ChronologyCreateView.as_view(), name="chronology_create"),
+    path("<public_id>/break-glass/", views.BreakGlassView.as_view(), name="break_glass"),
+    path("<public_id>/access-log/", views.AccessLogView.as_view(), name="access_log"),
+    path("<public_id>/duplicates/", views.DuplicateCheckView.as_view(), name="duplicates"),
+]

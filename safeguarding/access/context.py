@@ -1,0 +1,87 @@
+"""AccessContext: who is asking, built once per request (or per task) from their memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from safeguarding.accounts.models import AgencyKind, Membership, Role
+
+
+@dataclass(frozen=True)
+class MembershipFacts:
+    agency_id: int
+    agency_name: str
+    agency_kind: str
+    team_id: int | None
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class AccessContext:
+    user: object | None
+    memberships: tuple[MembershipFacts, ...] = ()
+    now: datetime = field(default_factory=timezone.now)
+
+    @classmethod
+    def for_user(cls, user) -> AccessContext:
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return cls(user=None)
+        rows = (
+            Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
+            .select_related("agency")
+            .order_by("agency__name")
+        )
+        facts = tuple(
+            MembershipFacts(m.agency_id, m.agency.name, m.agency.kind, m.team_id, frozenset(m.roles)) for m in rows
+        )
+        return cls(user=user, memberships=facts)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def user_id(self) -> int | None:
+        return getattr(self.user, "pk", None)
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset().union(*(m.roles for m in self.memberships)) if self.memberships else frozenset()
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def agency_ids_with_role(self, *roles: str) -> frozenset[int]:
+        return frozenset(m.agency_id for m in self.memberships if m.roles.intersection(roles))
+
+    def team_ids_with_role(self, *roles: str) -> frozenset[int]:
+        return frozenset(m.team_id for m in self.memberships if m.team_id and m.roles.intersection(roles))
+
+    @cached_property
+    def agency_ids(self) -> frozenset[int]:
+        return frozenset(m.agency_id for m in self.memberships)
+
+    @cached_property
+    def team_ids(self) -> frozenset[int]:
+        return frozenset(m.team_id for m in self.memberships if m.team_id)
+
+    @cached_property
+    def local_authority_ids(self) -> frozenset[int]:
+        return frozenset(m.agency_id for m in self.memberships if m.agency_kind == AgencyKind.LOCAL_AUTHORITY)
+
+    @property
+    def is_api_client(self) -> bool:
+        return Role.API_CLIENT in self.roles
+
+    # For the page header
+    @property
+    def agency_name(self) -> str:
+        return ", ".join(m.agency_name for m in self.memberships)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in sorted(self.roles)]

@@ -1,0 +1,40 @@
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from .models import ApiClient
+from .services import api_client_for_token
+
+
+class ApiClientTokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer sgh_<prefix>_<secret>``; the request acts as the client's machine user."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        parts = header.split()
+        if parts[0] != self.keyword:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed("The Authorization header must be 'Bearer <token>'.")
+        client = api_client_for_token(parts[1])
+        if client is None:
+            raise exceptions.AuthenticationFailed("The token is not valid or has been revoked.")
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+        # The Django request carries the client so that every call is logged by ApiCallLogMiddleware.
+        request._request.api_client = client
+        return client.user, client
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class ApiClientTokenScheme(OpenApiAuthenticationExtension):
+    target_class = ApiClientTokenAuthentication
+    name = "agencyToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "An agency API client token"}

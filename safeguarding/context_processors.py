@@ -1,0 +1,35 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+from safeguarding.accounts.models import Role
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def hub(request):
+    ctx = {
+        "demo_mode": settings.DEMO_MODE,
+        "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
+        "session_warning_seconds": settings.SESSION_WARNING_MINUTES * 60,
+    }
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or getattr(user, "is_api_client", False):
+        return ctx
+    access = getattr(request, "access", None)
+    ctx["access_ctx"] = access
+    ctx["unread_notifications"] = user.notifications.filter(read_at__isnull=True).count()
+    path = request.path
+    items = [("Home", reverse("home")), ("Find a child", reverse("cases:search"))]
+    if access is not None and access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
+        items.append(("Add a child", reverse("cases:child_create")))
+    ctx["hub_nav"] = [
+        NavItem(label, url, path == url if url == "/" else path.startswith(url)) for label, url in items
+    ]
+    return ctx

@@ -1,0 +1,314 @@
+"""Safeguarding Hub settings: one module, driven by the environment (django-environ).
+
+Run modes (``DJANGO_ENV``):
+- ``production``: no defaults for secrets, MFA required, secure cookies; ``check --deploy`` is clean.
+- ``development`` (default): DEBUG on, a fixed development secret, demo mode on.
+- ``test``: like development, with fast password hashing.
+
+Every variable read here is listed in ``ENV_VARS`` (name -> required in production?) so that the
+compose file and ``.env.example`` can be checked against it (tests/test_deployment_config.py).
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# name -> (required in production, description). Kept in step with .env.example and docker-compose.yml.
+ENV_VARS: dict[str, tuple[bool, str]] = {
+    "DJANGO_ENV": (True, "production, development or test"),
+    "SECRET_KEY": (True, "Django secret key (long and random)"),
+    "DATABASE_URL": (True, "PostgreSQL URL, e.g. postgres://user:pass@host:5432/db"),
+    "REDIS_URL": (True, "Redis URL for the Celery broker and the cache, e.g. redis://redis:6379/0"),
+    "ALLOWED_HOSTS": (True, "comma-separated host names the site answers to"),
+    "CSRF_TRUSTED_ORIGINS": (True, "comma-separated origins, e.g. https://hub.example.gov.uk"),
+    "DEFAULT_FROM_EMAIL": (True, "sender address of every email"),
+    "EMAIL_URL": (True, "email backend URL, e.g. smtp+tls://user:pass@smtp.example.gov.uk:587"),
+    "SITE_URL": (True, "public base URL used in emails and calendar feeds"),
+    "DEBUG": (False, "on only in development"),
+    "DEMO_MODE": (False, "demo banner and MFA switch; never on in production"),
+    "MFA_REQUIRED": (False, "require TOTP for every login (always on in production)"),
+    "SESSION_IDLE_MINUTES": (False, "minutes of inactivity before a session ends (default 30)"),
+    "SESSION_WARNING_MINUTES": (False, "minutes before the end when the timeout warning shows (default 2)"),
+    "LOGIN_FAILURE_LIMIT": (False, "failed logins before an account/IP pair is locked (default 5)"),
+    "LOGIN_COOLOFF_MINUTES": (False, "minutes a locked pair waits (default 15)"),
+    "BREAK_GLASS_HOURS": (False, "how long break-glass access to a restricted record lasts (default 8)"),
+    "SECURE_SSL_REDIRECT": (False, "redirect http to https in production (default on)"),
+    "SECURE_HSTS_SECONDS": (False, "HSTS max-age in production (default 31536000)"),
+    "LOG_LEVEL": (False, "root log level (default INFO)"),
+}
+
+env = environ.Env()
+env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+
+DJANGO_ENV = env.str("DJANGO_ENV", default="development")
+if DJANGO_ENV not in {"production", "development", "test"}:
+    raise environ.ImproperlyConfigured("DJANGO_ENV must be production, development or test")
+PRODUCTION = DJANGO_ENV == "production"
+
+if PRODUCTION:
+    SECRET_KEY = env.str("SECRET_KEY")
+    DEBUG = False
+    DEMO_MODE = False
+else:
+    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-" + "x" * 40)
+    DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
+    DEMO_MODE = env.bool("DEMO_MODE", default=True)
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL:
+    raise environ.ImproperlyConfigured("SITE_URL is required in production")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "guardian",
+    "simple_history",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
+    # shared kernel
+    "safeguarding.accounts",
+    "safeguarding.access",
+    "safeguarding.audit",
+    "safeguarding.notify",
+    "safeguarding.demo",
+    # domain apps
+    "cases",
+    "conferences",
+    "reviews",
+    "lado",
+    "partnership",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "safeguarding.accounts.middleware.LoginRequiredMiddleware",
+    "safeguarding.access.middleware.AccessContextMiddleware",
+    "safeguarding.accounts.middleware.ApiCallLogMiddleware",
+]
+
+ROOT_URLCONF = "safeguarding.urls"
+WSGI_APPLICATION = "safeguarding.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "safeguarding.context_processors.hub",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/safeguarding_hub")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default="test_safeguarding_hub")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "sgh",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+
+# --- people, login, MFA -----------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-guardian stores explicit per-record grants; the policies decide (they honour the time box),
+# so guardian's permission backend is deliberately not installed (and its warning silenced).
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+MFA_REQUIRED = True if PRODUCTION else env.bool("MFA_REQUIRED", default=not DEMO_MODE)
+OTP_TOTP_ISSUER = "Safeguarding Hub"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if DJANGO_ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# django-axes: failed logins are throttled (locked per account + address) and logged.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Idle sessions end: the cookie's age is refreshed on every request, so it expires after idle time.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_WARNING_MINUTES = env.int("SESSION_WARNING_MINUTES", default=2)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
+
+# --- security headers ------------------------------------------------------------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# --- i18n ----------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
+
+# --- static files ------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+
+# --- email -------------------------------------------------------------------------------------
+if PRODUCTION:
+    EMAIL_CONFIG = env.email_url("EMAIL_URL")
+else:
+    EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="" if PRODUCTION else "hub@localhost")
+if PRODUCTION and not DEFAULT_FROM_EMAIL:
+    raise environ.ImproperlyConfigured("DEFAULT_FROM_EMAIL is required in production")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Celery ------------------------------------------------------------------------------------
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TIMEZONE = TIME_ZONE
+WORKER_HEARTBEAT_SECONDS = 30
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "safeguarding.tasks.heartbeat", "schedule": WORKER_HEARTBEAT_SECONDS},
+}
+
+# --- API ----------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "safeguarding.accounts.authentication.ApiClientTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["safeguarding.api.IsAuthenticatedAndVerified"],
+    "DEFAULT_PAGINATION_CLASS": "safeguarding.api.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "safeguarding.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_RATES": {"api_client": "600/minute"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Safeguarding Hub API",
+    "DESCRIPTION": "Partner agency API. Authenticate with `Authorization: Bearer <token>`; "
+    "tokens are issued per agency by `create_api_client`. Errors always have the shape "
+    '`{"error": {"status", "code", "message", "fields"}}`.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- history & guardian ------------------------------------------------------------------------
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
+GUARDIAN_RAISE_403 = False
+ANONYMOUS_USER_NAME = None
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

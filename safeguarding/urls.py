@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import health, views
+
+handler400 = "safeguarding.views.bad_request"
+handler403 = "safeguarding.views.permission_denied"
+handler404 = "safeguarding.views.page_not_found"
+handler500 = "safeguarding.views.server_error"
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("cases.api.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
+    path("accounts/", include("safeguarding.accounts.urls")),
+    path("notifications/", include("safeguarding.notify.urls")),
+    path("children/", include("cases.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("admin/", admin.site.urls),
+]

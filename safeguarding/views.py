@@ -1,0 +1,27 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cases.selectors import home_summary
+
+
+@require_GET
+def home(request):
+    return render(request, "home.html", home_summary(ctx=request.access))
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    # A forbidden record looks exactly like a missing one, so 403 is rendered only for
+    # actions (not records), e.g. a form someone's role does not allow.
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
