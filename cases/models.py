@@ -67,8 +67,15 @@ class Disability(models.TextChoices):
     DDA = "DDA", "Other disability"
 
 
+class CaseRecordQuerySet(models.QuerySet):
+    def delete(self):
+        raise NotDeletable("Case records are never deleted: close them or mark them entered in error.")
+
+
 class CaseRecord(models.Model):
     """Common fields of every case record: public id, who created it, and 'entered in error'."""
+
+    objects = CaseRecordQuerySet.as_manager()
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
