@@ -6,8 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-class GovukDateWidget(forms.MultiWidget):
-    template_name = "widgets/govuk_date.html"
+class SelectDateWidget(forms.MultiWidget):
+    """GOV.UK date input (Day, Month, Year boxes). Named so that widget_type is "selectdate",
+    which templates/includes/field.html renders as the GOV.UK pattern."""
+
 
     def __init__(self, attrs=None):
         widgets = {
@@ -24,7 +26,7 @@ class GovukDateWidget(forms.MultiWidget):
 
 
 class GovukDateField(forms.MultiValueField):
-    widget = GovukDateWidget
+    widget = SelectDateWidget
 
     def __init__(self, *, label_lower: str = "the date", **kwargs):
         self.label_lower = label_lower
