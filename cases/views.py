@@ -106,9 +106,10 @@ class ChildDetailView(PolicyViewMixin, TemplateView):
         try:
             self.child = self.get_object()
         except Http404:
-            if child_policy.visible(self.access, "break_glass").filter(public_id=kwargs["public_id"]).exists():
-                return redirect("cases:break_glass", public_id=kwargs["public_id"])
-            raise
+            # A restricted child this person has a basis for: offer to break the glass. Anything else,
+            # including an id that is not a UUID, is the same 404 (get_for raises it).
+            child_policy.get_for(self.access, kwargs["public_id"], "break_glass")
+            return redirect("cases:break_glass", public_id=kwargs["public_id"])
         break_glass = self.child.restricted and not self.child.named_people.filter(pk=request.user.pk).exists()
         services.child_view_log(child=self.child, user=request.user, via=RecordView.Via.PAGE, what="child page",
                                 break_glass=break_glass)

@@ -1,16 +1,17 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.response import Response
 
 from safeguarding.access.views import PolicyViewSet
-from safeguarding.accounts.models import Agency, AgencyKind
+from safeguarding.accounts.models import Agency, AgencyKind, Role, Team
 from safeguarding.audit.models import RecordView
 
 from .. import services
 from ..identifiers import normalise_nhs_number, normalise_upn
-from ..models import Child
+from ..models import Child, ChildAlias
 from ..policies import child_policy
 from ..selectors import SearchCriteria, child_search_queryset
 from .serializers import ChildInput, ChildOutput, DuplicateCandidateOutput
@@ -51,7 +52,9 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewS
     filterset_class = ChildFilter
 
     def shape_queryset(self, qs):
-        return qs.select_related("local_authority").prefetch_related("aliases").order_by("legal_surname", "id")
+        # aliases entered in error are not the child's names: leave them out, as search does
+        live = Prefetch("aliases", queryset=ChildAlias.objects.filter(entered_in_error_at__isnull=True))
+        return qs.select_related("local_authority").prefetch_related(live).order_by("legal_surname", "id")
 
     def retrieve(self, request, *args, **kwargs):
         child = self.get_object()
@@ -77,12 +80,23 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewS
             la = Agency.objects.get(public_id=d.pop("local_authority"), kind=AgencyKind.LOCAL_AUTHORITY, is_active=True)
         except Agency.DoesNotExist:
             raise exceptions.ValidationError({"local_authority": ["No such local authority"]}) from None
-        agency = request.user.api_client.agency if request.user.is_api_client else None
+        if request.user.is_api_client:
+            # An agency's system: the child is recorded with an open involvement of that agency.
+            placement = {"involvement_agency": request.user.api_client.agency,
+                         "involvement_role": d.pop("involvement_role")}
+        else:
+            # Children's social care staff: their own local authority only, allocated as on the page.
+            if la.pk not in self.access.local_authority_ids:
+                raise exceptions.ValidationError({"local_authority": ["You can only record children for your own "
+                                                                     "local authority"]})
+            d.pop("involvement_role")
+            membership = self.access.memberships_in(la.pk)
+            placement = {"allocated_team": Team.objects.filter(pk=membership.team_id).first(),
+                         "allocated_social_worker": request.user if Role.SOCIAL_WORKER in membership.roles else None}
         try:
             child = services.child_create(
                 actor=request.user, local_authority=la, data=d, visible_children=child_policy.visible(self.access),
-                confirm_not_duplicate=d.pop("confirm_not_duplicate"), involvement_agency=agency,
-                involvement_role=d.pop("involvement_role"),
+                confirm_not_duplicate=d.pop("confirm_not_duplicate"), **placement,
             )
         except services.PossibleDuplicates as dup:
             return Response({"error": {

@@ -61,6 +61,9 @@ class AccessContext:
     def team_ids_with_role(self, *roles: str) -> frozenset[int]:
         return frozenset(m.team_id for m in self.memberships if m.team_id and m.roles.intersection(roles))
 
+    def memberships_in(self, agency_id: int) -> MembershipFacts | None:
+        return next((m for m in self.memberships if m.agency_id == agency_id), None)
+
     @cached_property
     def agency_ids(self) -> frozenset[int]:
         return frozenset(m.agency_id for m in self.memberships)

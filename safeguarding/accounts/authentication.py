@@ -3,7 +3,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import ApiClient
-from .services import api_client_for_token
+from .services import api_client_matching_token
 
 
 class ApiClientTokenAuthentication(authentication.BaseAuthentication):
@@ -16,12 +16,16 @@ class ApiClientTokenAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         parts = header.split()
-        if parts[0] != self.keyword:
+        # The scheme name is case-insensitive (RFC 9110, 11.1); a blank header is simply no credentials.
+        if not parts or parts[0].lower() != self.keyword.lower():
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed("The Authorization header must be 'Bearer <token>'.")
-        client = api_client_for_token(parts[1])
-        if client is None:
+        client = api_client_matching_token(parts[1])
+        if client is None or not client.is_active or not client.user.is_active:
+            if client is not None:
+                # A revoked client was identified: ApiCallLogMiddleware logs the refused call against it.
+                request._request.api_client_refused = client
             raise exceptions.AuthenticationFailed("The token is not valid or has been revoked.")
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
         # The Django request carries the client so that every call is logged by ApiCallLogMiddleware.

@@ -11,6 +11,11 @@ class EmailLoginForm(AuthenticationForm):
         "inactive": "This account has been deactivated. Ask your administrator.",
     }
 
+    def clean_username(self):
+        # Emails are matched case-insensitively, so django-axes must count failures against one
+        # lower-case name: otherwise each new mix of capitals would get a fresh set of attempts.
+        return self.cleaned_data["username"].strip().lower()
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(

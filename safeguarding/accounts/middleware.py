@@ -2,12 +2,13 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
+from django.utils.http import urlencode
 
 from .models import ApiCallLog
 
 # Paths open without a login. Everything else needs a signed-in (and, where required, verified) person.
 PUBLIC_URL_NAMES = {
-    "accounts:login", "accounts:timed_out", "healthz", "accessibility",
+    "accounts:login", "accounts:timed_out", "accounts:keepalive", "healthz", "accessibility",
 }
 MFA_FREE_URL_NAMES = {"accounts:mfa_verify", "accounts:mfa_enrol", "accounts:logout", "accounts:keepalive"}
 
@@ -34,21 +35,23 @@ class LoginRequiredMiddleware:
             return self.get_response(request)
         user = request.user
         if not user.is_authenticated or getattr(user, "is_api_client", False):
-            return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
         if settings.MFA_REQUIRED and not user.is_verified() and name not in MFA_FREE_URL_NAMES:
-            return redirect(f"{reverse('accounts:mfa_verify')}?next={request.get_full_path()}")
+            nxt = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:mfa_verify')}?{nxt}")
         return self.get_response(request)
 
 
 class ApiCallLogMiddleware:
-    """Every API call made by a client is logged: client, method, endpoint, status."""
+    """Every API call made by a client is logged: client, method, endpoint, status (refused calls
+    with a revoked client's token too)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        client = getattr(request, "api_client", None)
+        client = getattr(request, "api_client", None) or getattr(request, "api_client_refused", None)
         if client is not None:
             match = getattr(request, "resolver_match", None)
             ApiCallLog.objects.create(

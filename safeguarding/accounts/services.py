@@ -92,17 +92,21 @@ def api_client_create(*, agency: Agency, name: str, actor: User | None = None) -
     return client, token
 
 
-def api_client_for_token(token: str) -> ApiClient | None:
-    """The active client owning ``token``, or None. Constant-time comparison of the hash."""
+def api_client_matching_token(token: str) -> ApiClient | None:
+    """The client whose token this is, active or not, or None. Constant-time comparison of the hash."""
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
-    client = (
-        ApiClient.objects.select_related("user", "agency")
-        .filter(token_prefix=parts[1], revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    client = ApiClient.objects.select_related("user", "agency").filter(token_prefix=parts[1]).first()
     if client is None or not hmac.compare_digest(client.token_hash, _hash_token(token)):
+        return None
+    return client
+
+
+def api_client_for_token(token: str) -> ApiClient | None:
+    """The active client owning ``token``, or None."""
+    client = api_client_matching_token(token)
+    if client is None or client.revoked_at is not None or not client.user.is_active:
         return None
     return client
 

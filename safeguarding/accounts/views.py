@@ -4,12 +4,18 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from . import mfa
 from .forms import EmailLoginForm, TokenForm
+
+
+def _with_next(url_name, nxt):
+    url = reverse(url_name)
+    return f"{url}?{urlencode({'next': nxt})}" if nxt else url
 
 
 def _next(request, default="home"):
@@ -28,15 +34,13 @@ class HubLoginView(LoginView):
         response = super().form_valid(form)
         if settings.MFA_REQUIRED:
             target = "accounts:mfa_verify" if mfa.has_confirmed_device(form.get_user()) else "accounts:mfa_enrol"
-            from django.urls import reverse
-
-            return redirect(f"{reverse(target)}?next={self.get_success_url()}")
+            return redirect(_with_next(target, self.get_success_url()))
         return response
 
 
 def mfa_verify(request):
     if not mfa.has_confirmed_device(request.user):
-        return redirect("accounts:mfa_enrol")
+        return redirect(_with_next("accounts:mfa_enrol", _next(request, "")))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = mfa.verify(request.user, form.cleaned_data["token"])
@@ -49,7 +53,7 @@ def mfa_verify(request):
 
 def mfa_enrol(request):
     if mfa.has_confirmed_device(request.user) and not request.user.is_verified():
-        return redirect("accounts:mfa_verify")
+        return redirect(_with_next("accounts:mfa_verify", _next(request, "")))
     device = mfa.pending_totp_device(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -78,11 +82,19 @@ def logout_view(request):
 
 @require_POST
 def keepalive(request):
-    """The session-timeout warning's 'Stay signed in' button: any request refreshes the idle timer."""
+    """The session-timeout warning's 'Stay signed in' button: any request refreshes the idle timer.
+    A session that has already ended answers 401, so the page goes to the signed-out page."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
     return HttpResponse(status=204)
 
 
 def timed_out(request):
+    """The session-timeout warning POSTs here when time runs out; the GET shows the page."""
+    if request.method == "POST":
+        if request.user.is_authenticated:
+            logout(request)
+        return redirect("accounts:timed_out")
     if request.user.is_authenticated:
-        logout(request)
+        return redirect("home")
     return render(request, "accounts/timed_out.html")

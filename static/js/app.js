@@ -132,7 +132,18 @@ function initSessionTimeout() {
     }
     leaving = true;
     window.clearInterval(timer);
-    window.location.assign(logoutUrl);
+    // Signing out changes state, so it is a POST (a GET link could be triggered by another site).
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = logoutUrl;
+    form.hidden = true;
+    const token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrfmiddlewaretoken";
+    token.value = csrfToken();
+    form.appendChild(token);
+    document.body.appendChild(form);
+    form.submit();
   }
 
   function open(ms) {
