@@ -163,7 +163,8 @@ class Child(CaseRecord):
 
     @property
     def display_name(self) -> str:
-        if self.preferred_name and self.preferred_name not in self.legal_first_names:
+        first_names = {w.casefold() for w in self.legal_first_names.split()}
+        if self.preferred_name and self.preferred_name.casefold() not in first_names:
             return f"{self.full_name} (known as {self.preferred_name})"
         return self.full_name
 
