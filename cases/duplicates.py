@@ -103,7 +103,8 @@ def find_candidates(
                 best = (score, reason, note)
         if best[1] is None:
             continue
-        child_dob = child.date_of_birth or child.expected_date_of_birth
+        # the row matched on either date (both may be recorded): name the one that is near
+        child_dob = child.date_of_birth if child.date_of_birth in dates else child.expected_date_of_birth
         reasons = [best[1] + best[2], dates[child_dob]]
         results.append(Candidate(child=child, reasons=reasons, score=best[0]))
     results.sort(key=lambda c: -c.score)

@@ -16,6 +16,12 @@ from django.core.exceptions import ValidationError
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: I, O and S are never used
 
 
+def _ascii_digits(value: str) -> bool:
+    """0-9 only: str.isdigit() also accepts other scripts' digits and superscripts, which would slip past
+    the uniqueness check (or crash int())."""
+    return value.isascii() and value.isdigit()
+
+
 def normalise_nhs_number(value: str) -> str:
     return re.sub(r"[\s-]", "", value or "")
 
@@ -35,7 +41,7 @@ def validate_nhs_number(value: str) -> str:
     number = normalise_nhs_number(value)
     if not number:
         raise ValidationError("Enter an NHS number", code="required")
-    if not number.isdigit():
+    if not _ascii_digits(number):
         raise ValidationError("NHS number must contain only numbers (spaces are allowed)", code="not_digits")
     if len(number) != 10:
         raise ValidationError(
@@ -80,12 +86,12 @@ def validate_upn(value: str) -> str:
         raise ValidationError(
             "Unique pupil number must start with a check letter (A to Z, but not I, O or S)", code="first"
         )
-    if not upn[1:12].isdigit():
+    if not _ascii_digits(upn[1:12]):
         raise ValidationError(
             "Characters 2 to 12 of a unique pupil number must be numbers", code="digits"
         )
     last = upn[12]
-    if not (last.isdigit() or last in _UPN_LETTERS):
+    if not (_ascii_digits(last) or last in _UPN_LETTERS):
         raise ValidationError(
             "The last character of a unique pupil number must be a number, or a letter (not I, O or S) "
             "for a temporary number", code="last",

@@ -164,6 +164,10 @@ def child_allocate(*, child: Child, actor: User, social_worker: User | None, tea
         team, "pk", None
     ):
         return child
+    if social_worker is not None and not User.objects.filter(pk=social_worker.pk, is_active=True).exists():
+        raise ValidationError({"social_worker": f"{social_worker}'s account is not active"})
+    if team is not None and not team.is_active:
+        raise ValidationError({"team": f"{team.name} is no longer an active team"})
     if social_worker is not None and team is not None and not Membership.objects.filter(
         user=social_worker, team=team, is_active=True
     ).exists():
@@ -185,6 +189,10 @@ def child_set_restriction(*, child: Child, actor: User, restricted: bool, named_
     child = Child.objects.select_for_update().get(pk=child.pk)
     if restricted and not named_people:
         raise ValidationError({"named_people": "Name at least one person who may see a restricted record"})
+    if child.restricted == restricted and set(child.named_people.values_list("pk", flat=True)) == {
+        u.pk for u in named_people
+    }:
+        return child
     child.restricted = restricted
     _stamp(child, actor, reason)
     child.save()
@@ -262,7 +270,10 @@ def adult_create(*, actor: User, data: dict) -> Adult:
     if not (data.get("surname") or "").strip():
         raise ValidationError({"surname": "Enter the person's surname"})
     if data.get("nhs_number"):
-        data["nhs_number"] = validate_nhs_number(data["nhs_number"])
+        try:
+            data["nhs_number"] = validate_nhs_number(data["nhs_number"])
+        except ValidationError as exc:
+            raise ValidationError({"nhs_number": exc.messages}) from None
     adult = Adult(**data, created_by=actor)
     _stamp(adult, actor)
     adult.save()

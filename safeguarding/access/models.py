@@ -5,6 +5,11 @@ from django.db import models
 from django.utils import timezone
 
 
+class BreakGlassQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("Break-glass records are kept.")
+
+
 class BreakGlass(models.Model):
     """A person opened a restricted record they are not named on, with a reason. Time-boxed."""
 
@@ -15,6 +20,8 @@ class BreakGlass(models.Model):
     reason = models.TextField()
     at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+
+    objects = BreakGlassQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

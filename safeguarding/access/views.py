@@ -18,7 +18,9 @@ def _seal(cls, base):
     if cls.__dict__.get("abstract"):
         return
     for name in _SEALED:
-        if name in cls.__dict__:
+        # what the class resolves to, not just its own __dict__: a mixin earlier in the MRO, a Django view
+        # listed before the base, or an abstract intermediate could otherwise replace the policy's version
+        if getattr(cls, name) is not base.__dict__[name]:
             raise TypeError(f"{cls.__name__} overrides {name}; shape the queryset in shape_queryset instead")
     policy = getattr(cls, "policy", None)
     if not isinstance(policy, Policy):

@@ -8,6 +8,13 @@ from django.db import models
 from django.utils import timezone
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk deletes bypass Model.delete(); refuse them too."""
+
+    def delete(self):
+        raise PermissionError(f"The {self.model._meta.verbose_name} log is append-only.")
+
+
 class CaseEvent(models.Model):
     code = models.CharField(max_length=80, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -17,6 +24,8 @@ class CaseEvent(models.Model):
     subject_id = models.BigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
     payload = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -50,6 +59,8 @@ class RecordView(models.Model):
     via = models.CharField(max_length=8, choices=Via.choices)
     what = models.CharField(max_length=120, blank=True, help_text="Which page or endpoint was read.")
     break_glass = models.BooleanField(default=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -1,0 +1,486 @@
+"""The permission matrix for ChildPolicy, both ways, plus restricted children and break-glass.
+
+One world: a child held by Northmoor (``la``), allocated to Sam Worker in Assessment Team A, with an
+open school involvement, an ended police involvement and an open GP involvement naming a professional.
+Each row of a table says exactly which actions a person has; every other action must be refused.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+from freezegun import freeze_time
+
+from cases import services
+from cases.models import Child
+from cases.policies import child_policy
+from safeguarding.access.context import AccessContext
+from safeguarding.access.models import BreakGlass
+from safeguarding.accounts.models import AgencyKind, Membership, Role, User
+from safeguarding.accounts.services import api_client_create, user_deactivate
+from safeguarding.audit.models import CaseEvent
+from safeguarding.notify.models import Notification
+from tests.factories import (
+    AgencyFactory,
+    ChildFactory,
+    ClosedInvolvementFactory,
+    InvolvementFactory,
+    RestrictedChildFactory,
+    TeamFactory,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+ACTIONS = ("view", "find", "break_glass", "edit", "add_chronology", "view_access_log", "grant_access")
+
+NONE = frozenset()
+READ = frozenset({"view", "find", "add_chronology"})  # a basis, no responsibility for the record
+WORKER = READ | {"edit"}  # children's social care staff responsible for the child
+MANAGER = WORKER | {"view_access_log", "grant_access"}
+DETECT = frozenset({"find", "break_glass"})  # a basis, but the record is restricted and not opened
+
+
+def test_matrix_covers_every_policy_action():
+    assert set(ACTIONS) == set(child_policy.actions)
+
+
+@dataclass
+class World:
+    child: Child
+    people: dict
+
+    def __getitem__(self, key):
+        return self.people[key]
+
+
+@pytest.fixture
+def world(
+    la,
+    other_la,
+    team,
+    other_team,
+    school,
+    police,
+    health,
+    social_worker,
+    colleague,
+    other_social_worker,
+    team_manager,
+    service_manager,
+    other_la_service_manager,
+    chair,
+    iro,
+    lado,
+    business_unit,
+    administrator,
+    school_dsl,
+    police_officer,
+):
+    """The child and one person for each row of the matrix."""
+    gp = AgencyFactory(name="Moorside GP Practice", kind=AgencyKind.HEALTH)
+    people = {
+        "allocated social worker": social_worker,
+        "team colleague": colleague,
+        "social worker in another team": other_social_worker,
+        "team manager of the allocated team": team_manager,
+        "team manager elsewhere": make_user(
+            la, Role.TEAM_MANAGER, team=other_team, full_name="Tim Elsewhere"
+        ),
+        "service manager of the child's LA": service_manager,
+        "service manager of another LA": other_la_service_manager,
+        "conference chair": chair,
+        "IRO": iro,
+        "LADO officer": lado,
+        "partnership business unit": business_unit,
+        "administrator": administrator,
+        "partner, agency has an open involvement": school_dsl,
+        "administrator at the involved agency": make_user(school, Role.ADMINISTRATOR, full_name="Sal Office"),
+        "partner, agency's involvement has ended": police_officer,
+        "partner, agency has no involvement": make_user(
+            health, Role.PARTNER_PRACTITIONER, full_name="Hal Health"
+        ),
+        "named professional on an involvement": make_user(
+            gp, Role.PARTNER_PRACTITIONER, full_name="Dr Gill Practice"
+        ),
+        "holder of an unexpired grant": make_user(
+            la, Role.SOCIAL_WORKER, team=other_team, full_name="Gus Granted"
+        ),
+        "holder of an expired grant": make_user(
+            la, Role.SOCIAL_WORKER, team=other_team, full_name="Ex Pired"
+        ),
+        "holder of a revoked grant": make_user(la, Role.SOCIAL_WORKER, team=other_team, full_name="Rev Oked"),
+        "deactivated user (was the allocated worker's colleague)": make_user(
+            la, Role.SOCIAL_WORKER, team=team, full_name="Dee Activated"
+        ),
+        "API client of an involved agency": api_client_create(agency=school, name="School MIS")[0].user,
+        "API client of an uninvolved agency": api_client_create(agency=health, name="Health EPR")[0].user,
+    }
+    child = ChildFactory(local_authority=la, allocated_social_worker=social_worker, allocated_team=team)
+    InvolvementFactory(child=child, agency=school)
+    ClosedInvolvementFactory(child=child, agency=police)
+    InvolvementFactory(
+        child=child, agency=gp, role="GP", professional=people["named professional on an involvement"]
+    )
+
+    soon = timezone.now() + datetime.timedelta(days=7)
+    services.child_access_grant(
+        child=child,
+        user=people["holder of an unexpired grant"],
+        actor=service_manager,
+        until=soon,
+        reason="Covering a duty visit",
+    )
+    with freeze_time(timezone.now() - datetime.timedelta(days=30)):
+        services.child_access_grant(
+            child=child,
+            user=people["holder of an expired grant"],
+            actor=service_manager,
+            until=timezone.now() + datetime.timedelta(days=1),
+            reason="Covered a visit",
+        )
+    revoked = services.child_access_grant(
+        child=child,
+        user=people["holder of a revoked grant"],
+        actor=service_manager,
+        until=soon,
+        reason="Covering a duty visit",
+    )
+    services.child_access_revoke(grant=revoked, actor=service_manager, reason="Visit cancelled")
+    gone = "deactivated user (was the allocated worker's colleague)"
+    user_deactivate(user=people[gone], actor=administrator, reason="Left the authority")
+    people[gone] = User.objects.get(pk=people[gone].pk)  # as the next request would load them
+    assert not people[gone].is_active
+    return World(child=child, people=people)
+
+
+def assert_exactly(world, who, child, expected):
+    ctx = AccessContext.for_user(world[who])
+    got = {a for a in ACTIONS if child_policy.can(ctx, a, child)}
+    listed = {a for a in ACTIONS if child_policy.visible(ctx, a).filter(pk=child.pk).exists()}
+    assert got == set(expected), f"{who}: can() allowed {sorted(got)}, expected {sorted(expected)}"
+    assert listed == got, f"{who}: visible() and can() disagree"
+
+
+# fmt: off
+UNRESTRICTED_MATRIX = [
+    # who                                                        actions  can_create
+    ("allocated social worker",                                  WORKER,  True),
+    ("team colleague",                                           WORKER,  True),
+    ("social worker in another team",                            NONE,    True),
+    ("team manager of the allocated team",                       MANAGER, True),
+    ("team manager elsewhere",                                   NONE,    True),
+    ("service manager of the child's LA",                        MANAGER, True),
+    ("service manager of another LA",                            NONE,    True),
+    ("conference chair",                                         NONE,    False),
+    ("IRO",                                                      NONE,    False),
+    ("LADO officer",                                             NONE,    False),
+    ("partnership business unit",                                NONE,    False),
+    ("administrator",                                            NONE,    False),
+    ("partner, agency has an open involvement",                  READ,    False),
+    ("administrator at the involved agency",                     NONE,    False),
+    ("partner, agency's involvement has ended",                  NONE,    False),
+    ("partner, agency has no involvement",                       NONE,    False),
+    ("named professional on an involvement",                     READ,    False),
+    ("holder of an unexpired grant",                             READ,    True),
+    ("holder of an expired grant",                               NONE,    True),
+    ("holder of a revoked grant",                                NONE,    True),
+    ("deactivated user (was the allocated worker's colleague)",  NONE,    False),
+    ("API client of an involved agency",                         READ,    True),
+    ("API client of an uninvolved agency",                       NONE,    True),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("who", "expected", "may_create"), UNRESTRICTED_MATRIX, ids=[r[0] for r in UNRESTRICTED_MATRIX]
+)
+def test_unrestricted_child_matrix(world, who, expected, may_create):
+    assert_exactly(world, who, world.child, expected)
+    assert child_policy.can_create(AccessContext.for_user(world[who])) is may_create
+
+
+def test_matrix_names_every_person_in_the_world(world):
+    assert {r[0] for r in UNRESTRICTED_MATRIX} == set(world.people)
+
+
+# --- restricted children -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def restricted(world, social_worker, lado):
+    """The same child, restricted, with Sam Worker (allocated) and Lee Lado (no basis) named on it."""
+    services.child_set_restriction(
+        child=world.child,
+        actor=world["service manager of the child's LA"],
+        restricted=True,
+        named_people=[social_worker, lado],
+        reason="The child of a member of staff",
+    )
+    world.child.refresh_from_db()
+    return world
+
+
+# fmt: off
+RESTRICTED_MATRIX = [
+    ("allocated social worker",                                  WORKER),  # named on it
+    ("team colleague",                                           DETECT),
+    ("social worker in another team",                            NONE),
+    ("team manager of the allocated team",                       DETECT),
+    ("team manager elsewhere",                                   NONE),
+    ("service manager of the child's LA",                        DETECT),
+    ("service manager of another LA",                            NONE),
+    ("conference chair",                                         NONE),
+    ("IRO",                                                      NONE),
+    # Named but without a basis: being named narrows who may see; it is not itself a reason to.
+    ("LADO officer",                                             NONE),
+    ("partnership business unit",                                NONE),
+    ("administrator",                                            NONE),
+    ("partner, agency has an open involvement",                  DETECT),
+    ("administrator at the involved agency",                     NONE),
+    ("partner, agency's involvement has ended",                  NONE),
+    ("partner, agency has no involvement",                       NONE),
+    ("named professional on an involvement",                     DETECT),
+    ("holder of an unexpired grant",                             DETECT),
+    ("holder of an expired grant",                               NONE),
+    ("holder of a revoked grant",                                NONE),
+    ("deactivated user (was the allocated worker's colleague)",  NONE),
+    ("API client of an involved agency",                         DETECT),
+    ("API client of an uninvolved agency",                       NONE),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("who", "expected"), RESTRICTED_MATRIX, ids=[r[0] for r in RESTRICTED_MATRIX])
+def test_restricted_child_matrix(restricted, who, expected):
+    assert_exactly(restricted, who, restricted.child, expected)
+
+
+@pytest.mark.parametrize(
+    ("who", "after"),
+    [
+        ("team colleague", WORKER),
+        ("team manager of the allocated team", MANAGER),
+        ("service manager of the child's LA", MANAGER),
+        ("partner, agency has an open involvement", READ),
+        ("holder of an unexpired grant", READ),
+    ],
+)
+def test_breaking_the_glass_opens_the_record_until_the_time_box_ends(restricted, who, after):
+    child, person = restricted.child, restricted[who]
+    start = timezone.now()
+    with freeze_time(start):
+        services.child_break_glass(
+            child=child, actor=person, reason="Police called about an incident tonight"
+        )
+        assert_exactly(restricted, who, child, after)
+        bg = BreakGlass.objects.get(user=person, record_id=child.pk)
+        assert bg.expires_at == start + datetime.timedelta(hours=settings.BREAK_GLASS_HOURS)
+    with freeze_time(bg.expires_at - datetime.timedelta(seconds=1)):
+        assert child_policy.can(AccessContext.for_user(person), "view", child)
+    with freeze_time(bg.expires_at + datetime.timedelta(seconds=1)):
+        assert_exactly(restricted, who, child, DETECT)
+
+
+def test_an_expired_break_glass_row_gives_nothing(restricted):
+    person, child = restricted["team colleague"], restricted.child
+    services.child_break_glass(child=child, actor=person, reason="Police called about an incident tonight")
+    BreakGlass.objects.filter(user=person).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert not child_policy.can(AccessContext.for_user(person), "view", child)
+    assert child_policy.can(AccessContext.for_user(person), "break_glass", child)
+
+
+def test_one_persons_break_glass_does_not_open_the_record_for_anyone_else(restricted):
+    child = restricted.child
+    services.child_break_glass(
+        child=child, actor=restricted["team colleague"], reason="Police called tonight"
+    )
+    assert not child_policy.can(
+        AccessContext.for_user(restricted["team manager of the allocated team"]), "view", child
+    )
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "social worker in another team",
+        "service manager of another LA",
+        "partner, agency's involvement has ended",
+        "partner, agency has no involvement",
+        "holder of a revoked grant",
+        "conference chair",
+    ],
+)
+def test_people_without_a_basis_never_learn_a_restricted_child_exists(restricted, who):
+    ctx = AccessContext.for_user(restricted[who])
+    child = restricted.child
+    for action in ("find", "break_glass", "view"):
+        assert not child_policy.visible(ctx, action).filter(pk=child.pk).exists()
+        with pytest.raises(Http404):
+            child_policy.get_for(ctx, child.public_id, action)
+
+
+def test_breaking_the_glass_is_logged_and_reported_to_the_las_service_managers(
+    restricted, la, other_la, service_manager, other_la_service_manager
+):
+    child, actor = restricted.child, restricted["team colleague"]
+    second_sm = make_user(la, Role.SERVICE_MANAGER, Role.TEAM_MANAGER, full_name="Second Service")
+    left_sm = make_user(la, Role.SERVICE_MANAGER, full_name="Left Service")
+    Membership.objects.filter(user=left_sm).update(is_active=False)
+    inactive_sm = make_user(la, Role.SERVICE_MANAGER, full_name="Inactive Service")
+    inactive_sm.is_active = False
+    inactive_sm.save()
+    assert not Notification.objects.exists()
+
+    bg = services.child_break_glass(
+        child=child, actor=actor, reason="Police called about an incident tonight"
+    )
+
+    assert BreakGlass.objects.filter(user=actor, record_id=child.pk).count() == 1
+    assert bg.reason == "Police called about an incident tonight"
+    event = CaseEvent.objects.get(code="access.break_glass", subject_id=child.pk)
+    assert event.actor == actor
+    assert event.subject == child
+    assert event.payload == {"reason": "Police called about an incident tonight"}
+    notified = Notification.objects.order_by("recipient__full_name")
+    assert notified.count() == 2
+    assert {n.recipient for n in notified} == {service_manager, second_sm}
+    for n in notified:
+        assert actor.display_name in n.body
+        assert child.local_child_id in n.body
+        assert "Police called about an incident tonight" in n.body
+        assert n.url == f"/children/{child.public_id}/access-log/"
+
+
+def test_a_service_manager_breaking_the_glass_is_not_told_about_it_themselves(restricted, service_manager):
+    child = restricted.child
+    services.child_break_glass(
+        child=child, actor=service_manager, reason="Complaint about the family received"
+    )
+    assert not Notification.objects.filter(recipient=service_manager).exists()
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "because", "too short"])
+def test_break_glass_needs_a_real_reason_and_writes_nothing_without_one(restricted, reason):
+    child, actor = restricted.child, restricted["team colleague"]
+    with pytest.raises(ValueError, match="at least 10 characters"):
+        services.child_break_glass(child=child, actor=actor, reason=reason)
+    assert not BreakGlass.objects.exists()
+    assert not CaseEvent.objects.filter(code="access.break_glass").exists()
+    assert not Notification.objects.exists()
+    assert not child_policy.can(AccessContext.for_user(actor), "view", child)
+
+
+def test_named_person_sees_without_breaking_the_glass_and_it_is_not_offered(restricted, social_worker):
+    ctx = AccessContext.for_user(social_worker)
+    assert child_policy.get_for(ctx, restricted.child.public_id) == restricted.child
+    assert not child_policy.visible(ctx, "break_glass").exists()
+
+
+def test_lifting_the_restriction_restores_ordinary_access(restricted, service_manager):
+    services.child_set_restriction(
+        child=restricted.child,
+        actor=service_manager,
+        restricted=False,
+        named_people=[],
+        reason="Staff member has left",
+    )
+    assert_exactly(restricted, "team colleague", restricted.child, WORKER)
+
+
+# --- get_for: one 404 for missing, forbidden and malformed -------------------------------------
+
+
+def _http404_message(fn):
+    with pytest.raises(Http404) as exc:
+        fn()
+    return str(exc.value)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_get_for_raises_the_same_404_for_missing_forbidden_and_malformed(world, action):
+    outsider = AccessContext.for_user(world["social worker in another team"])
+    child = world.child
+    messages = {
+        "missing": _http404_message(lambda: child_policy.get_for(outsider, uuid.uuid4(), action)),
+        "forbidden": _http404_message(lambda: child_policy.get_for(outsider, child.public_id, action)),
+        "forbidden as str": _http404_message(
+            lambda: child_policy.get_for(outsider, str(child.public_id), action)
+        ),
+        "malformed": _http404_message(lambda: child_policy.get_for(outsider, "not-a-uuid", action)),
+        "sql-ish": _http404_message(lambda: child_policy.get_for(outsider, "1' OR '1'='1", action)),
+        "empty": _http404_message(lambda: child_policy.get_for(outsider, "", action)),
+        "none": _http404_message(lambda: child_policy.get_for(outsider, None, action)),
+        "internal pk": _http404_message(lambda: child_policy.get_for(outsider, child.pk, action)),
+    }
+    assert len(set(messages.values())) == 1, messages
+
+
+def test_get_for_returns_the_child_to_someone_entitled(world):
+    ctx = AccessContext.for_user(world["allocated social worker"])
+    assert child_policy.get_for(ctx, world.child.public_id) == world.child
+    assert child_policy.get_for(ctx, str(world.child.public_id).upper(), "edit") == world.child
+    with pytest.raises(Http404):
+        child_policy.get_for(ctx, world.child.public_id, "grant_access")
+
+
+def test_get_for_with_a_shaped_queryset_still_applies_the_policy(world):
+    outsider = AccessContext.for_user(world["social worker in another team"])
+    with pytest.raises(Http404):
+        child_policy.get_for(outsider, world.child.public_id, queryset=Child.objects.all())
+    insider = AccessContext.for_user(world["allocated social worker"])
+    assert child_policy.get_for(insider, world.child.public_id, queryset=Child.objects.filter(status="open"))
+    with pytest.raises(Http404):
+        child_policy.get_for(insider, world.child.public_id, queryset=Child.objects.filter(status="closed"))
+
+
+def test_anonymous_context_sees_nothing(world):
+    ctx = AccessContext.for_user(None)
+    for action in ACTIONS:
+        assert not child_policy.visible(ctx, action).exists()
+        assert not child_policy.can(ctx, action, world.child)
+    assert not child_policy.can_create(ctx)
+
+
+# --- no duplicate rows when a person has several bases at once ---------------------------------
+
+
+def test_visible_has_no_duplicate_rows_with_several_bases(la, team, school, service_manager):
+    many = make_user(
+        la, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER, team=team, full_name="Many Hats"
+    )
+    Membership.objects.create(user=many, agency=school, roles=[Role.PARTNER_PRACTITIONER])
+    other_team = TeamFactory(agency=la, name="Second team")
+    children = []
+    for restricted in (False, True):
+        factory = RestrictedChildFactory if restricted else ChildFactory
+        kwargs = {"named": [many]} if restricted else {}
+        child = factory(local_authority=la, allocated_social_worker=many, allocated_team=team, **kwargs)
+        InvolvementFactory(child=child, agency=school, professional=many)
+        InvolvementFactory(child=child, agency=school, professional=many, role="Class teacher")
+        services.child_access_grant(
+            child=child,
+            user=many,
+            actor=service_manager,
+            until=timezone.now() + datetime.timedelta(days=1),
+            reason="Belt and braces",
+        )
+        services.child_break_glass(child=child, actor=many, reason="Checking the duplicate-row behaviour")
+        services.child_break_glass(
+            child=child, actor=many, reason="Checking the duplicate-row behaviour again"
+        )
+        children.append(child)
+    ChildFactory(local_authority=la, allocated_team=other_team)  # in the LA: the service manager's basis
+
+    ctx = AccessContext.for_user(many)
+    for action in ACTIONS:
+        rows = list(child_policy.visible(ctx, action).values_list("pk", flat=True))
+        assert len(rows) == len(set(rows)), f"{action}: duplicate rows {rows}"
+    assert child_policy.visible(ctx, "view").count() == 3
+    assert child_policy.visible(ctx, "find").count() == 3
+    for child in children:
+        assert child_policy.get_for(ctx, child.public_id) == child  # .get() would raise on duplicates
