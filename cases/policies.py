@@ -1,7 +1,9 @@
 """Who may see and change which child.
 
 A person reaches a child through an explicit reason (the *basis*):
-- the child is allocated to them, or to a team in which they are a social worker or team manager;
+- they are named on the child's restricted record;
+- the child is allocated to them (while they are a member of the child's local authority), or to a
+  team in which they are a social worker or team manager;
 - their agency has an open involvement with the child and they act for it as a partner practitioner
   or API client, or they are the named professional on an open involvement;
 - they are a service manager of the child's local authority;
@@ -58,7 +60,13 @@ class ChildPolicy(Policy):
         if not ctx.is_authenticated:
             return NOTHING
         uid = ctx.user_id
-        q = Q(allocated_social_worker_id=uid) | open_involvement_q(professional_id=uid)
+        # Allocation counts only while the person is still a member of the child's local authority,
+        # and a named professional only while they still belong to the involved agency.
+        q = Q(allocated_social_worker_id=uid, local_authority_id__in=ctx.local_authority_ids) | open_involvement_q(
+            professional_id=uid, agency_id__in=ctx.agency_ids
+        )
+        # The people named on a restricted record are the ones entitled to see it.
+        q |= Q(Exists(Child.named_people.through.objects.filter(child_id=OuterRef("pk"), user_id=uid)))
         teams = ctx.team_ids_with_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
         if teams:
             q |= Q(allocated_team_id__in=teams)
@@ -128,10 +136,12 @@ class ChildPolicy(Policy):
         raise AssertionError(action)
 
     def can_create(self, ctx: AccessContext) -> bool:
-        return ctx.is_authenticated and (
-            ctx.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER) and bool(ctx.local_authority_ids)
-            or ctx.is_api_client
-        )
+        """Children's social care staff of a local authority, or an agency's API client (the child is
+        then recorded with an open involvement of that agency)."""
+        if not ctx.is_authenticated:
+            return False
+        csc = ctx.agency_ids_with_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
+        return bool(csc & ctx.local_authority_ids) or ctx.is_api_client
 
 
 child_policy = ChildPolicy()

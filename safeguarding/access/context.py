@@ -31,12 +31,15 @@ class AccessContext:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return cls(user=None)
         rows = (
-            Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
+            Membership.objects.filter(user=user, user__is_active=True, is_active=True, agency__is_active=True)
             .select_related("agency")
             .order_by("agency__name")
         )
+        rows = rows.select_related("team")
         facts = tuple(
-            MembershipFacts(m.agency_id, m.agency.name, m.agency.kind, m.team_id, frozenset(m.roles)) for m in rows
+            MembershipFacts(m.agency_id, m.agency.name, m.agency.kind,
+                            m.team_id if m.team_id and m.team.is_active else None, frozenset(m.roles))
+            for m in rows
         )
         return cls(user=user, memberships=facts)
 

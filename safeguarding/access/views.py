@@ -64,7 +64,7 @@ class PolicyViewSet(viewsets.GenericViewSet):
     abstract = True
     policy: Policy = None
     lookup_field = "public_id"
-    action_map_to_policy = {"list": "view", "retrieve": "view", "create": "create"}
+    action_map_to_policy = {"list": "view", "retrieve": "view", "update": "edit", "partial_update": "edit"}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -87,7 +87,7 @@ class PolicyViewSet(viewsets.GenericViewSet):
 
     def get_object(self):
         obj = self.policy.get_for(
-            self.access, self.kwargs[self.lookup_field], "view",
+            self.access, self.kwargs[self.lookup_field], self.policy_action(),
             queryset=self.shape_queryset(self.policy.model._default_manager.all()),
         )
         return obj

@@ -236,8 +236,8 @@ RESTRICTED_MATRIX = [
     ("service manager of another LA",                            NONE),
     ("conference chair",                                         NONE),
     ("IRO",                                                      NONE),
-    # Named but without a basis: being named narrows who may see; it is not itself a reason to.
-    ("LADO officer",                                             NONE),
+    # Named on the restricted record: being named is itself the reason to see it (ADR 2).
+    ("LADO officer",                                             READ),
     ("partnership business unit",                                NONE),
     ("administrator",                                            NONE),
     ("partner, agency has an open involvement",                  DETECT),

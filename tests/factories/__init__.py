@@ -100,7 +100,8 @@ class ChildFactory(DjangoModelFactory):
     nhs_number = factory.Sequence(_nhs)
     upn = factory.Sequence(lambda n: make_upn(f"93{n % 10}1234{20 + n % 10}{n % 1000:03d}".replace(" ", "")[:12]))
     local_child_id = factory.Sequence(lambda n: f"T{n:07d}")
-    local_authority = factory.SubFactory(LocalAuthorityFactory)
+    # The same authority as the ``la`` fixture (get-or-create by name): pass another one explicitly.
+    local_authority = factory.SubFactory(LocalAuthorityFactory, name="Northmoor Borough Council")
 
 
 class UnbornChildFactory(ChildFactory):
