@@ -47,10 +47,16 @@ def name_similarity(first_a: str, surname_a: str, first_b: str, surname_b: str) 
     if not sa or not sb:
         return 0.0, None
     s_sim = JaroWinkler.normalized_similarity(sa, sb)
-    f_sim = JaroWinkler.normalized_similarity(fa.split()[0], fb.split()[0]) if fa and fb else 0.0
     whole = fuzz.token_set_ratio(f"{fa} {sa}", f"{fb} {sb}") / 100
-    if s_sim >= SURNAME_THRESHOLD and (f_sim >= FIRST_NAME_THRESHOLD or not fa or not fb):
-        exact = s_sim == 1.0 and (f_sim == 1.0)
+    if not fa or not fb:
+        # e.g. an unborn child without first names: the surname is all there is to compare
+        if s_sim >= SURNAME_THRESHOLD:
+            return s_sim, "same surname, no first names to compare" if s_sim == 1.0 else (
+                f"similar surname ({round(100 * s_sim)}%), no first names to compare")
+        return s_sim, None
+    f_sim = JaroWinkler.normalized_similarity(fa.split()[0], fb.split()[0])
+    if s_sim >= SURNAME_THRESHOLD and f_sim >= FIRST_NAME_THRESHOLD:
+        exact = s_sim == 1.0 and f_sim == 1.0
         return (s_sim + f_sim) / 2, "same name" if exact else f"similar name ({round(100 * (s_sim + f_sim) / 2)}%)"
     if whole * 100 >= WHOLE_NAME_THRESHOLD:
         # first and surname swapped, or a double-barrelled surname

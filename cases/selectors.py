@@ -111,8 +111,9 @@ def child_page(*, child: Child, include_history: bool, include_access_log: bool)
     involvements = Involvement.objects.filter(child=child).select_related("agency", "professional").order_by(
         "end_date", "agency__name")
     chronology = ChronologyEntry.objects.filter(child=child).select_related("source_agency", "recorded_by")
-    addresses = ChildAddress.objects.filter(child=child).order_by("-start_date")
-    aliases = ChildAlias.objects.filter(child=child)
+    # Addresses and names entered in error are not the child's: leave them out (history keeps them).
+    addresses = ChildAddress.objects.filter(child=child, entered_in_error_at__isnull=True).order_by("-start_date")
+    aliases = ChildAlias.objects.filter(child=child, entered_in_error_at__isnull=True)
     data = {
         "child": child,
         "relationships": list(relationships),

@@ -241,6 +241,7 @@ def child_alias_add(*, child: Child, actor: User, name: str, kind: str = ChildAl
     alias = ChildAlias(child=child, name=name.strip(), kind=kind, created_by=actor)
     _stamp(alias, actor)
     alias.save()
+    record_event(events.ALIAS_ADDED, actor=actor, subject=child, payload={"kind": kind})
     return alias
 
 
@@ -248,6 +249,7 @@ def child_alias_add(*, child: Child, actor: User, name: str, kind: str = ChildAl
 def child_address_set(*, child: Child, actor: User, line_1: str, town: str, postcode: str, start_date: date,
                       line_2: str = "") -> ChildAddress:
     """A new current address; the previous one is ended the day before (address history kept)."""
+    Child.objects.select_for_update().filter(pk=child.pk).first()  # one address change per child at a time
     current = (ChildAddress.objects.select_for_update()
                .filter(child=child, end_date__isnull=True, entered_in_error_at__isnull=True).first())
     if current is not None:
@@ -265,8 +267,16 @@ def child_address_set(*, child: Child, actor: User, line_1: str, town: str, post
     return address
 
 
+ADULT_FIELDS = ("first_names", "surname", "date_of_birth", "gender", "nhs_number", "phone", "email", "address",
+                "needs_interpreter", "first_language")
+
+
 @transaction.atomic
 def adult_create(*, actor: User, data: dict) -> Adult:
+    unknown = set(data) - set(ADULT_FIELDS)
+    if unknown:
+        raise ValueError(f"adult_create does not take {', '.join(sorted(unknown))}")
+    data = dict(data)
     if not (data.get("surname") or "").strip():
         raise ValidationError({"surname": "Enter the person's surname"})
     if data.get("nhs_number"):
@@ -298,6 +308,8 @@ def relationship_add(*, child: Child, adult: Adult, actor: User, kind: str, pare
 
 @transaction.atomic
 def relationship_end(*, relationship: Relationship, actor: User, end_date: date, reason: str) -> Relationship:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the relationship has ended"})
     rel = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if rel.end_date is not None:
         return rel
@@ -314,6 +326,8 @@ def relationship_end(*, relationship: Relationship, actor: User, end_date: date,
 @transaction.atomic
 def household_create(*, actor: User, name: str, address: str = "", children=(), adults=(),
                      start_date: date | None = None) -> Household:
+    if not (name or "").strip():
+        raise ValidationError({"name": "Give the household a name, for example 'Mother's home'"})
     household = Household(name=name, address=address, start_date=start_date, created_by=actor)
     _stamp(household, actor)
     household.save()
@@ -342,6 +356,8 @@ def involvement_add(*, child: Child, actor: User, agency: Agency, role: str, sta
 
 @transaction.atomic
 def involvement_end(*, involvement: Involvement, actor: User, end_date: date, reason: str) -> Involvement:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the agency's involvement has ended"})
     inv = Involvement.objects.select_for_update().get(pk=involvement.pk)
     if inv.end_date is not None:
         return inv
@@ -412,6 +428,8 @@ def child_access_grant(*, child: Child, user: User, actor: User, until: datetime
 
 @transaction.atomic
 def child_access_revoke(*, grant: ChildAccessGrant, actor: User, reason: str) -> ChildAccessGrant:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the access is being revoked"})
     grant = ChildAccessGrant.objects.select_for_update().get(pk=grant.pk)
     if grant.revoked_at:
         return grant

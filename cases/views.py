@@ -159,6 +159,10 @@ class ChildEditView(ChildScopedFormView):
     form_class = ChildEditForm
     template_name = "cases/child_form.html"
 
+    def get(self, request, *args, **kwargs):
+        services.child_view_log(child=self.child, user=request.user, via=RecordView.Via.PAGE, what="edit form")
+        return super().get(request, *args, **kwargs)
+
     def get_initial(self):
         return {f: getattr(self.child, f) for f in services.CHILD_EDITABLE_FIELDS}
 
@@ -283,8 +287,8 @@ class BreakGlassView(PolicyViewMixin, FormView):
     def form_valid(self, form):
         try:
             services.child_break_glass(child=self.child, actor=self.request.user, reason=form.cleaned_data["reason"])
-        except ValueError as exc:
-            form.add_error("reason", str(exc))
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
             return self.form_invalid(form)
         return redirect("cases:child_detail", public_id=self.child.public_id)
 
@@ -319,6 +323,7 @@ class DuplicateCheckView(PolicyViewMixin, TemplateView):
         child = self.get_object()
         data = {f: getattr(child, f) for f in services.CHILD_EDITABLE_FIELDS}
         ctx["child"] = child
+        services.child_view_log(child=child, user=self.request.user, via=RecordView.Via.PAGE, what="duplicate check")
         ctx["candidates"] = services.duplicate_candidates(
             visible_children=child_policy.visible(self.access, "view"), data=data, exclude_pk=child.pk)
         return ctx

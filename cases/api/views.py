@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from safeguarding.access.views import PolicyViewSet
 from safeguarding.accounts.models import Agency, AgencyKind, Role, Team
 from safeguarding.audit.models import RecordView
+from safeguarding.audit.services import record_views
 
 from .. import services
 from ..identifiers import normalise_nhs_number, normalise_upn
@@ -55,6 +56,14 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewS
         # aliases entered in error are not the child's names: leave them out, as search does
         live = Prefetch("aliases", queryset=ChildAlias.objects.filter(entered_in_error_at__isnull=True))
         return qs.select_related("local_authority").prefetch_related(live).order_by("legal_surname", "id")
+
+    def list(self, request, *args, **kwargs):
+        """Each child listed is a read of their record: every row on the page is logged."""
+        response = super().list(request, *args, **kwargs)
+        page = getattr(self.paginator, "page", None)
+        if page is not None and response.status_code == 200:
+            record_views(user=request.user, records=page.object_list, via=RecordView.Via.API, what="api children list")
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         child = self.get_object()

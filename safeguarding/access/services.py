@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -15,7 +16,7 @@ from .models import BreakGlass
 def break_glass_open(*, user, record, reason: str) -> BreakGlass:
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise ValueError("Explain why you need to see this record (at least 10 characters).")
+        raise ValidationError({"reason": "Explain why you need to see this record (at least 10 characters)"})
     now = timezone.now()
     bg = BreakGlass.objects.create(
         user=user,

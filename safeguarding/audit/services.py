@@ -27,3 +27,16 @@ def record_view(*, user, record: models.Model, via: str, what: str = "", break_g
         what=what[:120],
         break_glass=break_glass,
     )
+
+
+def record_views(*, user, records, via: str, what: str = "") -> int:
+    """Log one view per record in a single insert (a list that shows whole records)."""
+    rows = [
+        RecordView(
+            user=user, record_type=ContentType.objects.get_for_model(r, for_concrete_model=True), record_id=r.pk,
+            via=via, what=what[:120],
+        )
+        for r in records
+    ]
+    RecordView.objects.bulk_create(rows)
+    return len(rows)

@@ -558,8 +558,9 @@ def test_session_staff_use_the_api_through_the_policy(client_for, social_worker,
     assert api.get(detail(mine)).status_code == 200
     assert api.get(detail(theirs)).json() == api.get(detail(uuid.uuid4())).json()
     assert api.get(detail(theirs)).status_code == 404
-    view = RecordView.objects.get()
-    assert (view.user, view.record, view.via) == (social_worker, mine, "api")
+    # the list row and the retrieve are each a read of the child's record
+    views = [(v.user, v.record, v.via, v.what) for v in RecordView.objects.order_by("id")]
+    assert views == [(social_worker, mine, "api", "api children list"), (social_worker, mine, "api", "api child")]
 
 
 def test_session_partner_practitioner_sees_their_agencys_children(
@@ -605,6 +606,12 @@ def test_an_api_client_cannot_use_pages(school_client):
     resp = c.get("/children/")
     assert resp.status_code == 302
     assert resp["Location"].startswith("/accounts/login/")
+
+
+def test_every_child_listed_through_the_api_is_logged_as_a_view(school_api, school_child, police_child, school_client):
+    assert school_api.get(LIST).status_code == 200
+    views = list(RecordView.objects.all())
+    assert [(v.record, v.user, v.via) for v in views] == [(school_child, school_client[0].user, "api")]
 
 
 # --- schema and docs ----------------------------------------------------------------------------

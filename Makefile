@@ -1,0 +1,90 @@
+# Safeguarding Hub: the commands you need.
+#
+#   make run     start everything locally (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set)
+#   make test    the whole test suite, browser tests included (PYTEST_ARGS="-k conference -x" to narrow it)
+#   make lint    ruff
+#   make help    the full list
+#
+# A fresh machine needs only Python 3.11+ (and, for `make test`, node/npm); Debian packages for
+# WeasyPrint and Chromium are installed when running as root with apt, otherwise named for you.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
+VENV := .venv
+VPY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed-stamp
+EMBEDDED := $(VPY) scripts/embedded.py exec --
+CHROMIUM_PATH ?= /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
+PYTEST_ARGS ?=
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export CHROMIUM_PATH PYTEST_ARGS
+
+.PHONY: help venv run test bench lint migrate demo services clean sysdeps-run sysdeps-test node-deps
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+# --- Python environment -------------------------------------------------------------------------
+# Re-installed whenever pyproject.toml is newer than the stamp, or the venv's Python is missing/broken.
+$(VENV_STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "ERROR: no python3 found; install Python 3.11 (Debian: apt-get install python3.11 python3.11-venv)" >&2; exit 1; fi
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "ERROR: $(PYTHON) is older than 3.11; set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@if ! $(VPY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+	  echo "Creating $(VENV) with $(PYTHON)"; rm -rf $(VENV); \
+	  $(PYTHON) -m venv $(VENV) || { echo "ERROR: '$(PYTHON) -m venv' failed (Debian: apt-get install python3.11-venv)" >&2; exit 1; }; \
+	fi
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install -e '.[local,test]'
+	@touch $@
+
+venv: $(VENV_STAMP) ## create/refresh .venv from pyproject.toml ([local,test] extras)
+
+# --- system packages (Debian) and node modules -----------------------------------------------------
+# `embedded.py system-packages` prints "postgresql" when DATABASE_URL is unset and no PostgreSQL build
+# here has the extensions the migrations need (the pgserver wheel ships no contrib such as pg_trgm).
+sysdeps-run: $(VENV_STAMP)
+	@scripts/system_deps.sh weasyprint $$($(VPY) scripts/embedded.py system-packages)
+
+sysdeps-test: $(VENV_STAMP)
+	@scripts/system_deps.sh --strict weasyprint chromium $$($(VPY) scripts/embedded.py system-packages)
+
+package.json:
+	@echo "ERROR: package.json is missing: the browser tests need axe-core from npm." >&2; exit 1
+
+$(AXE): package.json $(wildcard package-lock.json)
+	@command -v npm >/dev/null || { echo "ERROR: npm is needed for axe-core (browser accessibility tests). Debian: apt-get install nodejs npm" >&2; exit 1; }
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	@test -f $@ || { echo "ERROR: npm finished but $@ is missing: is axe-core listed in package.json?" >&2; exit 1; }
+	@touch $@
+
+node-deps: $(AXE)
+
+# --- everyday targets ------------------------------------------------------------------------------
+run: $(VENV_STAMP) sysdeps-run ## start web + worker + beat on http://127.0.0.1:8000 (Ctrl-C stops all)
+	@$(VPY) scripts/devrun.py
+
+test: $(VENV_STAMP) sysdeps-test node-deps ## run the whole test suite (PYTEST_ARGS=... to pass options to pytest)
+	@scripts/test.sh
+
+bench: ## benchmarks (placeholder)
+	@echo "benchmarks arrive with the statutory clock issue"
+
+lint: $(VENV_STAMP) ## ruff check
+	$(VENV)/bin/ruff check .
+
+migrate: $(VENV_STAMP) ## apply migrations (embedded PostgreSQL unless DATABASE_URL is set)
+	@$(EMBEDDED) $(VPY) manage.py migrate --noinput
+
+demo: $(VENV_STAMP) ## load the demo data (idempotent)
+	@$(EMBEDDED) $(VPY) manage.py load_demo
+
+services: $(VENV_STAMP) ## only the embedded PostgreSQL/Redis, printing their URLs (Ctrl-C stops them)
+	@$(VPY) scripts/embedded.py serve
+
+clean: ## forget the venv install stamp (next run reinstalls); keeps var/ (your embedded data)
+	rm -f $(VENV_STAMP)
+	@echo "Embedded databases are kept in var/. To wipe them, stop 'make run' and: rm -rf var/"
