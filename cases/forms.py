@@ -44,7 +44,7 @@ class ChildForm(forms.Form):
     gender = forms.ChoiceField(label="Gender", choices=Gender.choices, initial=Gender.NOT_KNOWN)
     ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOBT)
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14,
-                                 help_text="10 digits, for example 485 777 3456")
+                                 help_text="10 digits, for example 943 476 5919")
     upn = forms.CharField(label="Unique pupil number (UPN)", required=False, max_length=16,
                           help_text="13 characters, starting with a letter")
     first_language = forms.CharField(label="First language", required=False, max_length=100)

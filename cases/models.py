@@ -173,6 +173,12 @@ class Child(CaseRecord):
         return self.date_of_birth is None
 
     @property
+    def nhs_number_display(self) -> str:
+        """The NHS's 3-3-4 grouping, which people read out and screen readers say digit by digit."""
+        n = self.nhs_number
+        return f"{n[:3]} {n[3:6]} {n[6:]}" if len(n) == 10 else n
+
+    @property
     def disability_labels(self) -> str:
         return ", ".join(Disability(d).label for d in self.disabilities)
 

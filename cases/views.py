@@ -305,6 +305,7 @@ class AccessLogView(PolicyViewMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         child = self.get_object()
         ctx["child"] = child
+        ctx["can_view_child"] = child_policy.can(self.access, "view", child)
         ctx["views"] = list(views_of(child))
         ctx["break_glass"] = list(BreakGlass.objects.filter(
             Q(record_type__app_label="cases", record_type__model="child"), record_id=child.pk).select_related("user"))

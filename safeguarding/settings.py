@@ -38,6 +38,11 @@ ENV_VARS: dict[str, tuple[bool, str]] = {
     "SECURE_SSL_REDIRECT": (False, "redirect http to https in production (default on)"),
     "SECURE_HSTS_SECONDS": (False, "HSTS max-age in production (default 31536000)"),
     "LOG_LEVEL": (False, "root log level (default INFO)"),
+    "TRUSTED_PROXY_COUNT": (False, "reverse proxies in front of the app that set X-Forwarded-For (default 0); "
+                                   "login throttling then sees the real client address"),
+    "MEDIA_ROOT": (False, "where uploaded files are kept (default var/media)"),
+    "CONN_MAX_AGE": (False, "seconds a database connection is reused (default 60 in production, 0 otherwise)"),
+    "TEST_DATABASE_NAME": (False, "name of the database the test suite creates (default test_safeguarding_hub)"),
 }
 
 env = environ.Env()
@@ -181,6 +186,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Behind reverse proxies, lock by the client's address from X-Forwarded-For, not the proxy's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "safeguarding.accounts.ip.client_ip"
 
 # Idle sessions end: the cookie's age is refreshed on every request, so it expires after idle time.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)

@@ -148,6 +148,7 @@ def test_failed_logins_are_throttled_and_logged(social_worker):
 
     assert resp.status_code == django_settings.AXES_HTTP_RESPONSE_CODE == 429
     assert "You cannot sign in for now" in resp.content.decode()
+    assert "Wait 15 minutes and try again" in resp.content.decode()
     assert "govuk-template" in resp.content.decode()
     assert not signed_in(c)
     attempt = AccessAttempt.objects.get(username=social_worker.email)
@@ -542,3 +543,26 @@ def test_development_demo_mode_switches_mfa_off_by_default():
     assert out.split()[:2] == ["False", "True"]
     out = _settings_in({"DJANGO_ENV": "development", "DEMO_MODE": "false"})
     assert out.split()[:2] == ["True", "False"]
+
+
+def test_behind_a_trusted_proxy_the_lock_is_on_the_client_address_not_the_proxys(settings, social_worker):
+    settings.TRUSTED_PROXY_COUNT = 1  # one reverse proxy (10.0.0.2) appending the address it saw
+    attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(attacker, social_worker.email, "not the password")
+    assert "You cannot sign in for now" in login(attacker, social_worker.email).content.decode()
+    # forging a leading X-Forwarded-For entry does not get round the lock
+    forged = Client(HTTP_X_FORWARDED_FOR="198.51.100.20, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    assert login(forged, social_worker.email).status_code == 429
+
+    colleague_at_desk = Client(HTTP_X_FORWARDED_FOR="198.51.100.20", REMOTE_ADDR="10.0.0.2")
+    resp = login(colleague_at_desk, social_worker.email)
+    assert resp.status_code == 302, "a second person behind the same proxy must not be locked out"
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(settings, social_worker):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        login(Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}", REMOTE_ADDR="192.0.2.1"), social_worker.email, "nope")
+    resp = login(Client(HTTP_X_FORWARDED_FOR="203.0.113.99", REMOTE_ADDR="192.0.2.1"), social_worker.email)
+    assert resp.status_code == 429, "a client must not dodge the lock by sending a new X-Forwarded-For"

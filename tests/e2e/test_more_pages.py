@@ -88,11 +88,6 @@ def test_other_pages_pass_axe(page, la, team, social_worker, colleague):
     assert_accessible(page, "accessibility statement")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG templates/includes/field.html: an unbound date input shows {{ part.value.0 }}, the first character "
-    "of each part, so 14/12/2015 is shown as 1/1/2; saving the edit form then fails ('Year must include 4 "
-    "numbers') or, once the year is retyped, silently changes the day and month. Remove this marker when "
-    "fixed."))
 def test_edit_form_shows_the_date_of_birth_as_recorded(page, la, team, social_worker):
     child = ChildFactory(legal_first_names="Ellie", legal_surname="Marsh",
                          date_of_birth=datetime.date(2015, 12, 14), local_authority=la,
