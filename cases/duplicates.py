@@ -92,7 +92,9 @@ def find_candidates(
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     qs = qs.prefetch_related(
-        Prefetch("aliases", queryset=ChildAlias.objects.filter(entered_in_error_at__isnull=True), to_attr="live_aliases")
+        Prefetch(
+            "aliases", queryset=ChildAlias.objects.filter(entered_in_error_at__isnull=True), to_attr="live_aliases"
+        )
     )
     results = []
     for child in qs[:500]:

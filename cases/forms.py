@@ -93,7 +93,8 @@ class InvolvementForm(forms.Form):
 
 class AdultRelationshipForm(forms.Form):
     first_names = forms.CharField(label="First names", required=False, max_length=200)
-    surname = forms.CharField(label="Surname", max_length=200, error_messages={"required": "Enter the person's surname"})
+    surname = forms.CharField(label="Surname", max_length=200,
+                              error_messages={"required": "Enter the person's surname"})
     date_of_birth = GovukDateField(label="Date of birth", required=False, label_lower="the date of birth")
     kind = forms.ChoiceField(label="Relationship to the child", choices=RelationshipKind.choices)
     parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False)

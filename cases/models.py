@@ -75,8 +75,6 @@ class CaseRecordQuerySet(models.QuerySet):
 class CaseRecord(models.Model):
     """Common fields of every case record: public id, who created it, and 'entered in error'."""
 
-    objects = CaseRecordQuerySet.as_manager()
-
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -87,6 +85,8 @@ class CaseRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     entered_in_error_reason = models.TextField(blank=True, editable=False)
+
+    objects = CaseRecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -322,7 +322,9 @@ class Involvement(CaseRecord):
 
     class Meta:
         ordering = ["-start_date"]
-        indexes = [models.Index(fields=["agency", "child"], condition=Q(end_date__isnull=True), name="open_involvement")]
+        indexes = [
+            models.Index(fields=["agency", "child"], condition=Q(end_date__isnull=True), name="open_involvement")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -361,6 +363,9 @@ class ChronologyEntry(CaseRecord):
         verbose_name_plural = "chronology entries"
         indexes = [models.Index(fields=["child", "-occurred_on"])]
 
+    def __str__(self):
+        return f"{self.occurred_on:%d %b %Y}, {self.source_agency}: {self.summary[:60]}"
+
 
 class DuplicateLink(CaseRecord):
     """Two child records believed to be the same child. Both records and histories are kept."""
@@ -377,6 +382,9 @@ class DuplicateLink(CaseRecord):
             ),
             models.CheckConstraint(condition=Q(child__lt=models.F("other")), name="duplicate_link_ordered"),
         ]
+
+    def __str__(self):
+        return f"{self.child} may be the same child as {self.other}"
 
 
 class ChildAccessGrant(UserObjectPermissionBase):

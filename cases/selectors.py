@@ -105,8 +105,8 @@ def child_search(*, ctx: AccessContext, criteria: SearchCriteria, limit: int = 5
 
 def child_page(*, child: Child, include_history: bool, include_access_log: bool) -> dict:
     """Everything the child's page shows, in a fixed number of queries."""
-    relationships = (
-        Relationship.objects.filter(child=child).select_related("adult").order_by("end_date", "-parental_responsibility")
+    relationships = Relationship.objects.filter(child=child).select_related("adult").order_by(
+        "end_date", "-parental_responsibility"
     )
     involvements = Involvement.objects.filter(child=child).select_related("agency", "professional").order_by(
         "end_date", "agency__name")

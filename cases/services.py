@@ -18,8 +18,17 @@ from . import events
 from .duplicates import Candidate, find_candidates, identifier_clashes
 from .identifiers import validate_nhs_number, validate_upn
 from .models import (
-    Adult, CaseRecord, Child, ChildAccessGrant, ChildAddress, ChildAlias, ChronologyEntry, DuplicateLink,
-    Household, Involvement, Relationship,
+    Adult,
+    CaseRecord,
+    Child,
+    ChildAccessGrant,
+    ChildAddress,
+    ChildAlias,
+    ChronologyEntry,
+    DuplicateLink,
+    Household,
+    Involvement,
+    Relationship,
 )
 
 CHILD_EDITABLE_FIELDS = (
@@ -71,9 +80,13 @@ def _validate_dates(data: dict) -> None:
     today = timezone.localdate()
     dob, edd = data.get("date_of_birth"), data.get("expected_date_of_birth")
     if not dob and not edd:
-        raise ValidationError({"date_of_birth": "Enter a date of birth, or an expected date of birth for an unborn child"})
+        raise ValidationError(
+            {"date_of_birth": "Enter a date of birth, or an expected date of birth for an unborn child"}
+        )
     if dob and edd:
-        raise ValidationError({"expected_date_of_birth": "Give either a date of birth or an expected date of birth, not both"})
+        raise ValidationError(
+            {"expected_date_of_birth": "Give either a date of birth or an expected date of birth, not both"}
+        )
     if dob and dob > today:
         raise ValidationError({"date_of_birth": "Date of birth must be today or in the past"})
     if dob and dob.year < today.year - 25:
@@ -153,7 +166,8 @@ def child_update(*, child: Child, actor: User, reason: str, changes: dict) -> Ch
         setattr(child, f, v)
     _stamp(child, actor, reason)
     child.save()
-    record_event(events.CHILD_UPDATED, actor=actor, subject=child, payload={"fields": sorted(changed), "reason": reason})
+    record_event(events.CHILD_UPDATED, actor=actor, subject=child,
+                 payload={"fields": sorted(changed), "reason": reason})
     return child
 
 
@@ -183,7 +197,9 @@ def child_allocate(*, child: Child, actor: User, social_worker: User | None, tea
 
 
 @transaction.atomic
-def child_set_restriction(*, child: Child, actor: User, restricted: bool, named_people: list[User], reason: str) -> Child:
+def child_set_restriction(
+    *, child: Child, actor: User, restricted: bool, named_people: list[User], reason: str
+) -> Child:
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the restriction is changing"})
     child = Child.objects.select_for_update().get(pk=child.pk)

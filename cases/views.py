@@ -15,10 +15,15 @@ from safeguarding.audit.models import RecordView
 
 from . import services
 from .forms import (
-    AdultRelationshipForm, AllocationForm, BreakGlassForm, ChildCreateForm, ChildEditForm, ChronologyForm,
-    InvolvementForm, SearchForm,
+    AdultRelationshipForm,
+    AllocationForm,
+    BreakGlassForm,
+    ChildCreateForm,
+    ChildEditForm,
+    ChronologyForm,
+    InvolvementForm,
+    SearchForm,
 )
-from .models import Child
 from .policies import child_policy
 from .selectors import SearchCriteria, child_page, child_search
 

@@ -12,10 +12,11 @@ class SelectDateWidget(forms.MultiWidget):
 
 
     def __init__(self, attrs=None):
+        box = "govuk-input govuk-date-input__input govuk-input--width-"
         widgets = {
-            "day": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
-            "month": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
-            "year": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-4"}),
+            "day": forms.TextInput(attrs={"inputmode": "numeric", "class": box + "2"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric", "class": box + "2"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric", "class": box + "4"}),
         }
         super().__init__(widgets, attrs)
 

@@ -9,7 +9,12 @@ from django.test import Client
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Role
 from tests.factories import (
-    HealthFactory, LocalAuthorityFactory, PoliceFactory, SchoolFactory, TeamFactory, make_user,
+    HealthFactory,
+    LocalAuthorityFactory,
+    PoliceFactory,
+    SchoolFactory,
+    TeamFactory,
+    make_user,
 )
 
 

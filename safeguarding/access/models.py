@@ -28,5 +28,8 @@ class BreakGlass(models.Model):
         indexes = [models.Index(fields=["record_type", "record_id", "user", "expires_at"])]
         constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="break_glass_has_reason")]
 
+    def __str__(self):
+        return f"{self.user} broke the glass at {self.at:%Y-%m-%d %H:%M}"
+
     def delete(self, *args, **kwargs):
         raise PermissionError("Break-glass records are kept.")

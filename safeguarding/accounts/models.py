@@ -216,3 +216,6 @@ class ApiCallLog(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["client", "-at"])]
+
+    def __str__(self):
+        return f"{self.client} {self.method} {self.path} {self.status_code}"

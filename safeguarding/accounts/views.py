@@ -20,7 +20,8 @@ def _with_next(url_name, nxt):
 
 def _next(request, default="home"):
     nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    safe = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    if nxt and safe:
         return nxt
     return default
 

@@ -66,5 +66,8 @@ class RecordView(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["record_type", "record_id", "-at"])]
 
+    def __str__(self):
+        return f"{self.user} read {self.record_type.model} {self.record_id} at {self.at:%Y-%m-%d %H:%M}"
+
     def delete(self, *args, **kwargs):
         raise PermissionError("The view log is append-only.")

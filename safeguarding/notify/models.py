@@ -15,3 +15,6 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return f"To {self.recipient}: {self.subject}"

@@ -10,8 +10,8 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from freezegun import freeze_time

@@ -313,7 +313,7 @@ def test_the_child_page_shows_the_record(page, social_worker, child):
     html = page(social_worker).get(child_url(child)).content.decode()
     assert '<h1 class="govuk-heading-l">Amelia Hartley</h1>' in html
     assert child.local_child_id in html
-    assert child.nhs_number in html
+    assert child.nhs_number_display in html
     assert title_of(html) == "Amelia Hartley – Safeguarding Hub"
 
 
