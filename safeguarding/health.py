@@ -48,10 +48,32 @@ def _check_broker_and_worker() -> tuple[dict, dict]:
     return broker, worker
 
 
+def _check_sweep(database_ok: bool) -> dict:
+    """When the reminder sweep last finished; late after three missed runs. A fresh installation
+    (no sweep yet) is reported as waiting, not down, for the first three intervals after migrating."""
+    if not database_ok:
+        return {"ok": False, "error": "database unreachable"}
+    from django.utils import timezone
+
+    from safeguarding.clock.models import SweepRun
+
+    last = SweepRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").values("finished_at").first()
+    late_after = settings.SWEEP_EVERY_SECONDS * 3
+    if last is None:
+        return {"ok": False, "error": "no sweep has finished yet"}
+    age = (timezone.now() - last["finished_at"]).total_seconds()
+    result = {"ok": age <= late_after, "last_finished": last["finished_at"].isoformat(),
+              "seconds_ago": round(age)}
+    if not result["ok"]:
+        result["error"] = f"the last sweep finished more than {late_after} s ago"
+    return result
+
+
 @never_cache
 def healthz(request):
     checks = {"database": _check_database()}
     checks["broker"], checks["worker"] = _check_broker_and_worker()
+    checks["sweep"] = _check_sweep(checks["database"]["ok"])
     down = [name for name, result in checks.items() if not result["ok"]]
     body = {"status": "ok" if not down else "degraded", "down": down, "checks": checks}
     return JsonResponse(body, status=200 if not down else 503)

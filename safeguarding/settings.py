@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,11 @@ ENV_VARS: dict[str, tuple[bool, str]] = {
     "MEDIA_ROOT": (False, "where uploaded files are kept (default var/media)"),
     "CONN_MAX_AGE": (False, "seconds a database connection is reused (default 60 in production, 0 otherwise)"),
     "TEST_DATABASE_NAME": (False, "name of the database the test suite creates (default test_safeguarding_hub)"),
+    "STATUTORY_RULE_OVERRIDES": (False, "JSON: local changes to statutory clock rules, e.g. "
+                                        '{"conference_minutes": {"amount": 10}} (see the rules page)'),
+    "REMINDER_DAYS_BEFORE": (False, "working days before a due date when reminders go out (default 5,1)"),
+    "ESCALATE_AFTER_WORKING_DAYS": (False, "working days overdue before the manager is told (default 3)"),
+    "DIGEST_HOUR": (False, "hour of the day (0-23, Europe/London) when daily digests are sent (default 7)"),
 }
 
 env = environ.Env()
@@ -94,6 +100,7 @@ INSTALLED_APPS = [
     "safeguarding.access",
     "safeguarding.audit",
     "safeguarding.notify",
+    "safeguarding.clock",
     "safeguarding.demo",
     # domain apps
     "cases",
@@ -275,8 +282,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 WORKER_HEARTBEAT_SECONDS = 30
+
+
+# --- the statutory clock ----------------------------------------------------------------------------
+STATUTORY_RULE_OVERRIDES = env.json("STATUTORY_RULE_OVERRIDES", default={})
+REMINDER_DAYS_BEFORE = [int(n) for n in env.list("REMINDER_DAYS_BEFORE", default=["5", "1"])]
+ESCALATE_AFTER_WORKING_DAYS = env.int("ESCALATE_AFTER_WORKING_DAYS", default=3)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+SWEEP_EVERY_SECONDS = 5 * 60
+# a claim not marked sent after this long belongs to a worker that died: the next sweep retries it
+REMINDER_CLAIM_LEASE_SECONDS = 10 * 60
+
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "safeguarding.tasks.heartbeat", "schedule": WORKER_HEARTBEAT_SECONDS},
+    "reminder-sweep": {"task": "clock.sweep", "schedule": SWEEP_EVERY_SECONDS},
+    "email-outbox": {"task": "notify.deliver_emails", "schedule": 60},
+    "daily-digest": {"task": "notify.send_digests", "schedule": crontab(minute=0, hour=DIGEST_HOUR)},
 }
 
 # --- API ----------------------------------------------------------------------------------------

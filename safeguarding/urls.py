@@ -25,6 +25,7 @@ urlpatterns = [
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("accounts/", include("safeguarding.accounts.urls")),
     path("notifications/", include("safeguarding.notify.urls")),
+    path("", include("safeguarding.clock.urls")),
     path("children/", include("cases.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),

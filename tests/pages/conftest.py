@@ -103,7 +103,13 @@ def page(client_for):
 
 
 @pytest.fixture
-def health_redis(settings):
+def health_redis(settings, db):
+    """A clean Redis database for /healthz, and a reminder sweep that has just finished."""
+    from django.utils import timezone
+
+    from safeguarding.clock.models import SweepRun
+
+    SweepRun.objects.create(finished_at=timezone.now())
     settings.REDIS_URL = HEALTH_REDIS_URL
     r = redis.Redis.from_url(HEALTH_REDIS_URL)
     r.delete(HEARTBEAT_KEY)

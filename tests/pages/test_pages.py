@@ -202,7 +202,7 @@ def test_healthz_is_200_when_everything_is_up(client, health_redis):
     assert body["status"] == "ok"
     assert body["down"] == []
     assert all(check["ok"] for check in body["checks"].values())
-    assert set(body["checks"]) == {"database", "broker", "worker"}
+    assert set(body["checks"]) == {"database", "broker", "worker", "sweep"}
     assert "no-cache" in resp["Cache-Control"] or "max-age=0" in resp["Cache-Control"]
 
 
@@ -235,6 +235,24 @@ def test_healthz_is_503_naming_the_broker_when_redis_is_unreachable(client, heal
     assert "broker" in body["down"]
     assert body["checks"]["broker"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
+
+
+def test_healthz_reports_a_late_sweep_and_when_the_last_one_finished(client, health_redis, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from safeguarding.clock.models import SweepRun
+
+    write_heartbeat()
+    SweepRun.objects.all().update(finished_at=timezone.now() - datetime.timedelta(seconds=settings.SWEEP_EVERY_SECONDS
+                                                                                            * 3 + 60))
+    resp = client.get("/healthz")
+    assert resp.status_code == 503
+    assert resp.json()["down"] == ["sweep"]
+    assert "last_finished" in resp.json()["checks"]["sweep"]
+    SweepRun.objects.create(finished_at=timezone.now())
+    assert client.get("/healthz").status_code == 200
 
 
 # --- 404 ---------------------------------------------------------------------------------------------

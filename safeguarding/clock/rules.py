@@ -1,0 +1,204 @@
+"""Every statutory timescale the product keeps, and nowhere else.
+
+Each rule: key, description, the anchor event, an amount in working days or calendar months, the
+direction (after the anchor, or before an event such as reports due before a conference), its source
+(see ../shared/domain/statutory-timescales.md) and whether it is national or local.
+
+A deployment overrides a rule in settings (``STATUTORY_RULE_OVERRIDES``, from the environment as
+JSON) without code changes, e.g. ``{"conference_minutes": {"amount": 10}}``. National rules can be
+overridden only with ``"override_national": true``, and the rules page shows that they were.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from . import workdays
+
+
+class Unit(enum.StrEnum):
+    WORKING_DAYS = "working_days"
+    CALENDAR_MONTHS = "calendar_months"
+
+    @property
+    def label(self) -> str:
+        return {"working_days": "working days", "calendar_months": "calendar months"}[self.value]
+
+
+class Direction(enum.StrEnum):
+    AFTER = "after"
+    BEFORE = "before"
+
+
+class Scope(enum.StrEnum):
+    NATIONAL = "national"
+    LOCAL = "local"
+
+
+class Service(enum.StrEnum):
+    CHILD_PROTECTION = "child_protection"
+    LOOKED_AFTER = "looked_after"
+    LADO = "lado"
+    PARTNERSHIP = "partnership"
+
+    @property
+    def label(self) -> str:
+        return {"child_protection": "Child protection", "looked_after": "Looked-after children",
+                "lado": "LADO", "partnership": "Safeguarding partnership"}[self.value]
+
+
+WT2023 = "Working Together to Safeguard Children 2023, chapter 4"
+CPR2010 = "Care Planning, Placement and Case Review (England) Regulations 2010, reg 33"
+IRO_HANDBOOK = "IRO Handbook (DCSF 2010)"
+KCSIE = "Keeping Children Safe in Education, Part four"
+PANEL = "Child Safeguarding Practice Review Panel guidance for safeguarding partners (2022, revised June 2025)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    description: str
+    anchor: str
+    amount: int
+    unit: Unit
+    source: str
+    scope: Scope
+    service: Service = Service.CHILD_PROTECTION
+    direction: Direction = Direction.AFTER
+    anchor_options: tuple[str, ...] = ()
+    overridden: bool = field(default=False, compare=False)
+    override_note: str = field(default="", compare=False)
+
+    @property
+    def summary(self) -> str:
+        return f"{self.amount} {self.unit.label} {self.direction.value} {self.anchor}"
+
+    def due(self, anchor_date: date, closures: Iterable[date] = ()) -> date:
+        """The due date for an anchor date (for BEFORE rules, the anchor is the event's date)."""
+        n = self.amount if self.direction is Direction.AFTER else -self.amount
+        if self.unit is Unit.WORKING_DAYS:
+            return workdays.add_working_days(anchor_date, n, closures)
+        return workdays.add_months_to_working_day(anchor_date, n, closures)
+
+
+_SERVICE_OF = {
+    "iro_appointment": Service.LOOKED_AFTER, "lac_review_first": Service.LOOKED_AFTER,
+    "lac_review_second": Service.LOOKED_AFTER, "lac_review_next": Service.LOOKED_AFTER,
+    "lac_review_decisions": Service.LOOKED_AFTER, "lac_review_record": Service.LOOKED_AFTER,
+    "iro_dispute_resolution": Service.LOOKED_AFTER, "lado_referral": Service.LADO,
+    "serious_incident_notification": Service.PARTNERSHIP, "rapid_review": Service.PARTNERSHIP,
+    "lcspr": Service.PARTNERSHIP,
+}
+
+
+def _r(key, description, anchor, amount, unit, source, scope, **kw) -> Rule:
+    service = _SERVICE_OF.get(key, Service.CHILD_PROTECTION)
+    return Rule(key, description, anchor, amount, Unit(unit), source, Scope(scope), service=service, **kw)
+
+
+WD, MONTHS = Unit.WORKING_DAYS, Unit.CALENDAR_MONTHS
+NATIONAL, LOCAL = Scope.NATIONAL, Scope.LOCAL
+
+_DEFAULTS: tuple[Rule, ...] = (
+    # Child protection (timescales reference, section 1)
+    _r("assessment", "Child and family assessment completed", "the referral", 45, WD, WT2023, NATIONAL),
+    _r("icpc", "Initial child protection conference held", "the strategy discussion that started the s47 enquiry",
+       15, WD, WT2023, NATIONAL),
+    _r("transfer_in_conference", "Transfer-in conference held",
+       "the written notification from the other authority", 15, WD, WT2023, NATIONAL),
+    _r("core_group_first", "First core group meeting", "the initial conference", 10, WD,
+       "Working Together 2023 flowchart, as in Newcastle, Sefton, Norfolk procedures", NATIONAL),
+    _r("rcpc_first", "First review conference", "the initial conference", 3, MONTHS, WT2023, NATIONAL),
+    _r("rcpc_next", "Next review conference", "the previous review conference", 6, MONTHS, WT2023, NATIONAL),
+    _r("outline_plan", "Outline plan and decision letter sent", "the conference", 1, WD,
+       "North Yorkshire SCP standards", LOCAL),
+    _r("conference_minutes", "Conference record (minutes) sent", "the conference", 15, WD,
+       "North Yorkshire SCP standards (Guernsey 10, others 20)", LOCAL),
+    _r("conference_reports", "Agency reports received by the conference service", "the conference", 2, WD,
+       "Devon CP procedures (ICPC 2 days, RCPC 5 days before)", LOCAL, direction=Direction.BEFORE),
+    _r("parents_report_share", "Social work report shared with parents", "the conference", 2, WD,
+       "Liverpool SCP procedures (Devon: 3 days)", LOCAL, direction=Direction.BEFORE),
+    # Looked-after children and the IRO (section 2)
+    _r("iro_appointment", "IRO appointed", "the child becoming looked after", 5, WD, IRO_HANDBOOK, NATIONAL),
+    _r("lac_review_first", "First looked-after review", "the child becoming looked after", 20, WD,
+       CPR2010 + "(1)", NATIONAL),
+    _r("lac_review_second", "Second looked-after review", "the first review", 3, MONTHS, CPR2010 + "(2)", NATIONAL),
+    _r("lac_review_next", "Next looked-after review", "the previous review", 6, MONTHS, CPR2010 + "(2)", NATIONAL),
+    _r("lac_review_decisions", "Review decisions circulated", "the review", 5, WD, "St Helens IRO standards", LOCAL),
+    _r("lac_review_record", "Full review record completed", "the review", 20, WD, "St Helens IRO standards", LOCAL),
+    _r("iro_dispute_resolution", "IRO formal dispute resolution completed", "the start of the formal stage", 20, WD,
+       IRO_HANDBOOK + ", para 6.2", NATIONAL),
+    # LADO (section 3)
+    _r("lado_referral", "Employer's referral to the LADO", "the employer knowing of the allegation", 1, WD, KCSIE,
+       NATIONAL),
+    # Serious incidents and reviews (section 4)
+    _r("serious_incident_notification", "Serious incident notified to the National Panel",
+       "the local authority becoming aware", 5, WD, "Working Together 2023; Havering, Trafford, Devon procedures",
+       NATIONAL),
+    _r("rapid_review", "Rapid review completed", "the serious incident notification", 15, WD, PANEL, NATIONAL,
+       anchor_options=("the serious incident notification", "the local authority becoming aware")),
+    _r("lcspr", "Local child safeguarding practice review completed", "the decision to hold it", 6, MONTHS,
+       "Child Safeguarding Practice Review and Relevant Agency (England) Regulations 2018; Panel guidance",
+       NATIONAL),
+)
+
+OVERRIDABLE = ("amount", "unit", "anchor", "direction")
+
+
+class UnknownRule(KeyError):
+    pass
+
+
+def _apply_override(rule: Rule, override: dict) -> Rule:
+    unknown = set(override) - set(OVERRIDABLE) - {"override_national", "note"}
+    if unknown:
+        raise ImproperlyConfigured(f"STATUTORY_RULE_OVERRIDES[{rule.key!r}] has unknown keys {sorted(unknown)}")
+    if rule.scope is Scope.NATIONAL and not override.get("override_national"):
+        raise ImproperlyConfigured(
+            f"{rule.key!r} is a national rule: overriding it needs \"override_national\": true"
+        )
+    changes = {}
+    if "amount" in override:
+        amount = override["amount"]
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise ImproperlyConfigured(f"STATUTORY_RULE_OVERRIDES[{rule.key!r}]['amount'] must be a whole number")
+        changes["amount"] = amount
+    if "unit" in override:
+        try:
+            changes["unit"] = Unit(override["unit"])
+        except ValueError:
+            raise ImproperlyConfigured(f"unit must be one of {[u.value for u in Unit]}") from None
+    if "direction" in override:
+        try:
+            changes["direction"] = Direction(override["direction"])
+        except ValueError:
+            raise ImproperlyConfigured(f"direction must be one of {[d.value for d in Direction]}") from None
+    if "anchor" in override:
+        if rule.anchor_options and override["anchor"] not in rule.anchor_options:
+            raise ImproperlyConfigured(f"{rule.key!r} anchor must be one of {list(rule.anchor_options)}")
+        changes["anchor"] = override["anchor"]
+    return replace(rule, **changes, overridden=True, override_note=override.get("note", ""))
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule with this deployment's overrides applied."""
+    overrides = getattr(settings, "STATUTORY_RULE_OVERRIDES", {}) or {}
+    defaults = {r.key: r for r in _DEFAULTS}
+    unknown = set(overrides) - set(defaults)
+    if unknown:
+        raise ImproperlyConfigured(f"STATUTORY_RULE_OVERRIDES names unknown rules: {sorted(unknown)}")
+    return {key: _apply_override(rule, overrides[key]) if key in overrides else rule
+            for key, rule in defaults.items()}
+
+
+def get(key: str) -> Rule:
+    try:
+        return all_rules()[key]
+    except KeyError:
+        raise UnknownRule(key) from None

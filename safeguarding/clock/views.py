@@ -1,0 +1,3 @@
+"""Deadline pages (stub: written with the statutory clock issue)."""
+
+urlpatterns = []

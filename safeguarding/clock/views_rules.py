@@ -1,0 +1,3 @@
+"""The rules page (stub: written with the statutory clock issue)."""
+
+urlpatterns = []
