@@ -9,6 +9,7 @@ from .models import ApiCallLog
 # Paths open without a login. Everything else needs a signed-in (and, where required, verified) person.
 PUBLIC_URL_NAMES = {
     "accounts:login", "accounts:timed_out", "accounts:keepalive", "healthz", "accessibility",
+    "clock:calendar_feed",  # authenticated by the secret, revocable token in its URL
 }
 MFA_FREE_URL_NAMES = {"accounts:mfa_verify", "accounts:mfa_enrol", "accounts:logout", "accounts:keepalive"}
 
