@@ -27,6 +27,18 @@ fi
 # Honour shell quoting in PYTEST_ARGS (it comes from the person running the tests).
 eval "pytest_args=(${PYTEST_ARGS:-})"
 
+# The working-day arithmetic must keep 100 % branch coverage (issue 3). A quick gate of its own,
+# run first so that the whole suite's summary stays the last line of the output.
+if [ -z "${PYTEST_ARGS:-}" ] || [ "${PYTEST_ARGS:-}" = "--create-db " ] || [ "${PYTEST_ARGS:-}" = "--create-db" ]; then
+  if [ -f tests/clock/test_workdays.py ]; then
+    echo "== branch coverage of safeguarding/clock/workdays.py (must be 100 %)"
+    "$VENV_PY" scripts/embedded.py exec -- "$VENV_PY" -m pytest -q "${pytest_args[@]}" \
+      tests/clock/test_workdays.py --cov=safeguarding.clock.workdays --cov-branch \
+      --cov-report=term-missing:skip-covered --cov-fail-under=100 \
+      || { echo "ERROR: safeguarding/clock/workdays.py is below 100 % branch coverage" >&2; exit 1; }
+  fi
+fi
+
 set +e
 "$VENV_PY" scripts/embedded.py exec -- "$VENV_PY" -m pytest "${pytest_args[@]}"
 rc=$?
