@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from safeguarding.accounts.models import Agency, Team, User
 from safeguarding.forms import GovukDateField
@@ -128,3 +131,92 @@ class AllocationForm(forms.Form):
     social_worker = forms.ModelChoiceField(label="Social worker", queryset=User.objects.none(), required=False)
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "Say why the allocation is changing"})
+
+
+# --- correcting and ending records ------------------------------------------------------------------
+
+
+class EnteredInErrorForm(forms.Form):
+    reason = forms.CharField(label="Why was this entered in error?", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="For example, it was recorded on the wrong child's record",
+                             error_messages={"required": "Say why this was entered in error"})
+    confirm = forms.BooleanField(label="I understand that this cannot be undone",
+                                 error_messages={"required": "Confirm that you understand this cannot be undone"})
+
+
+class EndRecordForm(forms.Form):
+    """The end date and reason for an involvement or a relationship (the labels say which)."""
+
+    end_date = GovukDateField(label="End date", label_lower="the end date", help_text="For example, 27 3 2025")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, reason_label: str, reason_required: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["end_date"].help_text = f"For example, {today.day} {today.month} {today.year}"
+        self.fields["reason"].label = reason_label
+        self.fields["reason"].error_messages["required"] = reason_required
+
+    def clean_end_date(self):
+        d = self.cleaned_data["end_date"]
+        if d is not None and d > timezone.localdate():
+            raise ValidationError("The end date must be today or in the past")
+        return d
+
+
+class DuplicateLinkForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Say why you believe these are the same child"})
+
+    def __init__(self, *args, other, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = (f"Why do you believe {other.full_name} ({other.local_child_id}) "
+                                       "is the same child?")
+
+
+MAX_GRANT_DAYS = 90
+
+
+class AccessGrantForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address", max_length=254, help_text="The email address they use to sign in",
+        error_messages={"required": "Enter the email address of the person who needs access",
+                        "invalid": "Enter an email address in the correct format, like name@example.org"})
+    until = GovukDateField(label="Access ends on", label_lower="the date access ends")
+    reason = forms.CharField(label="Why do they need access?", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Say why this person needs access"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        example = timezone.localdate() + timedelta(days=14)
+        self.fields["until"].help_text = (f"For example, {example.day} {example.month} {example.year}. "
+                                          f"Access can be given for up to {MAX_GRANT_DAYS} days.")
+        self.grantee = None
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        # The same answer for no account, a deactivated one, an API client or an account without a
+        # current membership: the form must not tell a manager more than that.
+        user = (User.objects.filter(email__iexact=email, is_active=True, is_api_client=False,
+                                    memberships__is_active=True, memberships__agency__is_active=True)
+                .distinct().first())
+        if user is None:
+            raise ValidationError("No active person with that email")
+        self.grantee = user
+        return email
+
+    def clean_until(self):
+        d = self.cleaned_data["until"]
+        today = timezone.localdate()
+        latest = today + timedelta(days=MAX_GRANT_DAYS)
+        if d is not None and d < today:
+            raise ValidationError("The date access ends must be today or in the future")
+        if d is not None and d > latest:
+            raise ValidationError(f"Access can be given for up to {MAX_GRANT_DAYS} days: enter a date on or before "
+                                  f"{latest.day} {latest:%B %Y}")
+        return d
+
+
+class AccessRevokeForm(forms.Form):
+    reason = forms.CharField(label="Why are you removing their access?", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Say why the access is being revoked"})

@@ -430,9 +430,11 @@ def child_access_grant(*, child: Child, user: User, actor: User, until: datetime
     if until <= timezone.now():
         raise ValidationError({"until": "The grant must end in the future"})
     perm = Permission.objects.get(codename="view_child", content_type__app_label="cases")
-    grant, _ = ChildAccessGrant.objects.select_for_update().get_or_create(
+    grant, created = ChildAccessGrant.objects.select_for_update().get_or_create(
         user=user, permission=perm, content_object=child, defaults={"expires_at": until}
     )
+    if not created and grant.revoked_at is None and grant.expires_at == until and grant.reason == reason:
+        return grant  # the same grant again (a double submit): nothing changes
     grant.expires_at, grant.reason, grant.granted_by, grant.granted_at, grant.revoked_at = (
         until, reason, actor, timezone.now(), None)
     _stamp(grant, actor, reason)

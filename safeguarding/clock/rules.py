@@ -5,8 +5,12 @@ direction (after the anchor, or before an event such as reports due before a con
 (see ../shared/domain/statutory-timescales.md) and whether it is national or local.
 
 A deployment overrides a rule in settings (``STATUTORY_RULE_OVERRIDES``, from the environment as
-JSON) without code changes, e.g. ``{"conference_minutes": {"amount": 10}}``. National rules can be
-overridden only with ``"override_national": true``, and the rules page shows that they were.
+JSON) without code changes, e.g. ``{"conference_minutes": {"amount": 10, "note": "Guernsey procedure"}}``:
+``amount`` (1 or more), ``unit``, ``anchor`` (one of ``anchor_options`` where a rule has them, as
+``rapid_review`` does), ``direction`` and a ``note`` shown on the rules page. National rules can be
+overridden only with ``"override_national": true``, and the rules page shows that they were. Anything
+else (an unknown rule or field, a bad value) raises ImproperlyConfigured. A value equal to the code's
+is not counted as an override.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ class Unit(enum.StrEnum):
     @property
     def label(self) -> str:
         return {"working_days": "working days", "calendar_months": "calendar months"}[self.value]
+
+    def label_for(self, amount: int) -> str:
+        """"1 working day", "3 calendar months"."""
+        return self.label if amount != 1 else self.label.removesuffix("s")
 
 
 class Direction(enum.StrEnum):
@@ -77,7 +85,7 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return f"{self.amount} {self.unit.label} {self.direction.value} {self.anchor}"
+        return f"{self.amount} {self.unit.label_for(self.amount)} {self.direction.value} {self.anchor}"
 
     def due(self, anchor_date: date, closures: Iterable[date] = ()) -> date:
         """The due date for an anchor date (for BEFORE rules, the anchor is the event's date)."""
@@ -156,45 +164,67 @@ class UnknownRule(KeyError):
 
 
 def _apply_override(rule: Rule, override: dict) -> Rule:
+    where = f"STATUTORY_RULE_OVERRIDES[{rule.key!r}]"
+    if not isinstance(override, dict):
+        raise ImproperlyConfigured(f"{where} must be an object such as {{\"amount\": 10}}")
     unknown = set(override) - set(OVERRIDABLE) - {"override_national", "note"}
     if unknown:
-        raise ImproperlyConfigured(f"STATUTORY_RULE_OVERRIDES[{rule.key!r}] has unknown keys {sorted(unknown)}")
-    if rule.scope is Scope.NATIONAL and not override.get("override_national"):
+        raise ImproperlyConfigured(f"{where} has unknown keys {sorted(unknown)}; allowed: {list(OVERRIDABLE)}, "
+                                   "\"note\" and (for a national rule) \"override_national\"")
+    if rule.scope is Scope.NATIONAL and override.get("override_national") is not True:
         raise ImproperlyConfigured(
             f"{rule.key!r} is a national rule: overriding it needs \"override_national\": true"
         )
     changes = {}
     if "amount" in override:
         amount = override["amount"]
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-            raise ImproperlyConfigured(f"STATUTORY_RULE_OVERRIDES[{rule.key!r}]['amount'] must be a whole number")
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
+            raise ImproperlyConfigured(f"{where}['amount'] must be a whole number, 1 or more")
         changes["amount"] = amount
     if "unit" in override:
         try:
             changes["unit"] = Unit(override["unit"])
         except ValueError:
-            raise ImproperlyConfigured(f"unit must be one of {[u.value for u in Unit]}") from None
+            raise ImproperlyConfigured(f"{where}['unit'] must be one of {[u.value for u in Unit]}") from None
     if "direction" in override:
         try:
             changes["direction"] = Direction(override["direction"])
         except ValueError:
-            raise ImproperlyConfigured(f"direction must be one of {[d.value for d in Direction]}") from None
+            raise ImproperlyConfigured(f"{where}['direction'] must be one of {[d.value for d in Direction]}") from None
     if "anchor" in override:
-        if rule.anchor_options and override["anchor"] not in rule.anchor_options:
-            raise ImproperlyConfigured(f"{rule.key!r} anchor must be one of {list(rule.anchor_options)}")
-        changes["anchor"] = override["anchor"]
-    return replace(rule, **changes, overridden=True, override_note=override.get("note", ""))
+        anchor = override["anchor"]
+        if rule.anchor_options and anchor not in rule.anchor_options:
+            raise ImproperlyConfigured(f"{where}['anchor'] must be one of {list(rule.anchor_options)}")
+        if not isinstance(anchor, str) or not anchor.strip():
+            raise ImproperlyConfigured(f"{where}['anchor'] must name the anchor event, e.g. \"the conference\"")
+        changes["anchor"] = anchor.strip()
+    note = override.get("note", "")
+    if not isinstance(note, str):
+        raise ImproperlyConfigured(f"{where}['note'] must be text")
+    # Only what really differs from the default counts as overridden (a value restated is not a change).
+    changes = {name: value for name, value in changes.items() if getattr(rule, name) != value}
+    if not changes:
+        return rule
+    return replace(rule, **changes, overridden=True, override_note=note.strip())
 
 
 def all_rules() -> dict[str, Rule]:
     """Every rule with this deployment's overrides applied."""
     overrides = getattr(settings, "STATUTORY_RULE_OVERRIDES", {}) or {}
-    defaults = {r.key: r for r in _DEFAULTS}
-    unknown = set(overrides) - set(defaults)
+    if not isinstance(overrides, dict):
+        raise ImproperlyConfigured("STATUTORY_RULE_OVERRIDES must be an object of rule key to changes, e.g. "
+                                   '{"conference_minutes": {"amount": 10}}')
+    coded = defaults()
+    unknown = set(overrides) - set(coded)
     if unknown:
         raise ImproperlyConfigured(f"STATUTORY_RULE_OVERRIDES names unknown rules: {sorted(unknown)}")
     return {key: _apply_override(rule, overrides[key]) if key in overrides else rule
-            for key, rule in defaults.items()}
+            for key, rule in coded.items()}
+
+
+def defaults() -> dict[str, Rule]:
+    """Every rule as the code defines it, before this deployment's overrides."""
+    return {r.key: r for r in _DEFAULTS}
 
 
 def get(key: str) -> Rule:

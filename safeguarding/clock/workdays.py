@@ -23,22 +23,33 @@ from functools import lru_cache
 import holidays
 
 _NO_CLOSURES: frozenset[date] = frozenset()
+_ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def _holidays_of(year: int) -> tuple[tuple[date, str], ...]:
+    """Every England & Wales holiday of ``year`` as the package lists it (weekend originals included)."""
+    return tuple(sorted(holidays.country_holidays("GB", subdiv="ENG", years=year).items()))
 
 
 @lru_cache(maxsize=64)
 def _england_and_wales(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+    return frozenset(day for day, _name in _holidays_of(year))
+
+
+def _as_set(closures: Iterable[date]) -> frozenset[date] | set[date]:
+    """Closure days as a set: a list or a generator would be slow, or used up, by ``in``."""
+    return closures if isinstance(closures, set | frozenset) else frozenset(closures)
 
 
 def bank_holidays(start: date, end: date) -> list[tuple[date, str]]:
-    """England & Wales bank holidays from ``start`` to ``end`` inclusive, on the weekday they are taken."""
-    out = []
-    for year in range(start.year, end.year + 1):
-        names = holidays.country_holidays("GB", subdiv="ENG", years=year)
-        for day, name in sorted(names.items()):
-            if start <= day <= end and day.weekday() < 5:
-                out.append((day, name))
-    return out
+    """England & Wales bank holidays from ``start`` to ``end`` inclusive, on the weekday they are taken.
+
+    A holiday falling at a weekend is listed once, on its substitute weekday ("… (observed)")."""
+    return [(day, name)
+            for year in range(start.year, end.year + 1)
+            for day, name in _holidays_of(year)
+            if start <= day <= end and day.weekday() < 5]
 
 
 def is_bank_holiday(day: date) -> bool:
@@ -46,13 +57,13 @@ def is_bank_holiday(day: date) -> bool:
 
 
 def is_working_day(day: date, closures: Iterable[date] = _NO_CLOSURES) -> bool:
-    return day.weekday() < 5 and not is_bank_holiday(day) and day not in closures
+    return day.weekday() < 5 and not is_bank_holiday(day) and day not in _as_set(closures)
 
 
 def add_working_days(anchor: date, n: int, closures: Iterable[date] = _NO_CLOSURES) -> date:
     """The n-th working day after (n > 0) or before (n < 0) ``anchor``; n == 0 gives ``anchor``."""
-    closures = frozenset(closures)
-    step = timedelta(days=1 if n >= 0 else -1)
+    closures = _as_set(closures)
+    step = _ONE_DAY if n >= 0 else -_ONE_DAY
     remaining = abs(n)
     day = anchor
     while remaining:
@@ -71,9 +82,9 @@ def add_months(anchor: date, n: int) -> date:
 
 def previous_working_day(day: date, closures: Iterable[date] = _NO_CLOSURES) -> date:
     """``day`` itself when it is a working day, otherwise the last working day before it."""
-    closures = frozenset(closures)
+    closures = _as_set(closures)
     while not is_working_day(day, closures):
-        day -= timedelta(days=1)
+        day -= _ONE_DAY
     return day
 
 
@@ -83,17 +94,14 @@ def add_months_to_working_day(anchor: date, n: int, closures: Iterable[date] = _
 
 
 def working_days_between(start: date, end: date, closures: Iterable[date] = _NO_CLOSURES) -> int:
-    """Working days after ``start`` up to and including ``end`` (negative when ``end`` is earlier):
-    the inverse of ``add_working_days`` for working-day ends."""
-    closures = frozenset(closures)
-    if end == start:
-        return 0
-    sign = 1 if end > start else -1
-    lo, hi = (start, end) if sign > 0 else (end, start)
-    count = 0
-    day = lo
-    while day < hi:
-        day += timedelta(days=1)
-        if is_working_day(day, closures):
-            count += 1
-    return sign * count
+    """The inverse of ``add_working_days``: ``working_days_between(d, add_working_days(d, n)) == n``.
+
+    Forwards (``end > start``) it counts the working days after ``start`` up to and including ``end``;
+    backwards (``end < start``) the working days from ``end`` up to but not including ``start``, as a
+    negative number. The anchor ``start`` is day 0 either way, so it is never counted."""
+    closures = _as_set(closures)
+    if end >= start:
+        first, days, sign = start + _ONE_DAY, (end - start).days, 1
+    else:
+        first, days, sign = end, (start - end).days, -1
+    return sign * sum(1 for i in range(days) if is_working_day(first + timedelta(days=i), closures))
