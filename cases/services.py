@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -247,6 +248,11 @@ def record_mark_entered_in_error(*, record: CaseRecord, actor: User, reason: str
     record.save()
     record_event(events.RECORD_ENTERED_IN_ERROR, actor=actor, subject=record,
                  payload={"model": record._meta.model_name, "reason": reason})
+    child = getattr(record, "child", None)
+    if isinstance(child, Child) and child.pk != record.pk:
+        # also on the child, so that the child's History tab tells it
+        record_event(events.RECORD_ENTERED_IN_ERROR, actor=actor, subject=child, payload={
+            "model": record._meta.verbose_name, "record": str(record.public_id), "reason": reason})
     return record
 
 
@@ -429,6 +435,9 @@ def child_access_grant(*, child: Child, user: User, actor: User, until: datetime
         raise ValidationError({"reason": "Say why this person needs access"})
     if until <= timezone.now():
         raise ValidationError({"until": "The grant must end in the future"})
+    if until > timezone.now() + timezone.timedelta(days=settings.ACCESS_GRANT_MAX_DAYS + 1):
+        raise ValidationError({"until": f"A grant can last at most {settings.ACCESS_GRANT_MAX_DAYS} days; "
+                                        "grant it again when it runs out if the need continues"})
     perm = Permission.objects.get(codename="view_child", content_type__app_label="cases")
     grant, created = ChildAccessGrant.objects.select_for_update().get_or_create(
         user=user, permission=perm, content_object=child, defaults={"expires_at": until}

@@ -208,6 +208,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
+ACCESS_GRANT_MAX_DAYS = 90  # the longest a manager's explicit access grant may run
 
 # --- security headers ------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import holidays
 from django.contrib.contenttypes.models import ContentType
@@ -161,4 +161,22 @@ def deadlines_recompute_rule(*, rule_key: str, reason: str, actor=None) -> int:
         before = Deadline.objects.only("due_date").get(pk=pk).due_date
         after = deadline_recompute(deadline=Deadline(pk=pk), reason=reason, actor=actor).due_date
         changed += before != after
+    return changed
+
+
+def deadlines_recompute_for_closure(*, day: date, reason: str, actor=None) -> int:
+    """A local closure day was added, moved or removed: recompute the open deadlines whose counting
+    period contains it (after-rules: anchor < day <= due; before-rules: due <= day < anchor)."""
+    from django.db.models import Q
+
+    ids = list(
+        Deadline.objects.filter(status__in=Deadline.OPEN_STATUSES)
+        # a month-based due date moves *back* off a closure day, so look two weeks past it as well
+        .filter(Q(anchor_date__lt=day, due_date__gte=day - timedelta(days=14)) | Q(due_date__lte=day, anchor_date__gt=day))
+        .values_list("pk", flat=True)
+    )
+    changed = 0
+    for pk in ids:
+        before = Deadline.objects.only("due_date").get(pk=pk).due_date
+        changed += deadline_recompute(deadline=Deadline(pk=pk), reason=reason, actor=actor).due_date != before
     return changed
