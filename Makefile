@@ -70,8 +70,8 @@ run: $(VENV_STAMP) sysdeps-run ## start web + worker + beat on http://127.0.0.1:
 test: $(VENV_STAMP) sysdeps-test node-deps ## run the whole test suite (PYTEST_ARGS=... to pass options to pytest)
 	@scripts/test.sh
 
-bench: ## benchmarks (placeholder)
-	@echo "benchmarks arrive with the statutory clock issue"
+bench: $(VENV_STAMP) ## load volume data into its own database and print the benchmark table (BENCH_SCALE=0.01 for a quick run)
+	@EMBEDDED_DB_NAME=safeguarding_bench $(EMBEDDED) $(VPY) scripts/bench.py
 
 lint: $(VENV_STAMP) ## ruff check
 	$(VENV)/bin/ruff check .

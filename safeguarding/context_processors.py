@@ -29,6 +29,7 @@ def hub(request):
     items = [("Home", reverse("home")), ("Find a child", reverse("cases:search"))]
     if access is not None and access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         items.append(("Add a child", reverse("cases:child_create")))
+    items.append(("My deadlines", reverse("clock:my_deadlines")))  # every person: /deadlines/ and its pages
     ctx["hub_nav"] = [
         NavItem(label, url, path == url if url == "/" else path.startswith(url)) for label, url in items
     ]

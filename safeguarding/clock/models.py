@@ -135,3 +135,25 @@ class SweepRun(models.Model):
 
     def __str__(self):
         return f"sweep at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(models.Model):
+    """A person's calendar (ICS) feed of their deadlines, at a secret, revocable URL.
+
+    The URL carries a long random token, shown once; only its SHA-256 hash is stored. Replacing the
+    link gives the row a new hash (the old URL stops working); revoking it sets ``revoked_at``.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    def __str__(self):
+        state = f"revoked {self.revoked_at:%d %b %Y}" if self.revoked_at else "active"
+        return f"Calendar feed of {self.user} ({state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

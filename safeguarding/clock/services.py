@@ -172,7 +172,8 @@ def deadlines_recompute_for_closure(*, day: date, reason: str, actor=None) -> in
     ids = list(
         Deadline.objects.filter(status__in=Deadline.OPEN_STATUSES)
         # a month-based due date moves *back* off a closure day, so look two weeks past it as well
-        .filter(Q(anchor_date__lt=day, due_date__gte=day - timedelta(days=14)) | Q(due_date__lte=day, anchor_date__gt=day))
+        .filter(Q(anchor_date__lt=day, due_date__gte=day - timedelta(days=14))
+                | Q(due_date__lte=day, anchor_date__gt=day))
         .values_list("pk", flat=True)
     )
     changed = 0
