@@ -189,7 +189,7 @@ def _managers_by_team(team_ids: set[int]) -> dict[int, list[int]]:
         return out
     rows = (User.objects.filter(is_active=True, memberships__is_active=True, memberships__team_id__in=team_ids,
                                 memberships__roles__contains=[Role.TEAM_MANAGER])
-            .values_list("pk", "memberships__team_id").distinct())
+            .order_by().values_list("pk", "memberships__team_id").distinct())
     for user_id, team_id in rows:
         out[team_id].append(user_id)
     return out

@@ -175,7 +175,10 @@ def _applied_rule(d: Deadline, rule: rules.Rule | None) -> str:
     """The rule as it was applied to this deadline (it may have been overridden since)."""
     c = d.computation or {}
     if {"amount", "unit", "direction", "anchor"} <= c.keys():
-        unit = rules.Unit(c["unit"]).label if c["unit"] in rules.Unit._value2member_map_ else c["unit"]
+        try:
+            unit = rules.Unit(c["unit"]).label
+        except ValueError:
+            unit = c["unit"]
         return f"{c['amount']} {unit} {c['direction']} {c['anchor']}"
     return rule.summary if rule else ""
 

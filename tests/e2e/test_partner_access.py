@@ -27,7 +27,7 @@ def test_school_dsl_sees_only_the_child_their_school_is_involved_with(page, la, 
     expect(banner).to_contain_text("Partner agency practitioner")
     # partners cannot add children, so they are not offered it
     menu = page.get_by_role("navigation", name="Menu")
-    expect(menu.get_by_role("link")).to_have_text(["Home", "Find a child"])
+    expect(menu.get_by_role("link")).to_have_text(["Home", "Find a child", "My deadlines"])
 
     page.goto("/children/?name=Hartley")
     expect(page.get_by_role("heading", name="1 child found")).to_be_visible()
