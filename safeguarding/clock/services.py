@@ -79,7 +79,11 @@ def deadline_meet(*, deadline: Deadline, met_on: date, actor=None, late_reason: 
         raise ValidationError({"late_reason": f"This was due on {deadline.due_date:%-d %B %Y}: say why it was late"})
     deadline.met_on = met_on
     deadline.status = Deadline.Status.MET_LATE if late else Deadline.Status.MET_ON_TIME
-    deadline.late_reason = late_reason.strip() if late else ""
+    new_reason = late_reason.strip() if late else ""
+    if deadline.late_accepted_by_id and new_reason != deadline.late_reason:
+        # a manager accepted the earlier reason, not this one: the new reason needs accepting afresh
+        deadline.late_accepted_by, deadline.late_accepted_at = None, None
+    deadline.late_reason = new_reason
     _stamp(deadline, actor, "Met late" if late else "Met")
     deadline.save()
     record_event("deadline.met", actor=actor, subject=deadline,

@@ -56,3 +56,23 @@ def test_a_closure_on_a_month_based_due_date_moves_it_back_and_removing_it_resto
     admin_client.post(f"/admin/clock/localclosureday/{closure.pk}/delete/", {"post": "yes"})
     d.refresh_from_db()
     assert d.due_date == datetime.date(2026, 12, 15)
+
+
+def test_a_reason_accepted_while_overdue_stays_accepted_only_if_it_is_the_reason_recorded(social_worker,
+                                                                                         team_manager):
+    child = ChildFactory()
+    first = services.deadline_open(subject=child, rule_key="icpc", anchor_date=datetime.date(2026, 10, 1),
+                                   label="ICPC")
+    Deadline.objects.filter(pk=first.pk).update(status=Deadline.Status.OVERDUE)
+    services.deadline_accept_late(deadline=first, manager=team_manager, note="Family unwell; agreed new date")
+    same = services.deadline_meet(deadline=first, met_on=datetime.date(2026, 11, 2),
+                                  late_reason="Family unwell; agreed new date")
+    assert same.late_accepted_by == team_manager
+
+    second = services.deadline_open(subject=child, rule_key="assessment", anchor_date=datetime.date(2026, 8, 3),
+                                    label="Assessment")
+    Deadline.objects.filter(pk=second.pk).update(status=Deadline.Status.OVERDUE)
+    services.deadline_accept_late(deadline=second, manager=team_manager, note="Interpreter not available")
+    changed = services.deadline_meet(deadline=second, met_on=datetime.date(2026, 11, 2),
+                                     late_reason="Worker off sick")
+    assert (changed.late_reason, changed.late_accepted_by) == ("Worker off sick", None)
