@@ -251,7 +251,11 @@ def test_a_double_submit_changes_nothing_the_second_time(page, social_worker, te
     assert (entry.entered_in_error_at, entry.entered_in_error_by, entry.entered_in_error_reason) == (
         at, social_worker, "Wrong child")
     assert entry.history.count() == history
-    assert CaseEvent.objects.filter(code="record.entered_in_error").count() == 1
+    # one event on the entry and one on the child (for the child's History tab), not two of each
+    assert CaseEvent.objects.filter(code="record.entered_in_error", subject_id=entry.pk,
+                                    subject_type__model="chronologyentry").count() == 1
+    assert CaseEvent.objects.filter(code="record.entered_in_error", subject_id=child.pk,
+                                    subject_type__model="child").count() == 1
     # the page that follows says it was done already; the page itself now says so instead of a form
     assert "This chronology entry was marked as entered in error on" in text(tm.get(child_url(child)))
     again_page = tm.get(url)
