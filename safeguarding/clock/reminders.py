@@ -104,7 +104,8 @@ def stage_windows(today: date, closed: frozenset[date]) -> list[tuple[str, Q]]:
     windows.append(("due_today", Q(due_date=today)))
     windows.append(("overdue", Q(due_date__lt=today)))
     n = settings.ESCALATE_AFTER_WORKING_DAYS
-    windows.append((f"escalated:{n}", Q(due_date__lt=nth_working_day_on_or_before(today, n, closed))))
+    escalate_before = min(today, nth_working_day_on_or_before(today, n, closed))  # overdue, whatever n is
+    windows.append((f"escalated:{n}", Q(due_date__lt=escalate_before)))
     return windows
 
 

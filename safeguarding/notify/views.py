@@ -39,7 +39,8 @@ class DeliveryForm(forms.Form):
     delivery = forms.ChoiceField(
         label="How do you want to get emails about your notifications?",
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how you want to get emails about your notifications"},
+        error_messages={"required": "Select how you want to get emails about your notifications",
+                        "invalid_choice": "Select how you want to get emails about your notifications"},
     )
 
     def __init__(self, *args, **kwargs):
