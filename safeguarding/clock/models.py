@@ -98,13 +98,17 @@ class ReminderStage(models.TextChoices):
 
 
 class ReminderClaim(models.Model):
-    """The ledger: one row per (deadline, stage), claimed before sending and marked sent after.
+    """The ledger: one row per (deadline, due date, stage), claimed before sending and marked sent after.
+
+    The due date is part of the key so that a deadline moved to a later date (an anchor corrected, a
+    rule changed) is reminded again for its new date, and never twice for the same one.
 
     The unique constraint is the once-only guarantee; a claim never marked sent (its worker died) is
     retried once its lease has run out.
     """
 
     deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="reminders")
+    due_date = models.DateField(help_text="The deadline's due date when this reminder was claimed")
     stage = models.CharField(max_length=24, help_text="e.g. due_soon:5, due_today, overdue, escalated:3")
     claimed_at = models.DateTimeField(default=timezone.now)
     claimed_by = models.CharField(max_length=200, blank=True)
@@ -112,7 +116,9 @@ class ReminderClaim(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["deadline", "stage"], name="reminder_once_per_stage")]
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "due_date", "stage"], name="reminder_once_per_stage")
+        ]
         indexes = [models.Index(fields=["sent_at", "claimed_at"], condition=Q(sent_at__isnull=True),
                                 name="reminder_unsent")]
 

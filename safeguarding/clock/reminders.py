@@ -115,12 +115,15 @@ def _claim_stages(today: date, closed: frozenset[date], token: str) -> int:
     open_deadlines = Deadline.objects.filter(status__in=Deadline.OPEN_STATUSES)
     now = timezone.now()
     for stage, condition in stage_windows(today, closed):
-        select_sql, params = open_deadlines.filter(condition).values_list("pk").query.sql_with_params()
+        select_sql, params = (
+            open_deadlines.filter(condition).values_list("pk", "due_date").query.sql_with_params()
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {ReminderClaim._meta.db_table} (deadline_id, stage, claimed_at, claimed_by, attempts) "
-                f"SELECT sub.id, %s, %s, %s, 1 FROM ({select_sql}) AS sub(id) "
-                "ON CONFLICT (deadline_id, stage) DO NOTHING",
+                f"INSERT INTO {ReminderClaim._meta.db_table} "
+                "(deadline_id, due_date, stage, claimed_at, claimed_by, attempts) "
+                f"SELECT sub.id, sub.due_date, %s, %s, %s, 1 FROM ({select_sql}) AS sub(id, due_date) "
+                "ON CONFLICT (deadline_id, due_date, stage) DO NOTHING",
                 [stage, now, token, *params],
             )
             claimed += cursor.rowcount

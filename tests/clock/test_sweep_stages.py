@@ -7,8 +7,8 @@ Decisions these tests pin down (see safeguarding/clock/reminders.py):
   opened 2 working days before it is due gets one "due soon" reminder (the day before), not two;
 - every stage is evaluated as of the day of the sweep: after an outage of several days the first
   sweep sends what is still meaningful (overdue and escalated, not "due soon" or "due today"), once;
-- the ledger key is (deadline, stage): a deadline recomputed to a later date is reminded by its new
-  date, but a stage it was already reminded at is not sent again.
+- the ledger key is (deadline, due date, stage): a deadline recomputed to a later date is reminded at
+  every stage again for its new date, and never twice for the same date.
 
 The clock is frozen at midday, London time, on the day of each sweep (freezegun), so the tests do not
 depend on the day they run.
@@ -250,12 +250,14 @@ def test_a_deadline_recomputed_to_a_later_date_is_reminded_by_its_new_date(socia
     }
     assert Notification.objects.filter(subject__startswith="Due soon", url__contains=str(soon.public_id),
                                        body__contains="Thursday 10 December 2026").count() == 2  # 5 and 1 WD
-    # late had its overdue and escalated reminders for the old date; the ledger key is (deadline, stage),
-    # so only the stages it had not reached are sent for the new date.
-    assert set(ReminderClaim.objects.filter(deadline=late).values_list("stage", flat=True)) == {
-        "overdue", "escalated:3", "due_soon:5", "due_soon:1", "due_today"}
+    # late had its overdue and escalated reminders for the old date; the ledger key includes the due date,
+    # so it is reminded at every stage again for the new one, each once.
+    assert set(ReminderClaim.objects.filter(deadline=late).values_list("due_date", "stage")) == {
+        (D(2026, 11, 16), "overdue"), (D(2026, 11, 16), "escalated:3"),
+        (D(2026, 12, 10), "due_soon:5"), (D(2026, 12, 10), "due_soon:1"), (D(2026, 12, 10), "due_today"),
+        (D(2026, 12, 10), "overdue"), (D(2026, 12, 10), "escalated:3")}
     assert Deadline.objects.get(pk=late.pk).status == Deadline.Status.OVERDUE  # from 11 December again
-    assert Notification.objects.filter(url__contains=str(late.public_id)).count() == 2 + 3
+    assert Notification.objects.filter(url__contains=str(late.public_id)).count() == 2 + 5
 
 
 def test_after_an_outage_the_next_sweep_sends_what_is_still_meaningful_once(social_worker, team, team_manager):
