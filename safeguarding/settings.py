@@ -267,6 +267,7 @@ if PRODUCTION:
 else:
     EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = 10  # seconds: a slow mail server must not hold a request or a sweep for long
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="" if PRODUCTION else "hub@localhost")
 if PRODUCTION and not DEFAULT_FROM_EMAIL:
     raise environ.ImproperlyConfigured("DEFAULT_FROM_EMAIL is required in production")
