@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 from safeguarding.access.views import PolicyViewMixin
 from safeguarding.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 from safeguarding.audit.models import RecordView
+from safeguarding.forms import apply_service_errors
 
 from . import services
 from .forms import (
@@ -46,17 +47,6 @@ from .models import (
 )
 from .policies import child_policy
 from .selectors import SearchCriteria, child_page, child_search
-
-
-def _apply_service_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        for e in exc.messages:
-            form.add_error(None, e)
 
 
 class SearchView(PolicyViewMixin, TemplateView):
@@ -117,7 +107,7 @@ class ChildCreateView(PolicyViewMixin, FormView):
                                                     "below; if this is a different child, confirm it and save again.")
             return self.form_invalid(form)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{child.full_name} has been added ({child.local_child_id}).")
         return redirect("cases:child_detail", public_id=child.public_id)
@@ -177,7 +167,7 @@ class ChildScopedFormView(PolicyViewMixin, FormView):
         try:
             fn()
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         return self.success(message, tab, url)
 
@@ -317,7 +307,7 @@ class BreakGlassView(PolicyViewMixin, FormView):
         try:
             services.child_break_glass(child=self.child, actor=self.request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         return redirect("cases:child_detail", public_id=self.child.public_id)
 

@@ -6,6 +6,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+def apply_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: at its field when it names one, else at the top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
 class SelectDateWidget(forms.MultiWidget):
     """GOV.UK date input (Day, Month, Year boxes). Named so that widget_type is "selectdate",
     which templates/includes/field.html renders as the GOV.UK pattern."""

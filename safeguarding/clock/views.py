@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
 
 from safeguarding.access.views import PolicyViewMixin
+from safeguarding.forms import apply_service_errors
 
 from . import ics, rules, selectors, services
 from .forms import AcceptLateForm, CancelForm, DeadlineFilterForm, MeetForm, TeamDeadlineFilterForm
@@ -33,15 +34,6 @@ def _day(d) -> str:
     return format_date(d, "j F Y") if d else ""
 
 
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _query_without(request, *names) -> str:
@@ -267,7 +259,7 @@ class DeadlineActionView(PolicyViewMixin, FormView):
         try:
             fn()
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, message)
         return redirect(self.detail_url())
