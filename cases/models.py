@@ -147,8 +147,6 @@ class Child(CaseRecord):
         indexes = [
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["expected_date_of_birth"]),
-            models.Index(fields=["allocated_social_worker"]),
-            models.Index(fields=["allocated_team"]),
             GinIndex(name="child_surname_trgm", fields=["legal_surname"], opclasses=["gin_trgm_ops"]),
             GinIndex(name="child_first_trgm", fields=["legal_first_names"], opclasses=["gin_trgm_ops"]),
             GinIndex(name="child_preferred_trgm", fields=["preferred_name"], opclasses=["gin_trgm_ops"]),

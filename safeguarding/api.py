@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, permissions, throttling
 from rest_framework.response import Response
 
 
@@ -26,6 +26,21 @@ class IsAuthenticatedAndVerified(permissions.BasePermission):
         if settings.MFA_REQUIRED and not user.is_verified():
             return False
         return True
+
+
+class ApiClientRateThrottle(throttling.UserRateThrottle):
+    """Rate-limits agencies' API clients (people using the API with their session are not). The counts
+    live in Redis; if Redis is down the API keeps answering rather than failing closed."""
+
+    scope = "api_client"
+
+    def allow_request(self, request, view):
+        if not getattr(request.user, "is_api_client", False):
+            return True
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # noqa: BLE001 - the cache being unreachable must not take the API down
+            return True
 
 
 def _flatten(detail, prefix=""):
