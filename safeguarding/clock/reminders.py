@@ -202,11 +202,18 @@ def _managers_by_team(team_ids: set[int]) -> dict[int, list[int]]:
 def _deliver_batch(token: str, today: date, closed: frozenset[date]) -> int:
     """Deliver one batch of this sweep's unsent claims; returns how many claims it settled."""
     with transaction.atomic():
-        claims = list(
-            ReminderClaim.objects.select_for_update(skip_locked=True, of=("self",))
+        # Lock the batch by id alone, then load it: joining and sorting every unsent claim for each batch
+        # (what the planner does when a large claim outruns the ledger's statistics, e.g. the first sweep
+        # after an outage) made a big sweep quadratic (docs/performance.md, finding 5).
+        ids = list(
+            ReminderClaim.objects.select_for_update(skip_locked=True)
             .filter(sent_at__isnull=True, claimed_by=token)
+            .order_by("id").values_list("id", flat=True)[:BATCH]
+        )
+        claims = list(
+            ReminderClaim.objects.filter(id__in=ids)
             .select_related("deadline", "deadline__responsible_person", "deadline__responsible_team")
-            .order_by("id")[:BATCH]
+            .order_by("id")
         )
         if not claims:
             return 0
