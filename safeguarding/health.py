@@ -49,8 +49,9 @@ def _check_broker_and_worker() -> tuple[dict, dict]:
 
 
 def _check_sweep(database_ok: bool) -> dict:
-    """When the reminder sweep last finished; late after three missed runs. A fresh installation
-    (no sweep yet) is reported as waiting, not down, for the first three intervals after migrating."""
+    """When the reminder sweep last finished; late after three missed runs. Before the first sweep
+    (a fresh start: beat runs it one interval after it starts) it is reported as waiting, not down;
+    beat being down then shows as the worker heartbeat (also scheduled by beat) going stale."""
     if not database_ok:
         return {"ok": False, "error": "database unreachable"}
     from django.utils import timezone
@@ -60,7 +61,7 @@ def _check_sweep(database_ok: bool) -> dict:
     last = SweepRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").values("finished_at").first()
     late_after = settings.SWEEP_EVERY_SECONDS * 3
     if last is None:
-        return {"ok": False, "error": "no sweep has finished yet"}
+        return {"ok": True, "waiting": "no sweep has finished yet"}
     age = (timezone.now() - last["finished_at"]).total_seconds()
     result = {"ok": age <= late_after, "last_finished": last["finished_at"].isoformat(),
               "seconds_ago": round(age)}

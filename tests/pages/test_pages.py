@@ -255,6 +255,16 @@ def test_healthz_reports_a_late_sweep_and_when_the_last_one_finished(client, hea
     assert client.get("/healthz").status_code == 200
 
 
+def test_healthz_before_the_first_sweep_says_it_is_waiting_not_down(client, health_redis):
+    from safeguarding.clock.models import SweepRun
+
+    write_heartbeat()
+    SweepRun.objects.update(finished_at=None)  # a fresh start: no sweep has finished yet
+    resp = client.get("/healthz")
+    assert resp.status_code == 200, resp.json()
+    assert resp.json()["checks"]["sweep"] == {"ok": True, "waiting": "no sweep has finished yet"}
+
+
 # --- 404 ---------------------------------------------------------------------------------------------
 
 
