@@ -4,14 +4,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
 from safeguarding.access.context import AccessContext
 from safeguarding.audit.selectors import events_for, views_of
 
 from .identifiers import normalise_nhs_number, normalise_upn
-from .models import Child, ChildAddress, ChildAlias, ChronologyEntry, Involvement, Relationship
+from .models import Child, ChildAddress, ChildAlias, ChronologyEntry, DuplicateLink, Involvement, Relationship
 from .policies import child_policy
 
 NAME_SIMILARITY = 0.45
@@ -121,11 +121,13 @@ def child_page(*, child: Child, include_history: bool, include_access_log: bool)
         "chronology": list(chronology),
         "addresses": list(addresses),
         "aliases": list(aliases),
+        # the child's links first (both columns indexed), then the other records: no scan of all children
         "duplicates": list(
-            Child.objects.filter(
-                Q(duplicate_links__other=child, duplicate_links__entered_in_error_at__isnull=True)
-                | Q(duplicate_links_in__child=child, duplicate_links_in__entered_in_error_at__isnull=True)
-            ).distinct().only("public_id", "legal_first_names", "legal_surname", "local_child_id")
+            Child.objects.filter(pk__in=[
+                other for pair in DuplicateLink.objects.filter(Q(child=child) | Q(other=child),
+                                                               entered_in_error_at__isnull=True)
+                .values_list("child_id", "other_id") for other in pair if other != child.pk
+            ]).only("public_id", "legal_first_names", "legal_surname", "local_child_id")
         ),
     }
     if include_history:
@@ -147,8 +149,3 @@ def home_summary(*, ctx: AccessContext) -> dict:
     )
     return {"my_children": list(mine)}
 
-
-def children_for_api(*, ctx: AccessContext) -> QuerySet:
-    return child_policy.visible(ctx, "view").select_related("local_authority").prefetch_related(
-        Prefetch("aliases", queryset=ChildAlias.objects.filter(entered_in_error_at__isnull=True))
-    )

@@ -1,6 +1,5 @@
 """Every write to a child's record. Keyword-only, one transaction each; each records who and why."""
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -484,11 +483,6 @@ def child_break_glass(*, child: Child, actor: User, reason: str):
             url=f"/children/{child.public_id}/access-log/",
         )
     return bg
-
-
-@dataclass
-class ViewLogged:
-    break_glass: bool
 
 
 def child_view_log(*, child: Child, user: User, via: str, what: str, break_glass: bool = False) -> None:

@@ -117,6 +117,10 @@ class ChildDetailView(PolicyViewMixin, TemplateView):
     policy = child_policy
     template_name = "cases/child_detail.html"
 
+    def shape_queryset(self, qs):
+        # the summary shows these: load them with the child, not one query each from the template
+        return qs.select_related("allocated_social_worker", "allocated_team", "local_authority")
+
     def get(self, request, *args, **kwargs):
         try:
             self.child = self.get_object()
