@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ConferencesConfig(AppConfig):
     name = "conferences"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import events, policies  # noqa: F401 - registers event codes and the chairs' coverage of children

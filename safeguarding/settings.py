@@ -302,6 +302,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "safeguarding.tasks.heartbeat", "schedule": WORKER_HEARTBEAT_SECONDS},
     "reminder-sweep": {"task": "clock.sweep", "schedule": SWEEP_EVERY_SECONDS},
     "email-outbox": {"task": "notify.deliver_emails", "schedule": 60},
+    "conference-invitations": {"task": "conferences.send_invitations", "schedule": 60},
     "daily-digest": {"task": "notify.send_digests", "schedule": crontab(minute=0, hour=DIGEST_HOUR)},
 }
 

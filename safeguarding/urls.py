@@ -27,6 +27,7 @@ urlpatterns = [
     path("notifications/", include("safeguarding.notify.urls")),
     path("", include("safeguarding.clock.urls")),
     path("children/", include("cases.urls")),
+    path("conferences/", include("conferences.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]

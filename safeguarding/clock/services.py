@@ -185,3 +185,29 @@ def deadlines_recompute_for_closure(*, day: date, reason: str, actor=None) -> in
         before = Deadline.objects.only("due_date").get(pk=pk).due_date
         changed += deadline_recompute(deadline=Deadline(pk=pk), reason=reason, actor=actor).due_date != before
     return changed
+
+
+def open_deadlines_for(subject: models.Model, *rule_keys: str):
+    """The open deadlines of ``subject`` (optionally only under ``rule_keys``), soonest first."""
+    ct = ContentType.objects.get_for_model(subject, for_concrete_model=True)
+    qs = Deadline.objects.filter(subject_type=ct, subject_id=subject.pk, status__in=Deadline.OPEN_STATUSES)
+    if rule_keys:
+        qs = qs.filter(rule_key__in=rule_keys)
+    return qs.order_by("due_date", "id")
+
+
+def deadline_meet_open(*, subject: models.Model, rule_keys: tuple[str, ...], met_on: date, actor=None,
+                       late_reason: str = "") -> list[Deadline]:
+    """Meet every open deadline of ``subject`` under ``rule_keys`` (the event they wait for happened).
+    A late one needs ``late_reason``: the ValidationError says so, naming the due date."""
+    return [deadline_meet(deadline=d, met_on=met_on, actor=actor, late_reason=late_reason)
+            for d in open_deadlines_for(subject, *rule_keys)]
+
+
+def deadlines_cancel_open(*, subject: models.Model, reason: str, actor=None, rule_keys: tuple[str, ...] = ()) -> int:
+    """Cancel the open deadlines of ``subject`` that no longer apply (a conference cancelled, a plan ended)."""
+    n = 0
+    for d in open_deadlines_for(subject, *rule_keys):
+        deadline_cancel(deadline=d, reason=reason, actor=actor)
+        n += 1
+    return n

@@ -1,0 +1,202 @@
+"""Who may see and do what with conferences, their reports and documents, and plans.
+
+The people:
+- **the conference service**: conference chairs and administrators of the child's local authority. They
+  see the service's list of conferences (requests awaiting allocation, the diary) and schedule them,
+  but not conferences of restricted children unless they chair them;
+- **the chair** of a conference (while a member of the child's local authority), and its minute-taker;
+- **case staff**: the people who may edit the child's record (allocated social worker, the allocated
+  team's social workers and team managers, the local authority's service managers);
+- **invited agencies**: partner practitioners and API clients of an agency invited to the conference,
+  and people invited by their own account. They see the conference and their invitation, their own
+  agency's report, and documents once sent to their agency (only the copy sent to them).
+
+A person outside all of these gets the same 404 as for a conference that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from cases.policies import NOTHING, child_policy, register_coverage
+from safeguarding.access.context import AccessContext
+from safeguarding.access.policies import Policy
+from safeguarding.accounts.models import Role
+
+from .models import AgencyReport, ChildProtectionPlan, Conference, Distribution, Document, Invitation
+
+SERVICE_ROLES = (Role.CONFERENCE_CHAIR, Role.ADMINISTRATOR)
+PARTNER_ROLES = (Role.PARTNER_PRACTITIONER, Role.API_CLIENT)
+
+
+def service_local_authorities(ctx: AccessContext) -> frozenset[int]:
+    """Local authorities whose conference service ``ctx`` works in."""
+    return ctx.agency_ids_with_role(*SERVICE_ROLES) & ctx.local_authority_ids
+
+
+def _child_editable(ctx: AccessContext) -> QuerySet:
+    return child_policy.visible(ctx, "edit").values("pk")
+
+
+def _child_visible(ctx: AccessContext) -> QuerySet:
+    return child_policy.visible(ctx, "view").values("pk")
+
+
+class ConferencePolicy(Policy):
+    model = Conference
+    actions = ("view", "list_service", "schedule", "record", "decide", "report", "distribute", "request")
+
+    # --- the building blocks (Q on Conference) --------------------------------------------------
+    def chair_q(self, ctx: AccessContext) -> Q:
+        if not ctx.has_role(Role.CONFERENCE_CHAIR):
+            return NOTHING
+        return Q(chair_id=ctx.user_id, child__local_authority_id__in=ctx.local_authority_ids)
+
+    def minute_taker_q(self, ctx: AccessContext) -> Q:
+        return Q(minute_taker_id=ctx.user_id, child__local_authority_id__in=ctx.local_authority_ids)
+
+    def service_q(self, ctx: AccessContext) -> Q:
+        las = service_local_authorities(ctx)
+        if not las:
+            return NOTHING
+        return Q(child__local_authority_id__in=las, child__restricted=False)
+
+    def case_staff_q(self, ctx: AccessContext) -> Q:
+        if not ctx.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
+            return NOTHING
+        return Q(child_id__in=_child_editable(ctx))
+
+    def invited_q(self, ctx: AccessContext) -> Q:
+        agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
+        invited = Q(user_id=ctx.user_id)
+        if agencies:
+            invited |= Q(agency_id__in=agencies)
+        live = Invitation.objects.filter(invited, conference=OuterRef("pk"), entered_in_error_at__isnull=True)
+        # a restricted child's conference shows only to invitees who may see the child's record
+        return Q(Exists(live)) & (Q(child__restricted=False) | Q(child_id__in=_child_visible(ctx)))
+
+    # --- the three answers ----------------------------------------------------------------------
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = Conference.objects.filter(entered_in_error_at__isnull=True)
+        if not ctx.is_authenticated:
+            return qs.none()
+        chair = self.chair_q(ctx)
+        if action == "view":
+            q = chair | self.minute_taker_q(ctx) | self.service_q(ctx) | self.case_staff_q(ctx) | self.invited_q(ctx)
+        elif action in ("list_service", "schedule", "distribute"):
+            q = chair | self.service_q(ctx)
+        elif action == "record":
+            q = chair | self.minute_taker_q(ctx)
+        elif action == "decide":
+            q = chair
+        elif action == "report":
+            q = self.invited_q(ctx) | self.case_staff_q(ctx)
+        elif action == "request":
+            q = self.case_staff_q(ctx)
+        else:  # pragma: no cover - _check_action refuses the rest
+            raise AssertionError(action)
+        return qs.filter(q)
+
+    def is_service_staff(self, ctx: AccessContext) -> bool:
+        return bool(service_local_authorities(ctx))
+
+
+class AgencyReportPolicy(Policy):
+    """Reports: the chair, minute-taker, service and case staff see every report of a conference they
+    see; an invited agency sees only its own agency's report."""
+
+    model = AgencyReport
+    actions = ("view", "share")
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = AgencyReport.objects.filter(entered_in_error_at__isnull=True)
+        if not ctx.is_authenticated:
+            return qs.none()
+        cp = conference_policy
+        if action == "share":
+            # the social work report is shared with parents by the case staff or the chair
+            whole = cp.case_staff_q(ctx) | cp.chair_q(ctx)
+            return qs.filter(is_social_work_report=True, conference__in=Conference.objects.filter(whole))
+        whole = cp.chair_q(ctx) | cp.minute_taker_q(ctx) | cp.service_q(ctx) | cp.case_staff_q(ctx)
+        q = Q(conference__in=Conference.objects.filter(whole))
+        own = ctx.agency_ids_with_role(*PARTNER_ROLES)
+        if own:
+            q |= Q(agency_id__in=own, conference__in=Conference.objects.filter(cp.invited_q(ctx)))
+        return qs.filter(q)
+
+
+class DocumentPolicy(Policy):
+    """Published PDFs. The conference's own people see every copy; an invited agency sees the copy
+    sent to it (its agency or its people), and nothing else."""
+
+    model = Document
+    actions = ("view",)
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = Document.objects.filter(entered_in_error_at__isnull=True)
+        if not ctx.is_authenticated:
+            return qs.none()
+        cp = conference_policy
+        whole = cp.chair_q(ctx) | cp.minute_taker_q(ctx) | cp.service_q(ctx) | cp.case_staff_q(ctx)
+        q = Q(conference__in=Conference.objects.filter(whole))
+        sent = Q(user_id=ctx.user_id)
+        agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
+        if agencies:
+            sent |= Q(agency_id__in=agencies)
+        sent_to_me = Distribution.objects.filter(sent, document=OuterRef("pk"), entered_in_error_at__isnull=True)
+        q |= Q(Exists(sent_to_me)) & Q(conference__in=Conference.objects.filter(cp.invited_q(ctx)))
+        return qs.filter(q)
+
+
+class PlanPolicy(Policy):
+    model = ChildProtectionPlan
+    actions = ("view", "update", "audit")
+
+    def chaired_q(self, ctx: AccessContext) -> Q:
+        if not ctx.has_role(Role.CONFERENCE_CHAIR):
+            return NOTHING
+        chaired = Conference.objects.filter(
+            plan=OuterRef("pk"), chair_id=ctx.user_id, entered_in_error_at__isnull=True,
+        ).exclude(status=Conference.Status.CANCELLED)
+        return Q(Exists(chaired), child__local_authority_id__in=ctx.local_authority_ids)
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = ChildProtectionPlan.objects.filter(entered_in_error_at__isnull=True)
+        if not ctx.is_authenticated:
+            return qs.none()
+        staff = NOTHING
+        if ctx.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
+            staff = Q(child_id__in=_child_editable(ctx))
+        chaired = self.chaired_q(ctx)
+        if action == "audit":
+            return qs.filter(chaired)
+        if action == "update":
+            return qs.filter(staff | chaired)
+        las = service_local_authorities(ctx)
+        service = Q(child__local_authority_id__in=las, child__restricted=False) if las else NOTHING
+        members = Q(core_group__user_id=ctx.user_id, core_group__entered_in_error_at__isnull=True) & (
+            Q(child__restricted=False) | Q(child_id__in=_child_visible(ctx)))
+        return qs.filter(staff | chaired | service | members).distinct()
+
+
+conference_policy = ConferencePolicy()
+report_policy = AgencyReportPolicy()
+document_policy = DocumentPolicy()
+plan_policy = PlanPolicy()
+
+
+@register_coverage
+def chairs_see_the_children_they_chair(ctx: AccessContext) -> Q | None:
+    """Conference chairs reach the records of the children whose conferences they chair."""
+    if not ctx.has_role(Role.CONFERENCE_CHAIR):
+        return None
+    chaired = Conference.objects.filter(
+        child=OuterRef("pk"), chair_id=ctx.user_id, entered_in_error_at__isnull=True,
+    ).exclude(status=Conference.Status.CANCELLED)
+    return Q(Exists(chaired), local_authority_id__in=ctx.local_authority_ids)
+
+
