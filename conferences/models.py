@@ -141,6 +141,10 @@ class Conference(CaseRecord):
         return f"{self.get_kind_display()}{when}"
 
     @property
+    def deadline_reference(self) -> str:
+        return self.child.local_child_id
+
+    @property
     def anchor_date(self):
         return self.transfer_notification_date if self.kind == Kind.TRANSFER_IN else self.strategy_discussion_date
 
@@ -198,6 +202,10 @@ class Invitation(CaseRecord):
 
     def __str__(self):
         return f"{self.name} ({self.role or self.get_kind_display()})"
+
+    @property
+    def deadline_reference(self) -> str:
+        return self.conference.child.local_child_id
 
     @property
     def is_family(self) -> bool:
@@ -371,6 +379,10 @@ class ChildProtectionPlan(CaseRecord):
 
     def __str__(self):
         return f"Child protection plan from {self.started_on:%-d %B %Y} ({self.get_latest_category_display()})"
+
+    @property
+    def deadline_reference(self) -> str:
+        return self.child.local_child_id
 
 
 class CategoryChange(models.Model):

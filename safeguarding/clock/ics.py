@@ -107,8 +107,20 @@ def person_open_deadlines(user):
     return selectors.calendar_deadlines(mine)
 
 
-def deadlines_calendar(*, deadlines, page_url, today: date | None = None) -> bytes:
-    """The ICS text. ``page_url(deadline)`` gives the absolute address of a deadline's page."""
+# Other apps add events to a person's feed (their meetings): fn(user, absolute_url) -> iterable of Event.
+# Like deadlines, these events never carry a name. The kernel imports no domain app; they register here.
+_feed_sources: list = []
+
+
+def register_feed_source(source):
+    if source not in _feed_sources:
+        _feed_sources.append(source)
+    return source
+
+
+def deadlines_calendar(*, deadlines, page_url, today: date | None = None, user=None, absolute_url=None) -> bytes:
+    """The ICS text. ``page_url(deadline)`` gives the absolute address of a deadline's page; with ``user``
+    the registered sources add that person's meetings (``absolute_url(path)`` makes their links)."""
     today = today or timezone.localdate()
     now = timezone.now()
     known = rules.all_rules()
@@ -118,7 +130,7 @@ def deadlines_calendar(*, deadlines, page_url, today: date | None = None) -> byt
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", "Safeguarding Hub deadlines")
-    cal.add("x-wr-caldesc", "Your open statutory deadlines. Names are left out on purpose.")
+    cal.add("x-wr-caldesc", "Your open statutory deadlines and meetings. Names are left out on purpose.")
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     for d in deadlines:
@@ -134,4 +146,8 @@ def deadlines_calendar(*, deadlines, page_url, today: date | None = None) -> byt
         ev.add("class", "PRIVATE")
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)
+    if user is not None:
+        for source in _feed_sources:
+            for ev in source(user, absolute_url or (lambda path: path)):
+                cal.add_component(ev)
     return cal.to_ical()

@@ -379,6 +379,7 @@ def calendar_feed(request, token: str):
     body = ics.deadlines_calendar(
         deadlines=ics.person_open_deadlines(user),
         page_url=lambda d: request.build_absolute_uri(reverse("clock:deadline_detail", args=[d.public_id])),
+        user=user, absolute_url=request.build_absolute_uri,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
