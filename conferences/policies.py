@@ -23,7 +23,15 @@ from safeguarding.access.context import AccessContext
 from safeguarding.access.policies import Policy
 from safeguarding.accounts.models import Role
 
-from .models import AgencyReport, ChildProtectionPlan, Conference, Distribution, Document, Invitation
+from .models import (
+    AgencyReport,
+    ChildProtectionPlan,
+    Conference,
+    CoreGroupMember,
+    Distribution,
+    Document,
+    Invitation,
+)
 
 SERVICE_ROLES = (Role.CONFERENCE_CHAIR, Role.ADMINISTRATOR)
 PARTNER_ROLES = (Role.PARTNER_PRACTITIONER, Role.API_CLIENT)
@@ -178,9 +186,10 @@ class PlanPolicy(Policy):
             return qs.filter(staff | chaired)
         las = service_local_authorities(ctx)
         service = Q(child__local_authority_id__in=las, child__restricted=False) if las else NOTHING
-        members = Q(core_group__user_id=ctx.user_id, core_group__entered_in_error_at__isnull=True) & (
-            Q(child__restricted=False) | Q(child_id__in=_child_visible(ctx)))
-        return qs.filter(staff | chaired | service | members).distinct()
+        member = CoreGroupMember.objects.filter(plan=OuterRef("pk"), user_id=ctx.user_id,
+                                                entered_in_error_at__isnull=True)
+        members = Q(Exists(member)) & (Q(child__restricted=False) | Q(child_id__in=_child_visible(ctx)))
+        return qs.filter(staff | chaired | service | members)
 
 
 conference_policy = ConferencePolicy()
