@@ -65,8 +65,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Local practice, not timescales: how many agencies besides children's social care make a conference
 # quorate (Swindon, Sussex), and from what age a child is proposed as an invitee (the chair decides).
-QUORUM_OTHER_AGENCIES = getattr(settings, "CONFERENCE_QUORUM_OTHER_AGENCIES", 2)
-CHILD_INVITATION_AGE = getattr(settings, "CONFERENCE_CHILD_INVITATION_AGE", 12)
+# (settings CONFERENCE_QUORUM_OTHER_AGENCIES and CONFERENCE_CHILD_INVITATION_AGE, read when used)
+
+
+def quorum_other_agencies() -> int:
+    return settings.CONFERENCE_QUORUM_OTHER_AGENCIES
+
+
+def child_invitation_age() -> int:
+    return settings.CONFERENCE_CHILD_INVITATION_AGE
+
 
 DEADLINE_RULE_FOR_KIND = {Kind.INITIAL: "icpc", Kind.PRE_BIRTH: "icpc", Kind.TRANSFER_IN: "transfer_in_conference"}
 REVIEW_RULES = ("rcpc_first", "rcpc_next")
@@ -424,7 +432,7 @@ def invitees_proposed(*, conference: Conference) -> list[ProposedInvitee]:
         out.append(ProposedInvitee(Invitation.InviteeKind.PARENT, rel.adult.full_name, role, rel.adult.email,
                                    adult_id=rel.adult_id))
     age = _age(child, today)
-    if age is not None and age >= CHILD_INVITATION_AGE and not invited.filter(kind=Invitation.InviteeKind.CHILD):
+    if age is not None and age >= child_invitation_age() and not invited.filter(kind=Invitation.InviteeKind.CHILD):
         out.append(ProposedInvitee(Invitation.InviteeKind.CHILD, child.full_name, f"The child (aged {age})"))
     sw = child.allocated_social_worker
     if sw and sw.pk not in have_users:
@@ -540,7 +548,7 @@ class Quorum:
 
 
 def quorum(*, conference: Conference) -> Quorum:
-    """Children's social care plus at least QUORUM_OTHER_AGENCIES other agencies that have had direct
+    """Children's social care plus at least CONFERENCE_QUORUM_OTHER_AGENCIES other agencies that have had direct
     contact with the child or family, in attendance (local rule: Swindon, Sussex)."""
     present = (conference.invitations.filter(entered_in_error_at__isnull=True, kind=Invitation.InviteeKind.PROFESSIONAL,
                                              attendance=Invitation.Attendance.ATTENDED)
@@ -548,8 +556,9 @@ def quorum(*, conference: Conference) -> Quorum:
     csc = any(i.agency_id == conference.child.local_authority_id for i in present)
     others = sorted({i.agency.name for i in present if i.agency_id != conference.child.local_authority_id
                      and i.direct_contact})
-    return Quorum(quorate=csc and len(others) >= QUORUM_OTHER_AGENCIES, social_care_present=csc,
-                  other_agencies=tuple(others), needed=QUORUM_OTHER_AGENCIES)
+    needed = quorum_other_agencies()
+    return Quorum(quorate=csc and len(others) >= needed, social_care_present=csc, other_agencies=tuple(others),
+                  needed=needed)
 
 
 # --- calendar invitations (outbox) ---------------------------------------------------------------

@@ -49,6 +49,10 @@ ENV_VARS: dict[str, tuple[bool, str]] = {
     "REMINDER_DAYS_BEFORE": (False, "working days before a due date when reminders go out (default 5,1)"),
     "ESCALATE_AFTER_WORKING_DAYS": (False, "working days overdue before the manager is told (default 3)"),
     "DIGEST_HOUR": (False, "hour of the day (0-23, Europe/London) when daily digests are sent (default 7)"),
+    "CONFERENCE_QUORUM_OTHER_AGENCIES": (False, "agencies besides children's social care, with direct contact, "
+                                                "that make a conference quorate (default 2)"),
+    "CONFERENCE_CHILD_INVITATION_AGE": (False, "age from which the child is proposed as a conference invitee "
+                                               "(default 12; the chair decides)"),
 }
 
 env = environ.Env()
@@ -211,6 +215,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
+# Child protection conferences: local practice (not timescales, which live in clock/rules.py)
+CONFERENCE_QUORUM_OTHER_AGENCIES = env.int("CONFERENCE_QUORUM_OTHER_AGENCIES", default=2)
+CONFERENCE_CHILD_INVITATION_AGE = env.int("CONFERENCE_CHILD_INVITATION_AGE", default=12)
 ACCESS_GRANT_MAX_DAYS = 90  # the longest a manager's explicit access grant may run
 
 # --- security headers ------------------------------------------------------------------------

@@ -18,7 +18,8 @@ def test_flow(la, team, social_worker, chair, police, health, school, ctx, setti
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with freeze_time("2026-03-02 09:00"):
         child, mother, people = story.child_with_family(la=la, social_worker=social_worker, team=team, police=police,
-                                                        health=health, school=school)
+                                                        health=health, school=school,
+                                                        date_of_birth=date(2020, 5, 1))
         conf = story.request_icpc(child=child, social_worker=social_worker, strategy_discussion_date=date(2026, 3, 2))
         d = Deadline.objects.get(rule_key="icpc")
         assert d.due_date == date(2026, 3, 23)
