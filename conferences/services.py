@@ -1231,7 +1231,8 @@ def documents_distribute(
                          recipient_role=inv.role or inv.get_kind_display(), agency_id=inv.agency_id,
                          user_id=inv.user_id, is_family=inv.is_family, method=method, sent_on=sent_on, sent_by=actor,
                          created_by=actor)
-        assert d.is_family == (doc.copy == Document.Copy.FAMILY)  # parents' copies are only the family version
+        if d.is_family and doc.copy != Document.Copy.FAMILY:  # parents' copies are only ever the family version
+            raise AssertionError("a family invitee must only ever be sent the family copy")
         _stamp(d, actor, "Sent")
         d.save()
         out.append(d)
