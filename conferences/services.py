@@ -315,7 +315,8 @@ def conference_schedule(
     _save_booking(conference)
     record_event(events.SCHEDULED, actor=actor, subject=conference, payload={
         "chair": chair.pk, "starts_at": starts_at.isoformat(), "late_reason": conference.late_reason})
-    notify(recipient=chair, subject=f"You are chairing a {conference.get_kind_display().lower()}",
+    kind = conference.get_kind_display().lower()
+    notify(recipient=chair, subject=f"You are chairing {'an' if kind[0] in 'aeiou' else 'a'} {kind}",
            body=f"On {timezone.localtime(starts_at):%-d %B %Y at %H:%M}.",
            url=_url("conferences:detail", public_id=conference.public_id))
     _open_report_deadlines(conference, actor)
@@ -669,7 +670,7 @@ def report_share_with_parents(*, actor: User, report: AgencyReport, shared_on: d
     shared_on = shared_on or _today()
     if shared_on > _today():
         raise ValidationError({"shared_on": "The date shared must be today or in the past"})
-    report.shared_with_parents_at = timezone.make_aware(datetime.combine(shared_on, datetime.now().time()))
+    report.shared_with_parents_at = timezone.make_aware(datetime.combine(shared_on, timezone.localtime().time()))
     report.shared_with_parents_by = actor
     _stamp(report, actor, "Shared with parents")
     report.save()
