@@ -83,6 +83,13 @@ class ConferencePolicy(Policy):
         # a restricted child's conference shows only to invitees who may see the child's record
         return Q(Exists(live)) & (Q(child__restricted=False) | Q(child_id__in=_child_visible(ctx)))
 
+    def whole_q(self, ctx: AccessContext) -> Q:
+        """The people who see the whole conference: every invitation, report and document."""
+        return self.chair_q(ctx) | self.minute_taker_q(ctx) | self.service_q(ctx) | self.case_staff_q(ctx)
+
+    def sees_whole(self, ctx: AccessContext, conference: Conference) -> bool:
+        return ctx.is_authenticated and Conference.objects.filter(self.whole_q(ctx), pk=conference.pk).exists()
+
     # --- the three answers ----------------------------------------------------------------------
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         self._check_action(action)
@@ -127,8 +134,7 @@ class AgencyReportPolicy(Policy):
             # the social work report is shared with parents by the case staff or the chair
             whole = cp.case_staff_q(ctx) | cp.chair_q(ctx)
             return qs.filter(is_social_work_report=True, conference__in=Conference.objects.filter(whole))
-        whole = cp.chair_q(ctx) | cp.minute_taker_q(ctx) | cp.service_q(ctx) | cp.case_staff_q(ctx)
-        q = Q(conference__in=Conference.objects.filter(whole))
+        q = Q(conference__in=Conference.objects.filter(cp.whole_q(ctx)))
         own = ctx.agency_ids_with_role(*PARTNER_ROLES)
         if own:
             q |= Q(agency_id__in=own, conference__in=Conference.objects.filter(cp.invited_q(ctx)))
@@ -148,8 +154,7 @@ class DocumentPolicy(Policy):
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
-        whole = cp.chair_q(ctx) | cp.minute_taker_q(ctx) | cp.service_q(ctx) | cp.case_staff_q(ctx)
-        q = Q(conference__in=Conference.objects.filter(whole))
+        q = Q(conference__in=Conference.objects.filter(cp.whole_q(ctx)))
         sent = Q(user_id=ctx.user_id)
         agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
         if agencies:

@@ -17,6 +17,7 @@ api_v1 = [
     path("docs/", csp_update({"style-src": ["'unsafe-inline'"]})(
         SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("", include("cases.api.urls")),
+    path("", include("conferences.api.urls")),
 ]
 
 urlpatterns = [

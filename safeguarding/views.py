@@ -1,3 +1,4 @@
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -20,6 +21,10 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # the API's one error shape (safeguarding/api.py), also for addresses that match no route
+        return JsonResponse({"error": {"status": 404, "code": "not_found", "message": "Not found.", "fields": {}}},
+                            status=404)
     return render(request, "404.html", status=404)
 
 

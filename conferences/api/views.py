@@ -1,0 +1,404 @@
+"""``/api/v1/conferences/``: the partner-agency API for child protection conferences.
+
+Every record is reached through the policies (conferences/policies.py): the conference itself through
+``ConferenceViewSet`` (a sealed ``PolicyViewSet``), its reports through ``report_policy`` and its PDFs
+through ``document_policy``, always after the conference. Missing and forbidden are the same 404.
+
+Decisions recorded here (issue 4, section 7):
+
+- **Email addresses are never in any output.** Invitations are listed by name, role, kind, attendance
+  and agency; a parent's address cannot reach a partner agency, and staff read addresses in the pages.
+- **An invited agency sees only its own agency's invitations** (and its own person's invitation); the
+  chair, minute-taker, conference service and case staff see every invitation.
+- **Which agency reports**: an API client always reports for its own agency. A person reports for the
+  agency they were invited for, or as the child's local authority (the social work report) when they
+  are case staff; a person who could report for more than one says which with ``agency``.
+- **An uninvited agency** never reaches the conference at all: every endpoint, the report submission
+  included, answers the same 404 as for a conference that does not exist.
+- Reports are taken until the conference is held; after that the service's refusal is a 400 whose
+  ``fields.non_field_errors`` says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
+
+from safeguarding.access.views import PolicyViewSet
+from safeguarding.accounts.models import Agency
+from safeguarding.audit.models import RecordView
+from safeguarding.audit.services import record_view, record_views
+from safeguarding.clock import rules as clock_rules
+from safeguarding.clock import services as clock
+from safeguarding.clock.models import Deadline
+
+from .. import services
+from ..models import AgencyReport, ChildProtectionPlan, Conference, Document, Invitation, Kind
+from ..policies import PARTNER_ROLES, conference_policy, document_policy, report_policy
+from .serializers import (
+    ApiErrorOutput,
+    ConferenceOutput,
+    DocumentOutput,
+    InvitationOutput,
+    ReportInput,
+    ReportOutput,
+)
+
+S = Conference.Status
+
+
+# --- due dates for a page of conferences, in a fixed number of queries ----------------------------
+def due_dates(conferences) -> dict[int, tuple]:
+    """Conference pk to (due date, reports due date) for every conference given.
+
+    ``due_date`` is ``services.due_deadline(conference).due_date`` and ``reports_due_date`` is
+    ``clock.compute_due("conference_reports", <the conference's day>)``, worked out for a whole page at
+    once: the conferences' own deadlines in one query, their plans' review deadlines in another and the
+    closure days once. tests/api/test_conferences_api.py checks the answers match the two services.
+    """
+    conferences = list(conferences)
+    if not conferences:
+        return {}
+    own = [c for c in conferences if c.kind != Kind.REVIEW]
+    reviews = [c for c in conferences if c.kind == Kind.REVIEW and c.plan_id]
+    first_own: dict[tuple[int, str], list[Deadline]] = defaultdict(list)
+    if own:
+        ct = ContentType.objects.get_for_model(Conference)
+        for d in Deadline.objects.filter(subject_type=ct, subject_id__in=[c.pk for c in own],
+                                         rule_key__in=set(services.DEADLINE_RULE_FOR_KIND.values())
+                                         ).order_by("due_date", "id"):
+            first_own[(d.subject_id, d.rule_key)].append(d)
+    first_review: dict[int, Deadline] = {}
+    if reviews:
+        ct = ContentType.objects.get_for_model(ChildProtectionPlan)
+        for d in Deadline.objects.filter(subject_type=ct, subject_id__in={c.plan_id for c in reviews},
+                                         rule_key__in=services.REVIEW_RULES, status__in=Deadline.OPEN_STATUSES
+                                         ).order_by("due_date", "id"):
+            first_review.setdefault(d.subject_id, d)
+    reports_rule = clock_rules.get("conference_reports")
+    closed = clock.closures() if any(c.starts_at for c in conferences) else frozenset()
+    out = {}
+    for c in conferences:
+        if c.kind == Kind.REVIEW:
+            deadline = first_review.get(c.plan_id)
+        else:
+            candidates = first_own[(c.pk, services.DEADLINE_RULE_FOR_KIND[c.kind])]
+            if c.status not in (S.HELD, S.DECIDED):  # as due_deadline: once held, the met one counts too
+                candidates = [d for d in candidates if d.status in Deadline.OPEN_STATUSES]
+            deadline = candidates[0] if candidates else None
+        reports_due = reports_rule.due(timezone.localtime(c.starts_at).date(), closed) if c.starts_at else None
+        out[c.pk] = (deadline.due_date if deadline else None, reports_due)
+    return out
+
+
+# --- filters ------------------------------------------------------------------------------------
+ISO_DATE = ["%Y-%m-%d"]  # the API speaks ISO 8601 only: 03/04/2026 means different days to different callers
+
+
+class ConferenceFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=S.choices)
+    kind = django_filters.ChoiceFilter(choices=Kind.choices)
+    child = django_filters.UUIDFilter(field_name="child__public_id", help_text="The child's id")
+    starts_after = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", input_formats=ISO_DATE,
+                                             help_text="Conferences on or after this date (YYYY-MM-DD, UK time)")
+    starts_before = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", input_formats=ISO_DATE,
+                                              help_text="Conferences on or before this date (YYYY-MM-DD, UK time)")
+
+    class Meta:
+        model = Conference
+        fields = ["status", "kind", "child", "starts_after", "starts_before"]
+
+
+class _DownloadNegotiation(BaseContentNegotiation):
+    """The download answers PDF bytes whatever ``Accept`` says (a client asking for application/pdf
+    must not get a 406); its errors are rendered by the first renderer: the JSON error shape."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+# --- schema: examples ---------------------------------------------------------------------------
+CONFERENCE_ID = "7d7c1c52-3f0e-4a7b-9a55-2f1e0c9b6a11"
+EXAMPLE_CONFERENCE = {
+    "id": CONFERENCE_ID, "kind": "initial", "status": "scheduled",
+    "child": {"id": "0b8f3a7e-5b1d-4c2a-8f4e-9d6c2b1a7e30", "name": "Amelia Hartley", "date_of_birth": "2016-05-04"},
+    "starts_at": "2026-03-20T10:00:00Z", "ends_at": "2026-03-20T12:00:00Z", "venue": "Northmoor Civic Centre",
+    "online_link": "", "chair": "Chris Chair", "due_date": "2026-03-23", "reports_due_date": "2026-03-18",
+}
+EXAMPLE_AGENCY = {"id": "5e2d9c1b-8a7f-4e3d-b2c1-0f9e8d7c6b5a", "name": "Northmoor Police"}
+EXAMPLE_INVITATION = {"id": "c3a1e5d7-2b4f-4c6e-8a0b-1d3f5e7a9c2b", "kind": "professional",
+                      "name": "Pat Police", "role": "Public protection officer, Northmoor Police",
+                      "attendance": "accepted", "agency": EXAMPLE_AGENCY}
+EXAMPLE_REPORT_IN = {
+    "summary": "Two domestic abuse call-outs to the home since January; no arrests.",
+    "worries": "Amelia was present at both call-outs.", "strengths": "Mother called the police herself.",
+    "recommendation": "A child protection plan under the category of emotional abuse.",
+}
+EXAMPLE_REPORT = {"id": "a9e8d7c6-b5a4-4f3e-9d2c-1b0a9f8e7d6c", "agency": EXAMPLE_AGENCY,
+                  "is_social_work_report": False, "author": "API client: Police case system (Northmoor Police)",
+                  **EXAMPLE_REPORT_IN,
+                  "submitted_at": "2026-03-16T14:05:00Z", "via": "api", "shared_with_parents_at": None}
+EXAMPLE_DOCUMENT = {
+    "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b", "kind": "minutes", "copy": "professional", "version": 1,
+    "filename": "T0000042-minutes-v1-professional.pdf",
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size": 48213,
+    "created_at": "2026-03-30T16:20:00Z",
+    "download_url": f"https://safeguarding.example.org/api/v1/conferences/{CONFERENCE_ID}/documents/"
+                    "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b/download/",
+}
+
+
+def _error(status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}}
+
+
+NOT_FOUND = OpenApiResponse(
+    ApiErrorOutput, description="Missing, or not a conference (or document) you may see: the two are not told apart",
+    examples=[OpenApiExample("Not found", value=_error(404, "not_found", "Not found."))],
+)
+INVALID = OpenApiResponse(ApiErrorOutput, description="The request has errors; see fields", examples=[
+    OpenApiExample("Summary missing", value=_error(400, "invalid", "The request has errors; see fields.",
+                                                   {"summary": ["This field is required."]})),
+    OpenApiExample("Conference already held", value=_error(
+        400, "invalid", "The request has errors; see fields.",
+        {"non_field_errors": ["Reports are taken until the conference is held"]})),
+    OpenApiExample("Sent late without a reason", value=_error(
+        400, "invalid", "The request has errors; see fields.",
+        {"late_reason": ["This was due on 18 March 2026: say why it was late"]})),
+])
+BAD_FILTER = OpenApiResponse(ApiErrorOutput, description="A filter value is not valid", examples=[
+    OpenApiExample("Unknown status", value=_error(400, "invalid", "The request has errors; see fields.", {
+        "status": ["Select a valid choice. held_over is not one of the available choices."]}))])
+CONFERENCE_ID_PARAM = OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH,
+                                       description="The conference's id")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Conferences you are invited to",
+        description="For an agency's API client or practitioner: the conferences the agency is invited to "
+                    "(a restricted child's conference only if you may see the child's record). Chairs, the "
+                    "conference service and case staff see the conferences they work on. Each row gives the "
+                    "child's name and date of birth only. ``due_date`` is the date the conference must be "
+                    "held by; ``reports_due_date`` the date agency reports are due.",
+        responses={200: OpenApiResponse(ConferenceOutput(many=True), examples=[
+            OpenApiExample("A scheduled initial conference", value=EXAMPLE_CONFERENCE)]), 400: BAD_FILTER},
+    ),
+    retrieve=extend_schema(
+        summary="One conference",
+        description="A conference you may see, with the same fields as the list.",
+        responses={200: OpenApiResponse(ConferenceOutput, examples=[
+            OpenApiExample("A scheduled initial conference", value=EXAMPLE_CONFERENCE)]), 404: NOT_FOUND},
+    ),
+)
+class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewSet):
+    policy = conference_policy
+    serializer_class = ConferenceOutput
+    filterset_class = ConferenceFilter
+    action_map_to_policy = {"list": "view", "retrieve": "view", "invitations": "view", "reports": "view",
+                            "documents": "view", "document_download": "view"}
+
+    def policy_action(self) -> str:
+        if self.action == "reports" and self.request.method == "POST":
+            return "report"  # invited agencies and case staff; anyone else gets the 404
+        return super().policy_action()
+
+    def shape_queryset(self, qs):
+        return qs.select_related("child", "chair").order_by("starts_at", "requested_at", "id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "due_dates": getattr(self, "_due_dates", {})}
+
+    # --- the conference ---------------------------------------------------------------------------
+    def list(self, request, *args, **kwargs):
+        """Each conference listed is a read: every row on the page is logged."""
+        qs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(qs)
+        rows = list(qs) if page is None else page
+        self._due_dates = due_dates(rows)
+        record_views(user=request.user, records=rows, via=RecordView.Via.API, what="api conferences list")
+        data = self.get_serializer(rows, many=True).data
+        return Response(data) if page is None else self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        conference = self.get_object()
+        self._due_dates = due_dates([conference])
+        record_view(user=request.user, record=conference, via=RecordView.Via.API, what="api conference")
+        return Response(self.get_serializer(conference).data)
+
+    # --- invitations ------------------------------------------------------------------------------
+    def _sees_whole_conference(self, conference) -> bool:
+        """The chair, the minute-taker, the conference service and case staff: every invitation and report."""
+        return conference_policy.sees_whole(self.access, conference)
+
+    @extend_schema(
+        summary="Who is invited", operation_id="conferences_invitations_list",
+        description="For the chair, the conference service and case staff: every invitation. For an invited "
+                    "agency: its own agency's invitations only. Email addresses are never included.",
+        parameters=[CONFERENCE_ID_PARAM],
+        responses={200: OpenApiResponse(InvitationOutput(many=True), examples=[
+            OpenApiExample("Your agency's invitation", value=[EXAMPLE_INVITATION])]), 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def invitations(self, request, *args, **kwargs):
+        conference = self.get_object()
+        qs = (conference.invitations.filter(entered_in_error_at__isnull=True).select_related("agency")
+              .order_by("kind", "name", "id"))
+        if not self._sees_whole_conference(conference):
+            own = Q(user_id=self.access.user_id)
+            agencies = self.access.agency_ids_with_role(*PARTNER_ROLES)
+            if agencies:
+                own |= Q(agency_id__in=agencies)
+            qs = qs.filter(own)
+        return Response(InvitationOutput(qs, many=True).data)
+
+    # --- reports ----------------------------------------------------------------------------------
+    def _reporting_agency(self, conference, requested) -> Agency:
+        """The agency a submission is for; ``requested`` is the optional ``agency`` public id."""
+        user, ctx = self.request.user, self.access
+        if user.is_api_client:
+            agency = user.api_client.agency
+            if requested and requested != agency.public_id:
+                raise exceptions.ValidationError({"agency": ["An API client reports for its own agency only"]})
+            return agency
+        invited = Invitation.objects.filter(conference=conference, entered_in_error_at__isnull=True,
+                                            kind=Invitation.InviteeKind.PROFESSIONAL)
+        own = Q(user_id=ctx.user_id)
+        partner_agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
+        if partner_agencies:
+            own |= Q(agency_id__in=partner_agencies)
+        ids = set(invited.filter(own).values_list("agency_id", flat=True))
+        if Conference.objects.filter(conference_policy.case_staff_q(ctx), pk=conference.pk).exists():
+            ids.add(conference.child.local_authority_id)  # the social work report
+        agencies = {a.public_id: a for a in Agency.objects.filter(pk__in=ids)}
+        if requested:
+            if requested not in agencies:
+                raise exceptions.ValidationError({"agency": ["You cannot report for that agency on this "
+                                                             "conference"]})
+            return agencies[requested]
+        if len(agencies) > 1:
+            raise exceptions.ValidationError({"agency": [
+                "You can report for more than one agency on this conference: say which with agency ("
+                + ", ".join(sorted(a.name for a in agencies.values())) + ")"]})
+        if not agencies:
+            raise exceptions.NotFound()
+        return next(iter(agencies.values()))
+
+    @extend_schema(
+        methods=["GET"], summary="Reports you may read", operation_id="conferences_reports_list",
+        description="An invited agency sees its own agency's report only; the chair, the conference service "
+                    "and case staff see every report.",
+        parameters=[CONFERENCE_ID_PARAM],
+        responses={200: OpenApiResponse(ReportOutput(many=True), examples=[
+            OpenApiExample("Your agency's report", value=[EXAMPLE_REPORT])]), 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"], summary="Submit your agency's report", operation_id="conferences_reports_submit",
+        description="Submits the report for your agency (an API client: always its own agency). Sending "
+                    "again before the conference replaces the text (201 the first time, 200 after); the "
+                    "history keeps the earlier versions. Reports are taken until the conference is held. "
+                    "After the due date, give ``late_reason``.",
+        parameters=[CONFERENCE_ID_PARAM],
+        request=ReportInput,
+        examples=[OpenApiExample("A police report", value=EXAMPLE_REPORT_IN, request_only=True)],
+        responses={
+            201: OpenApiResponse(ReportOutput, description="The first submission", examples=[
+                OpenApiExample("Submitted", value=EXAMPLE_REPORT)]),
+            200: OpenApiResponse(ReportOutput, description="A resubmission (or the same text again)", examples=[
+                OpenApiExample("Resubmitted", value=EXAMPLE_REPORT)]),
+            400: INVALID, 404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def reports(self, request, *args, **kwargs):
+        conference = self.get_object()
+        if request.method == "POST":
+            return self._submit_report(conference)
+        reports = list(report_policy.visible(self.access).filter(conference=conference)
+                       .select_related("agency", "author").order_by("submitted_at", "id"))
+        record_views(user=request.user, records=reports, via=RecordView.Via.API, what="api conference reports")
+        return Response(ReportOutput(reports, many=True).data)
+
+    def _submit_report(self, conference):
+        data = ReportInput(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        agency = self._reporting_agency(conference, d.pop("agency", None))
+        existed = AgencyReport.objects.filter(conference=conference, agency=agency,
+                                              entered_in_error_at__isnull=True).exists()
+        try:
+            report = services.report_submit(actor=self.request.user, conference=conference, agency=agency,
+                                            via=AgencyReport.Via.API, **d)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(getattr(exc, "message_dict", {"non_field_errors": exc.messages})) \
+                from None
+        return Response(ReportOutput(report).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    # --- documents --------------------------------------------------------------------------------
+    def _download_url(self, document) -> str:
+        return self.request.build_absolute_uri(reverse(
+            "api:conferences-document-download",
+            kwargs={"public_id": document.conference.public_id, "document_id": document.public_id}))
+
+    @extend_schema(
+        summary="Documents you may download", operation_id="conferences_documents_list",
+        description="The minutes and the decision letter: for an invited agency, the copies sent to it; for "
+                    "the chair, the conference service and case staff, every published copy.",
+        parameters=[CONFERENCE_ID_PARAM],
+        responses={200: OpenApiResponse(DocumentOutput(many=True), examples=[
+            OpenApiExample("The minutes sent to your agency", value=[EXAMPLE_DOCUMENT])]), 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def documents(self, request, *args, **kwargs):
+        conference = self.get_object()
+        docs = list(document_policy.visible(self.access).filter(conference=conference).defer("content")
+                    .order_by("-created_at", "-id"))
+        for d in docs:
+            d.conference = conference
+        return Response(DocumentOutput(docs, many=True, context={"download_url": self._download_url}).data)
+
+    @extend_schema(
+        summary="Download a document (PDF)", operation_id="conferences_documents_download",
+        description="The PDF as issued (its SHA-256 is in the documents list). Every download is logged.",
+        parameters=[CONFERENCE_ID_PARAM, OpenApiParameter("document_id", OpenApiTypes.UUID, OpenApiParameter.PATH,
+                                                          description="The document's id")],
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
+                   404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>[^/.]+)/download",
+            url_name="document-download", filter_backends=[], pagination_class=None,
+            content_negotiation_class=_DownloadNegotiation)
+    def document_download(self, request, *args, document_id=None, **kwargs):
+        conference = self.get_object()
+        document = document_policy.get_for(self.access, document_id,
+                                           queryset=Document.objects.filter(conference=conference))
+        services.document_download_log(actor=request.user, document=document, via=RecordView.Via.API)
+        content = bytes(document.content)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=document.filename)
+        response["Content-Length"] = str(len(content))
+        response["Cache-Control"] = "no-store"
+        return response
