@@ -768,6 +768,8 @@ def conference_hold(*, actor: User, conference: Conference, held_on: date, quoru
     _transition(conference, S.HELD)
     if held_on > _today():
         raise ValidationError({"held_on": "The date held must be today or in the past"})
+    if held_on < timezone.localdate(conference.requested_at):
+        raise ValidationError({"held_on": "The conference cannot have been held before it was requested"})
     q = quorum(conference=conference)
     if not q.quorate and not quorum_override_reason.strip():
         raise ValidationError({"quorum_override_reason": q.explanation + ". Record why the conference went ahead"})
@@ -949,8 +951,15 @@ def plan_action_add(*, actor: User, plan: ChildProtectionPlan, action: ActionInp
     plan = ChildProtectionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != ChildProtectionPlan.Status.ACTIVE:
         raise ValidationError("The plan has ended")
-    if not action.description.strip() or not action.owner_name.strip() or action.due_date is None:
-        raise ValidationError("Enter what will be done, by whom and by when")
+    errors = {}
+    if not action.description.strip():
+        errors["description"] = "Enter what will be done"
+    if not action.owner_name.strip():
+        errors["owner_name"] = "Enter who will do it"
+    if action.due_date is None:
+        errors["due_date"] = "Enter the date it is due by"
+    if errors:
+        raise ValidationError(errors)
     pa = PlanAction(plan=plan, description=action.description.strip(), owner_name=action.owner_name.strip(),
                     owner_id=action.owner_id, due_date=action.due_date, created_by=actor)
     _stamp(pa, actor, "Added")
