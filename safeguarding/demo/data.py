@@ -110,6 +110,8 @@ class LoginSpec:
 LOGINS: tuple[LoginSpec, ...] = (
     LoginSpec("chair", Role.CONFERENCE_CHAIR, "chair", "Helen Ashworth", "Child Protection Conference Chair",
               "la", "sqa"),
+    LoginSpec("chair2", Role.CONFERENCE_CHAIR, "chair2", "Martin Ellison", "Child Protection Conference Chair",
+              "la", "sqa"),
     LoginSpec("iro", Role.IRO, "iro", "Daniel Mensah", "Independent Reviewing Officer", "la", "sqa"),
     LoginSpec("lado", Role.LADO_OFFICER, "lado", "Rachel Thornton", "Local Authority Designated Officer",
               "la", "sqa"),

@@ -31,6 +31,7 @@ from cases.models import Adult, Child, ChildAlias, Gender, Involvement, Relation
 from safeguarding.accounts.models import Agency, Role, Team, User
 from safeguarding.accounts.services import user_create
 
+from . import conferences as demo_conferences
 from . import data
 from .data import AGENCY_BY_KEY, DEMO_PASSWORD, EMAIL_DOMAIN, LOGINS, SEED, demo_uuid
 
@@ -116,7 +117,7 @@ class DemoLoader:
 
     def load(self) -> Counter:
         started = time.monotonic()
-        with transaction.atomic():
+        with demo_conferences.no_outgoing_email(), transaction.atomic():
             with connection.cursor() as cursor:  # two loads at once (`make run`, `make demo`) take turns
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             if demo_exists():
@@ -133,6 +134,8 @@ class DemoLoader:
             else:
                 self._ensure_staff()
                 self._generate_children()
+            self.created.update(demo_conferences.load(la=self.agencies["la"], teams=self.teams, logins=self.logins,
+                                                      say=self.say))
         if self.created:
             self.say("Created " + ", ".join(f"{n} {what}" for what, n in self.created.items()) + ".")
         else:
