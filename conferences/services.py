@@ -197,6 +197,12 @@ def due_deadline(conference: Conference) -> Deadline | None:
     if conference.kind == Kind.REVIEW:
         if conference.plan_id is None:
             return None
+        if conference.status in (S.HELD, S.DECIDED):
+            # the review deadline this conference met (the plan's open one is already the next review's)
+            from django.contrib.contenttypes.models import ContentType
+            return (Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(ChildProtectionPlan),
+                                            subject_id=conference.plan_id, rule_key__in=REVIEW_RULES,
+                                            met_on=conference.held_on).order_by("-due_date").first())
         return clock.open_deadlines_for(conference.plan, *REVIEW_RULES).first()
     rule = DEADLINE_RULE_FOR_KIND[conference.kind]
     ds = clock.open_deadlines_for(conference, rule)
@@ -233,7 +239,9 @@ def eligible_chairs(*, child: Child):
 def chair_suggestions(*, conference: Conference, around: date | None = None) -> list[ChairSuggestion]:
     """Eligible chairs, the one who chaired this child before first (continuity), then the least booked
     in the four weeks around ``around`` (the due date, or today)."""
-    around = around or (due_deadline(conference).due_date if due_deadline(conference) else _today())
+    if around is None:
+        deadline = due_deadline(conference)
+        around = deadline.due_date if deadline else _today()
     start = timezone.make_aware(datetime.combine(around, datetime.min.time())) - timedelta(days=14)
     end = start + timedelta(days=28)
     previous_ids = set(Conference.objects.filter(child_id=conference.child_id, chair__isnull=False,
@@ -242,7 +250,8 @@ def chair_suggestions(*, conference: Conference, around: date | None = None) -> 
     chairs = eligible_chairs(child=conference.child).annotate(
         booked=Count("conferences_chaired", filter=Q(conferences_chaired__status__in=[S.SCHEDULED, S.HELD],
                                                      conferences_chaired__starts_at__gte=start,
-                                                     conferences_chaired__starts_at__lt=end)))
+                                                     conferences_chaired__starts_at__lt=end)
+                                   & ~Q(conferences_chaired__pk=conference.pk)))
     out = [ChairSuggestion(chair=c, booked=c.booked, previous=c.pk in previous_ids) for c in chairs]
     return sorted(out, key=lambda s: (not s.previous, s.booked, s.chair.full_name))
 

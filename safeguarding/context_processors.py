@@ -30,6 +30,10 @@ def hub(request):
     if access is not None and access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         items.append(("Add a child", reverse("cases:child_create")))
     items.append(("My deadlines", reverse("clock:my_deadlines")))  # every person: /deadlines/ and its pages
+    if access is not None and access.has_role(Role.CONFERENCE_CHAIR, Role.ADMINISTRATOR, Role.SOCIAL_WORKER,
+                                              Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PARTNER_PRACTITIONER):
+        # partners find the conferences their agency is invited to (and submit reports) from here
+        items.append(("Conferences", reverse("conferences:dashboard")))
     ctx["hub_nav"] = [
         NavItem(label, url, path == url if url == "/" else path.startswith(url)) for label, url in items
     ]

@@ -1,0 +1,89 @@
+"""Template tags for the conference pages and the child page's conferences panel.
+
+    {% load conference_tags %}
+    {% child_conferences child %}              the panel on the child's page
+    {{ conference.due_on|due_in }}             "3 days left", "Due today", "2 days overdue"
+    {{ conference.status|status_colour }}      a GOV.UK tag colour
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+from django.utils import timezone
+
+from cases.policies import child_policy
+from conferences.models import ChildProtectionPlan, Conference, Invitation
+from conferences.policies import conference_policy, plan_policy
+
+register = template.Library()
+
+S = Conference.Status
+STATUS_COLOURS = {S.REQUESTED: "yellow", S.SCHEDULED: "blue", S.HELD: "purple", S.DECIDED: "green",
+                  S.CANCELLED: "grey"}
+ATTENDANCE_COLOURS = {
+    Invitation.Attendance.INVITED: "grey", Invitation.Attendance.ACCEPTED: "blue",
+    Invitation.Attendance.APOLOGIES: "orange", Invitation.Attendance.ATTENDED: "green",
+    Invitation.Attendance.REPORT_ONLY: "purple",
+}
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+@register.filter
+def due_in(due: date | None, today: date | None = None) -> str:
+    """How long is left until ``due`` (calendar days), or how long it is overdue."""
+    if not due:
+        return ""
+    today = today or timezone.localdate()
+    delta = (due - today).days
+    if delta == 0:
+        return "Due today"
+    if delta > 0:
+        return f"{_days(delta)} left"
+    return f"{_days(-delta)} overdue"
+
+
+@register.filter
+def due_colour(due: date | None) -> str:
+    if not due:
+        return "grey"
+    delta = (due - timezone.localdate()).days
+    return "red" if delta < 0 else "orange" if delta == 0 else "yellow" if delta <= 7 else "blue"
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS.get(status, "grey")
+
+
+@register.filter
+def attendance_colour(attendance: str) -> str:
+    return ATTENDANCE_COLOURS.get(attendance, "grey")
+
+
+@register.inclusion_tag("conferences/_child_panel.html", takes_context=True)
+def child_conferences(context, child):
+    """The child's conferences the person may see, and the active plan, with links. Two queries; the
+    "Request a conference" link shows to people who may edit the child (the people the conference
+    policy lets request), reusing the page's ``can_edit`` when it has worked that out."""
+    request = context.get("request")
+    ctx = request.access
+    can_edit = context.get("can_edit")
+    if can_edit is None:
+        can_edit = child_policy.can(ctx, "edit", child)
+    conferences = list(conference_policy.visible(ctx, "view").filter(child=child)
+                       .select_related("chair").order_by("-requested_at", "-pk")[:20])
+    plan = (plan_policy.visible(ctx, "view").filter(child=child, status=ChildProtectionPlan.Status.ACTIVE)
+            .order_by("-started_on").first())
+    live = [c for c in conferences if c.is_live]
+    return {
+        "child": child,
+        "conferences": conferences,
+        "plan": plan,
+        "can_request": bool(can_edit) and not live and plan is None and child.status == child.Status.OPEN,
+        "can_request_review": bool(can_edit) and plan is not None and not live,
+    }
