@@ -185,10 +185,12 @@ def test_the_service_list_is_for_chairs_and_administrators(client, requested, ch
 
 
 def test_the_nav_offers_conferences_to_the_roles_that_use_them(client, chair, administrator, social_worker,
-                                                               police_officer):
-    for person in (chair, administrator, social_worker):
+                                                               police_officer, lado, business_unit):
+    # partners reach the conferences their agency is invited to (and their report forms) from the nav
+    for person in (chair, administrator, social_worker, police_officer):
         assert 'href="/conferences/"' in client(person).get("/").content.decode()
-    assert 'href="/conferences/"' not in client(police_officer).get("/").content.decode()
+    for person in (lado, business_unit):
+        assert 'href="/conferences/"' not in client(person).get("/").content.decode()
 
 
 # --- the request ----------------------------------------------------------------------------------------
