@@ -32,6 +32,7 @@ from safeguarding.notify.services import notify, notify_many
 from . import events
 from .models import (
     AgencyReport,
+    Category,
     CategoryChange,
     ChildProtectionPlan,
     Conference,
@@ -231,8 +232,10 @@ def eligible_chairs(*, child: Child):
     if child.allocated_social_worker_id:
         qs = qs.exclude(pk=child.allocated_social_worker_id)
     if child.allocated_team_id:
-        qs = qs.exclude(memberships__team_id=child.allocated_team_id, memberships__is_active=True,
-                        memberships__roles__contains=[Role.TEAM_MANAGER])
+        # one membership that is both in the allocated team and a team manager's (not two different ones)
+        managers = Membership.objects.filter(team_id=child.allocated_team_id, is_active=True,
+                                             roles__contains=[Role.TEAM_MANAGER]).values("user_id")
+        qs = qs.exclude(pk__in=managers)
     return qs.distinct()
 
 
@@ -367,6 +370,11 @@ def conference_reschedule(
     if new_date != old_date:
         for d in _report_deadlines(conference):
             clock.deadline_recompute(deadline=d, reason="Conference rescheduled", actor=actor, anchor_date=new_date)
+    if chair.pk != old["chair"]:
+        kind = conference.get_kind_display().lower()
+        notify(recipient=chair, subject=f"You are chairing {'an' if kind[0] in 'aeiou' else 'a'} {kind}",
+               body=f"On {timezone.localtime(starts_at):%-d %B %Y at %H:%M}.",
+               url=_url("conferences:detail", public_id=conference.public_id))
     record_event(events.RESCHEDULED, actor=actor, subject=conference, payload={
         "from": old, "to": {"starts_at": starts_at.isoformat(), "chair": chair.pk}, "reason": reason.strip()})
     _queue_invitation_emails(conference, conference.invitations.filter(entered_in_error_at__isnull=True))
@@ -756,7 +764,10 @@ def scaling_record(*, actor: User, conference: Conference, participant: str, sco
         raise ValidationError("Scaling is recorded during the conference")
     if not participant.strip():
         raise ValidationError({"participant": "Enter who gave the score"})
-    if score is None or not 0 <= int(score) <= 10:
+    whole = isinstance(score, int) and not isinstance(score, bool)
+    if isinstance(score, str) and score.strip().isdigit():
+        score, whole = int(score.strip()), True
+    if not whole or not 0 <= score <= 10:
         raise ValidationError({"score": "The score must be a whole number from 0 to 10"})
     s = ScalingScore(conference=conference, participant=participant.strip(), score=int(score), reason=reason.strip(),
                      invitation=invitation, created_by=actor)
@@ -847,6 +858,8 @@ def conference_decide(
     if outcome not in ALLOWED_OUTCOMES[conference.is_initial_kind]:
         allowed = " or ".join(o.label.lower() for o in ALLOWED_OUTCOMES[conference.is_initial_kind])
         errors["outcome"] = f"This conference decides {allowed}"
+    if category and category not in Category.values:
+        errors["category"] = "Choose a category of abuse or neglect from the list (NEG, PHY, EMO, SAB or MUL)"
     if outcome == Outcome.PLAN:
         if not category:
             errors["category"] = "Choose the category of abuse or neglect"
