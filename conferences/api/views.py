@@ -89,17 +89,22 @@ def due_dates(conferences) -> dict[int, tuple]:
                                          ).order_by("due_date", "id"):
             first_own[(d.subject_id, d.rule_key)].append(d)
     first_review: dict[int, Deadline] = {}
+    met_review: dict[tuple[int, object], Deadline] = {}
     if reviews:
         ct = ContentType.objects.get_for_model(ChildProtectionPlan)
         for d in Deadline.objects.filter(subject_type=ct, subject_id__in={c.plan_id for c in reviews},
-                                         rule_key__in=services.REVIEW_RULES, status__in=Deadline.OPEN_STATUSES
-                                         ).order_by("due_date", "id"):
-            first_review.setdefault(d.subject_id, d)
+                                         rule_key__in=services.REVIEW_RULES).order_by("due_date", "id"):
+            if d.status in Deadline.OPEN_STATUSES:
+                first_review.setdefault(d.subject_id, d)
+            elif d.met_on is not None:
+                met_review[(d.subject_id, d.met_on)] = d  # ascending: the latest due date wins, as due_deadline
     reports_rule = clock_rules.get("conference_reports")
     closed = clock.closures() if any(c.starts_at for c in conferences) else frozenset()
     out = {}
     for c in conferences:
-        if c.kind == Kind.REVIEW:
+        if c.kind == Kind.REVIEW and c.status in (S.HELD, S.DECIDED):
+            deadline = met_review.get((c.plan_id, c.held_on))  # the review deadline this conference met
+        elif c.kind == Kind.REVIEW:
             deadline = first_review.get(c.plan_id)
         else:
             candidates = first_own[(c.pk, services.DEADLINE_RULE_FOR_KIND[c.kind])]
