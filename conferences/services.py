@@ -493,8 +493,15 @@ def invitation_add(
             existing = live.filter(**{field: value}).first()
             if existing:
                 return existing
-    if involvement_id and not Involvement.objects.filter(pk=involvement_id, child_id=conference.child_id).exists():
-        raise ValidationError({"involvement": "That involvement is not this child's"})
+    if involvement_id:
+        involvement = Involvement.objects.filter(pk=involvement_id, child_id=conference.child_id).first()
+        if involvement is None:
+            raise ValidationError({"involvement": "That involvement is not this child's"})
+        # the involvement's named professional is the invitee: adding them later by account is the same person
+        user_id = user_id or involvement.professional_id
+        existing = live.filter(user_id=user_id).first() if user_id else None
+        if existing:
+            return existing
     invitation = Invitation(
         conference=conference, kind=kind, name=name.strip(), role=role.strip(), email=email.strip(),
         adult_id=adult_id, involvement_id=involvement_id, user_id=user_id,
@@ -1010,6 +1017,8 @@ def core_group_meeting_record(
 ) -> CoreGroupMeeting:
     """Record a core group meeting. The first one meets the plan's ``core_group_first`` deadline."""
     plan = ChildProtectionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != ChildProtectionPlan.Status.ACTIVE:
+        raise ValidationError("The plan has ended: core group meetings are recorded only while it is active")
     errors = {}
     if held_on > _today():
         errors["held_on"] = "The date of the meeting must be today or in the past"

@@ -327,6 +327,16 @@ def test_previous_plans_count_the_childs_ended_plans(plan, chair, social_worker,
 # --- core groups, actions and the mid-way audit ------------------------------------------------------
 
 
+def test_no_core_group_meeting_is_recorded_on_an_ended_plan(plan, social_worker, clock):
+    ChildProtectionPlan.objects.filter(pk=plan.pk).update(status=ChildProtectionPlan.Status.ENDED,
+                                                          ended_on=date(2026, 4, 1), end_reason="harm_reduced")
+    clock.move_to("2026-04-02 16:00")
+    with pytest.raises(ValidationError) as exc:
+        services.core_group_meeting_record(actor=social_worker, plan=plan, held_on=date(2026, 4, 2), progress="x")
+    assert exc.value.messages == ["The plan has ended: core group meetings are recorded only while it is active"]
+    assert not plan.core_group_meetings.exists()
+
+
 def test_the_first_core_group_meets_its_deadline(plan, social_worker, clock):
     member = plan.core_group.get()
     clock.move_to("2026-04-02 16:00")

@@ -189,7 +189,8 @@ def test_a_withdrawn_invitee_is_proposed_again(conf, chair, family):
 # --- adding and withdrawing -------------------------------------------------------------------------
 
 
-def test_invitation_add_dedupes_by_adult_involvement_and_account(conf, chair, family, police, social_worker):
+def test_invitation_add_dedupes_by_adult_involvement_and_account(conf, chair, family, police, health,
+                                                                  social_worker):
     child, mother, people = family
     a = services.invitation_add(actor=chair, conference=conf, kind=P.PARENT, name="Mary", adult_id=mother.pk)
     assert services.invitation_add(actor=chair, conference=conf, kind=P.PARENT, name="Mum", adult_id=mother.pk) == a
@@ -198,6 +199,13 @@ def test_invitation_add_dedupes_by_adult_involvement_and_account(conf, chair, fa
                                 agency_id=police.pk, user_id=people[police.pk].pk)
     assert services.invitation_add(actor=chair, conference=conf, kind=P.PROFESSIONAL, name="PC again",
                                    involvement_id=inv.pk, agency_id=police.pk) == b
+    # invited through the involvement alone, the named professional is the invitee (their account is recorded)
+    hv = Involvement.objects.get(child=child, agency=health)
+    h = services.invitation_add(actor=chair, conference=conf, kind=P.PROFESSIONAL, name="HV", involvement_id=hv.pk,
+                                agency_id=health.pk)
+    assert h.user_id == people[health.pk].pk
+    assert services.invitation_add(actor=chair, conference=conf, kind=P.PROFESSIONAL, name="HV", agency_id=health.pk,
+                                   user_id=people[health.pk].pk) == h
     # the same person by their account, without the involvement
     assert services.invitation_add(actor=chair, conference=conf, kind=P.PROFESSIONAL, name="P", agency_id=police.pk,
                                    user_id=people[police.pk].pk) == b
@@ -205,12 +213,12 @@ def test_invitation_add_dedupes_by_adult_involvement_and_account(conf, chair, fa
                                 agency_id=child.local_authority_id, user_id=social_worker.pk)
     assert services.invitation_add(actor=chair, conference=conf, kind=P.PROFESSIONAL, name="Sam W",
                                    agency_id=child.local_authority_id, user_id=social_worker.pk) == c
-    assert conf.invitations.count() == 3
-    assert CaseEvent.objects.filter(code="conference.invited", subject_id=conf.pk).count() == 3
+    assert conf.invitations.count() == 4
+    assert CaseEvent.objects.filter(code="conference.invited", subject_id=conf.pk).count() == 4
     # people without a record to match on are added each time (the chair adds them by hand)
     services.invitation_add(actor=chair, conference=conf, kind=P.FAMILY, name="Supporter", role="Advocate")
     services.invitation_add(actor=chair, conference=conf, kind=P.FAMILY, name="Supporter", role="Advocate")
-    assert conf.invitations.count() == 5
+    assert conf.invitations.count() == 6
 
 
 @pytest.mark.parametrize(("kw", "expected"), [
