@@ -25,9 +25,9 @@ def test_school_dsl_sees_only_the_child_their_school_is_involved_with(page, la, 
     banner = page.get_by_role("banner")
     expect(banner).to_contain_text("Oakfield Primary School")
     expect(banner).to_contain_text("Partner agency practitioner")
-    # partners cannot add children, so they are not offered it
+    # partners cannot add children, so they are not offered it; they reach the conferences they are invited to
     menu = page.get_by_role("navigation", name="Menu")
-    expect(menu.get_by_role("link")).to_have_text(["Home", "Find a child", "My deadlines"])
+    expect(menu.get_by_role("link")).to_have_text(["Home", "Find a child", "My deadlines", "Conferences"])
 
     page.goto("/children/?name=Hartley")
     expect(page.get_by_role("heading", name="1 child found")).to_be_visible()
