@@ -426,7 +426,7 @@ class ConferenceDetailView(ConferencePage, TemplateView):
             plan = plan_policy.visible(access, "view").filter(pk=c.plan_id).first()
         deadline = services.due_deadline(c)
         if deadline and deadline.is_open and c.kind == Kind.REVIEW and not c.is_live:
-            # due_deadline gives a plan's open review deadline: once this review is held, that is the next one's
+            # a cancelled review no longer works to its plan's open review deadline (another review will)
             deadline = None
         ctx.update(
             deadline=deadline, can_view_child=child_policy.can(access, "view", self.child),
@@ -665,7 +665,7 @@ class InvitationsView(ConferencePage, TemplateView):
 class InvitationWithdrawView(ConferenceFormPage):
     action = "schedule"
     form_class = WithdrawForm
-    template_name = "conferences/sched/confirm.html"
+    template_name = "cases/record_action.html"
     submit_label = "Withdraw invitation"
     warning_button = True
 
@@ -687,7 +687,8 @@ class InvitationWithdrawView(ConferenceFormPage):
         rows = [("Name", inv.name), ("Role", inv.role or inv.get_kind_display()),
                 ("Email", inv.email or "None recorded"), ("Attendance", inv.get_attendance_display())]
         warning = ("They will be sent a calendar cancellation." if inv.sent_sequence >= 0 and inv.email else "")
-        return super().get_context_data(rows=rows, warning=warning, warning_button=True, **kwargs)
+        caption = f"{self.conference.child.full_name}: {self.conference.get_kind_display().lower()}"
+        return super().get_context_data(rows=rows, warning=warning, warning_button=True, caption=caption, **kwargs)
 
     def form_valid(self, form):
         return self.run(form, lambda: services.invitation_withdraw(
