@@ -4,7 +4,6 @@ Nothing here is ever hard-deleted: records are closed (end dates, status) or mar
 error with a reason. Every model that holds case data keeps its history (who, when, why).
 """
 
-import uuid
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -15,7 +14,8 @@ from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from safeguarding.accounts.models import Agency, NotDeletable, Team
+from safeguarding.accounts.models import Agency, Team
+from safeguarding.records import CaseRecord, CaseRecordQuerySet  # noqa: F401 (re-exported)
 
 
 class Gender(models.TextChoices):
@@ -65,38 +65,6 @@ class Disability(models.TextChoices):
     CON = "CON", "Consciousness"
     AUT = "AUT", "Autism or Asperger syndrome"
     DDA = "DDA", "Other disability"
-
-
-class CaseRecordQuerySet(models.QuerySet):
-    def delete(self):
-        raise NotDeletable("Case records are never deleted: close them or mark them entered in error.")
-
-
-class CaseRecord(models.Model):
-    """Common fields of every case record: public id, who created it, and 'entered in error'."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    entered_in_error_at = models.DateTimeField(null=True, blank=True, editable=False)
-    entered_in_error_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    entered_in_error_reason = models.TextField(blank=True, editable=False)
-
-    objects = CaseRecordQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def entered_in_error(self) -> bool:
-        return self.entered_in_error_at is not None
-
-    def delete(self, *args, **kwargs):
-        raise NotDeletable("Case records are never deleted: close them or mark them entered in error.")
 
 
 class Child(CaseRecord):
