@@ -20,8 +20,8 @@ from django.utils import timezone
 from safeguarding.clock import selectors as clock_selectors
 from safeguarding.clock.models import Deadline
 
-from .models import ChildProtectionPlan, Conference, Invitation, Kind, Minutes
-from .services import DEADLINE_RULE_FOR_KIND, REVIEW_RULES
+from ..models import ChildProtectionPlan, Conference, Invitation, Kind, Minutes
+from ..services import DEADLINE_RULE_FOR_KIND, REVIEW_RULES
 
 S = Conference.Status
 LIVE = (S.REQUESTED, S.SCHEDULED, S.HELD)
