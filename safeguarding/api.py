@@ -1,13 +1,32 @@
-"""DRF defaults: one error shape, pagination, the permission every endpoint starts from."""
+"""DRF defaults: one error shape, a JSON-only parser with limits, pagination, the permission every endpoint
+starts from, and the schema hook that documents the error answers of every operation.
+
+Every error the API gives is ``{"error": {"status": int, "code": str, "message": str, "fields": {...}}}``:
+DRF's own errors through ``exception_handler`` below, and the errors Django raises before DRF runs (unknown
+addresses, over-size bodies, bad Host headers, server errors) through ``safeguarding.api_errors``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from itertools import accumulate
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions, throttling
+from rest_framework import exceptions, pagination, parsers, permissions, serializers, status, throttling
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils import json
 
 
 class Pagination(pagination.PageNumberPagination):
+    """``?page=`` beyond the last page (or not a number) is a 404 in the error shape, documented on every list
+    operation (``document_error_responses``). A page is not clamped: a client walking the pages by number learns
+    it has gone past the end instead of silently reading the last page again."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
 
@@ -43,6 +62,81 @@ class ApiClientRateThrottle(throttling.UserRateThrottle):
             return True
 
 
+# --- the request body: JSON only, bounded in size and depth ---------------------------------------------
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
+def max_body_bytes() -> int:
+    return settings.API_MAX_BODY_BYTES
+
+
+def too_large_message() -> str:
+    return f"The request body is larger than the API accepts ({max_body_bytes():,} bytes)."
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]")
+_NESTING = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def json_depth(text: str) -> int:
+    """How deeply ``text`` nests arrays and objects, without parsing it (so without recursing)."""
+    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_NESTING.__getitem__, brackets)), default=0)
+
+
+class JSONParser(parsers.JSONParser):
+    """The API's only parser: another media type is a 415. The body is read up to ``API_MAX_BODY_BYTES``
+    (more is a 413, whatever ``Content-Length`` said), and nesting deeper than ``API_JSON_MAX_DEPTH`` is a 400
+    before the decoder (which recurses) sees it."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        encoding = parsers.get_encoding(parser_context)
+        if stream is None:
+            return {}
+        limit = max_body_bytes()
+        raw = stream.read(limit + 1)
+        if len(raw) > limit:
+            raise RequestTooLarge(too_large_message())
+        try:
+            text = codecs.decode(raw, encoding)
+        except UnicodeDecodeError as exc:
+            raise exceptions.ParseError(f"JSON parse error - the body is not valid {encoding}: {exc}") from None
+        max_depth = settings.API_JSON_MAX_DEPTH
+        if text.count("[") + text.count("{") > max_depth and json_depth(text) > max_depth:
+            raise exceptions.ParseError(f"JSON parse error - arrays and objects nest deeper than {max_depth} levels")
+        try:
+            return json.loads(text, parse_constant=json.strict_constant if self.strict else None)
+        except ValueError as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+        except RecursionError:  # the depth check above makes this unreachable; never a 500 if it is not
+            raise exceptions.ParseError("JSON parse error - nested too deeply") from None
+
+
+# --- the one error shape --------------------------------------------------------------------------------
+class ApiErrorDetailOutput(serializers.Serializer):
+    status = serializers.IntegerField(help_text="The HTTP status, repeated")
+    code = serializers.CharField(help_text="A stable, machine-readable code, e.g. not_found or invalid")
+    message = serializers.CharField(help_text="A human-readable sentence")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Field name to its messages (non_field_errors for the request as a whole); empty if none")
+
+
+class ApiErrorOutput(serializers.Serializer):
+    """The one error shape of the API."""
+
+    error = ApiErrorDetailOutput()
+
+
+def error_body(status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}}
+
+
 def _flatten(detail, prefix=""):
     out = {}
     if isinstance(detail, dict):
@@ -59,14 +153,31 @@ def _flatten(detail, prefix=""):
     return out
 
 
+def validation_error_from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's ``django.core.exceptions.ValidationError`` as the API's 400: field errors under their
+    field, errors about the whole request (Django's ``__all__``) under ``non_field_errors``."""
+    if hasattr(exc, "error_dict"):
+        detail = {(api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key): messages
+                  for key, messages in exc.message_dict.items()}
+    else:
+        detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    return exceptions.ValidationError(detail)
+
+
 def exception_handler(exc, context):
-    """Every error: ``{"error": {"status": int, "code": str, "message": str, "fields": {...}}}``."""
+    """Every error: ``{"error": {"status": int, "code": str, "message": str, "fields": {...}}}``.
+
+    A service's ``DjangoValidationError`` is converted here, once, for every view: views call the service
+    and let its refusal through. Anything else unexpected is left to Django (logged, then a JSON 500 from
+    ``safeguarding.api_errors.ApiErrorMiddleware``)."""
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = validation_error_from_django(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -80,5 +191,71 @@ def exception_handler(exc, context):
         message = str(detail) if not isinstance(detail, dict | list) else "Error"
         codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
         code = codes if isinstance(codes, str) else "error"
-    body = {"error": {"status": response.status_code, "code": code, "message": message, "fields": fields}}
+    body = error_body(response.status_code, code, message, fields)
     return Response(body, status=response.status_code, headers=dict(response.items()))
+
+
+# --- the schema: every operation documents the error answers it can give -------------------------------
+ERROR_COMPONENT = "ApiErrorOutput"
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "The one error shape of the API.",
+    "properties": {"error": {
+        "type": "object",
+        "properties": {
+            "status": {"type": "integer", "description": "The HTTP status, repeated"},
+            "code": {"type": "string", "description": "A stable, machine-readable code, e.g. not_found or invalid"},
+            "message": {"type": "string", "description": "A human-readable sentence"},
+            "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                       "description": "Field name to its messages (non_field_errors for the request as a whole); "
+                                      "empty if none"},
+        },
+        "required": ["status", "code", "message", "fields"],
+    }},
+    "required": ["error"],
+}
+
+
+def _error_statuses(operation: dict) -> dict[str, str]:
+    """Status -> description of the errors ``operation`` can answer, whatever the endpoint."""
+    params = {p.get("name") for p in operation.get("parameters", []) if p.get("in") == "query"}
+    has_path_id = any(p.get("in") == "path" for p in operation.get("parameters", []))
+    not_found = []
+    if has_path_id:
+        not_found.append("missing, or not a record you may see (the two are not told apart)")
+    if "page" in params:
+        not_found.append("a page number beyond the last page, or not a number")
+    statuses = {
+        "400": "The request is not valid: a query parameter, the JSON body or a header; see fields",
+        "401": "No credentials, or a token that is not valid or has been revoked",
+        "403": "Signed in but not allowed: a session that has not passed its second factor, or a session "
+               "request without a valid CSRF token",
+        "404": ("Not found: " + "; ".join(not_found)) if not_found else "Not found",
+        "405": "The method is not allowed on this address (the Allow header lists those that are)",
+        "406": "The Accept header asks for a type other than application/json",
+        "413": "The request body is larger than the API accepts (API_MAX_BODY_BYTES, 1 MB by default)",
+        "429": "An API client has made too many requests; wait for Retry-After seconds",
+    }
+    if "requestBody" in operation:
+        statuses["415"] = "The body is not application/json"
+    return statuses
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: add the error answers (in the one error shape) that every
+    operation can give and that its view did not declare itself, so that the schema tells the truth."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(ERROR_COMPONENT, ERROR_SCHEMA)
+    ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "put", "post", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in _error_statuses(operation).items():
+                responses.setdefault(code, {"description": description})
+            for code, response in responses.items():
+                if code.isdigit() and int(code) >= 400 and not response.get("content"):
+                    # an error declared by its view with a description only: its body is the error shape
+                    response["content"] = {"application/json": {"schema": ref}}
+    return result

@@ -53,6 +53,7 @@ ENV_VARS: dict[str, tuple[bool, str]] = {
                                                 "that make a conference quorate (default 2)"),
     "CONFERENCE_CHILD_INVITATION_AGE": (False, "age from which the child is proposed as a conference invitee "
                                                "(default 12; the chair decides)"),
+    "API_MAX_BODY_BYTES": (False, "largest request body the API accepts, in bytes; larger is a 413 (default 1048576)"),
 }
 
 env = environ.Env()
@@ -115,6 +116,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first, so that every answer under /api/ (Django's 404, 400, 500 included) is JSON in the API's error shape
+    "safeguarding.api_errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -314,6 +317,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- API ----------------------------------------------------------------------------------------
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)  # a 413 above this
+API_JSON_MAX_DEPTH = 32  # arrays and objects nested deeper are a 400 (the decoder recurses)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "safeguarding.accounts.authentication.ApiClientTokenAuthentication",
@@ -325,6 +330,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "safeguarding.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["safeguarding.api.JSONParser"],  # JSON only: other media types are a 415
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": ["safeguarding.api.ApiClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_client": "600/minute"},
@@ -341,6 +347,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # every operation documents the error answers it can give, in the one error shape
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "safeguarding.api.document_error_responses"],
 }
 
 # --- history & guardian ------------------------------------------------------------------------
