@@ -11,6 +11,13 @@ The people:
   and people invited by their own account. They see the conference and their invitation, their own
   agency's report, and documents once sent to their agency (only the copy sent to them).
 
+Who reports for which agency (``report_policy.agencies_for``): case staff for the child's local
+authority (its report is the social work report); anyone else for the agency of a professional
+invitation made to them (by their own account) or to one of their partner agencies (a practitioner or
+the agency's API client), except the child's local authority: an invitation by account of someone of
+the local authority who is not case staff (a family support worker, say) does not let them replace the
+social work report, which they cannot read.
+
 A person outside all of these gets the same 404 as for a conference that does not exist.
 """
 
@@ -21,7 +28,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from cases.policies import NOTHING, child_policy, register_coverage
 from safeguarding.access.context import AccessContext
 from safeguarding.access.policies import Policy
-from safeguarding.accounts.models import Role
+from safeguarding.accounts.models import Agency, Role
 
 from .models import (
     AgencyReport,
@@ -74,26 +81,47 @@ class ConferencePolicy(Policy):
             return NOTHING
         return Q(child_id__in=_child_editable(ctx))
 
-    def invited_q(self, ctx: AccessContext) -> Q:
+    def invitee_q(self, ctx: AccessContext) -> Q:
+        """On Invitation: the invitations made to ``ctx``'s own account or to one of its partner agencies
+        (as a practitioner or the agency's API client)."""
+        q = Q(user_id=ctx.user_id)
         agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
-        invited = Q(user_id=ctx.user_id)
         if agencies:
-            invited |= Q(agency_id__in=agencies)
-        live = Invitation.objects.filter(invited, conference=OuterRef("pk"), entered_in_error_at__isnull=True)
+            q |= Q(agency_id__in=agencies)
+        return q
+
+    def _child_shown_to_invitees_q(self, ctx: AccessContext) -> Q:
         # a restricted child's conference shows only to invitees who may see the child's record
-        return Q(Exists(live)) & (Q(child__restricted=False) | Q(child_id__in=_child_visible(ctx)))
+        return Q(child__restricted=False) | Q(child_id__in=_child_visible(ctx))
+
+    def invited_q(self, ctx: AccessContext) -> Q:
+        live = Invitation.objects.live().filter(self.invitee_q(ctx), conference=OuterRef("pk"))
+        return Q(Exists(live)) & self._child_shown_to_invitees_q(ctx)
+
+    def reporter_q(self, ctx: AccessContext) -> Q:
+        """Invited to report for an agency: a professional invitation of ``ctx`` (its account or its
+        partner agency) for an agency other than the child's local authority (whose report, the social
+        work report, is written by case staff)."""
+        live = (Invitation.objects.live()
+                .filter(self.invitee_q(ctx), conference=OuterRef("pk"), kind=Invitation.InviteeKind.PROFESSIONAL,
+                        agency__isnull=False)
+                .exclude(agency_id=OuterRef("child__local_authority_id")))
+        return Q(Exists(live)) & self._child_shown_to_invitees_q(ctx)
 
     def whole_q(self, ctx: AccessContext) -> Q:
         """The people who see the whole conference: every invitation, report and document."""
         return self.chair_q(ctx) | self.minute_taker_q(ctx) | self.service_q(ctx) | self.case_staff_q(ctx)
 
     def sees_whole(self, ctx: AccessContext, conference: Conference) -> bool:
-        return ctx.is_authenticated and Conference.objects.filter(self.whole_q(ctx), pk=conference.pk).exists()
+        """The one rule for "sees the whole conference" (every invitation, report and document): the
+        chair, the minute-taker, the conference service and case staff. An invited agency sees only
+        its own part."""
+        return ctx.is_authenticated and Conference.objects.live().filter(self.whole_q(ctx), pk=conference.pk).exists()
 
     # --- the three answers ----------------------------------------------------------------------
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         self._check_action(action)
-        qs = Conference.objects.filter(entered_in_error_at__isnull=True)
+        qs = Conference.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
         chair = self.chair_q(ctx)
@@ -106,7 +134,7 @@ class ConferencePolicy(Policy):
         elif action == "decide":
             q = chair
         elif action == "report":
-            q = self.invited_q(ctx) | self.case_staff_q(ctx)
+            q = self.reporter_q(ctx) | self.case_staff_q(ctx)  # the same people as report_policy.agencies_for
         elif action == "request":
             q = self.case_staff_q(ctx)
         else:  # pragma: no cover - _check_action refuses the rest
@@ -126,7 +154,7 @@ class AgencyReportPolicy(Policy):
 
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         self._check_action(action)
-        qs = AgencyReport.objects.filter(entered_in_error_at__isnull=True)
+        qs = AgencyReport.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
@@ -140,6 +168,52 @@ class AgencyReportPolicy(Policy):
             q |= Q(agency_id__in=own, conference__in=Conference.objects.filter(cp.invited_q(ctx)))
         return qs.filter(q)
 
+    def agencies_for(self, ctx: AccessContext, conference: Conference) -> list[Agency]:
+        """The agencies ``ctx`` may submit a report for on ``conference``, by name (one query; empty for
+        anyone who may not report on it, whether it exists or not):
+
+        - the child's local authority, for case staff: the social work report;
+        - the agency of each live professional invitation made to ``ctx``'s own account or to one of its
+          partner agencies (an API client: its own agency), other than the child's local authority.
+
+        Pages, the API and ``services.report_submit`` all ask this; ``conference_policy``'s ``report``
+        action is the same people (those for whom this list is not empty)."""
+        if not ctx.is_authenticated or conference is None or conference.pk is None:
+            return []
+        cp = conference_policy
+        this = Conference.objects.live().filter(pk=conference.pk)
+        social_work = Exists(this.filter(cp.case_staff_q(ctx), child__local_authority_id=OuterRef("pk")))
+        invited_for = (Invitation.objects.live()
+                       .filter(cp.invitee_q(ctx), conference_id=conference.pk,
+                               kind=Invitation.InviteeKind.PROFESSIONAL, agency_id=OuterRef("pk"))
+                       .exclude(conference__child__local_authority_id=OuterRef("pk")))
+        reporter = Exists(this.filter(cp.reporter_q(ctx)))
+        return list(Agency.objects.filter(Q(social_work) | (Q(Exists(invited_for)) & Q(reporter)))
+                    .order_by("name", "pk"))
+
+
+class InvitationPolicy(Policy):
+    """Invitations: the people who see the whole conference (``conference_policy.sees_whole``) see every
+    live invitation of it; an invitee sees only the invitations made to them or to their partner
+    agencies, and only of a conference they may see."""
+
+    model = Invitation
+    actions = ("view",)
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = Invitation.objects.live()
+        if not ctx.is_authenticated:
+            return qs.none()
+        cp = conference_policy
+        whole = Conference.objects.live().filter(cp.whole_q(ctx))
+        invited = Conference.objects.live().filter(cp.invited_q(ctx))
+        return qs.filter(Q(conference__in=whole) | (cp.invitee_q(ctx) & Q(conference__in=invited)))
+
+    def visible_for(self, ctx: AccessContext, conference: Conference) -> QuerySet:
+        """The invitations of ``conference`` that ``ctx`` sees (none for a conference it may not see)."""
+        return self.visible(ctx, "view").filter(conference_id=conference.pk)
+
 
 class DocumentPolicy(Policy):
     """Published PDFs. The conference's own people see every copy; an invited agency sees the copy
@@ -150,7 +224,7 @@ class DocumentPolicy(Policy):
 
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         self._check_action(action)
-        qs = Document.objects.filter(entered_in_error_at__isnull=True)
+        qs = Document.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
@@ -159,7 +233,7 @@ class DocumentPolicy(Policy):
         agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
         if agencies:
             sent |= Q(agency_id__in=agencies)
-        sent_to_me = Distribution.objects.filter(sent, document=OuterRef("pk"), entered_in_error_at__isnull=True)
+        sent_to_me = Distribution.objects.live().filter(sent, document=OuterRef("pk"))
         q |= Q(Exists(sent_to_me)) & Q(conference__in=Conference.objects.filter(cp.invited_q(ctx)))
         return qs.filter(q)
 
@@ -171,14 +245,14 @@ class PlanPolicy(Policy):
     def chaired_q(self, ctx: AccessContext) -> Q:
         if not ctx.has_role(Role.CONFERENCE_CHAIR):
             return NOTHING
-        chaired = Conference.objects.filter(
-            plan=OuterRef("pk"), chair_id=ctx.user_id, entered_in_error_at__isnull=True,
+        chaired = Conference.objects.live().filter(
+            plan=OuterRef("pk"), chair_id=ctx.user_id,
         ).exclude(status=Conference.Status.CANCELLED)
         return Q(Exists(chaired), child__local_authority_id__in=ctx.local_authority_ids)
 
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         self._check_action(action)
-        qs = ChildProtectionPlan.objects.filter(entered_in_error_at__isnull=True)
+        qs = ChildProtectionPlan.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
         staff = NOTHING
@@ -191,14 +265,14 @@ class PlanPolicy(Policy):
             return qs.filter(staff | chaired)
         las = service_local_authorities(ctx)
         service = Q(child__local_authority_id__in=las, child__restricted=False) if las else NOTHING
-        member = CoreGroupMember.objects.filter(plan=OuterRef("pk"), user_id=ctx.user_id,
-                                                entered_in_error_at__isnull=True)
+        member = CoreGroupMember.objects.live().filter(plan=OuterRef("pk"), user_id=ctx.user_id)
         members = Q(Exists(member)) & (Q(child__restricted=False) | Q(child_id__in=_child_visible(ctx)))
         return qs.filter(staff | chaired | service | members)
 
 
 conference_policy = ConferencePolicy()
 report_policy = AgencyReportPolicy()
+invitation_policy = InvitationPolicy()
 document_policy = DocumentPolicy()
 plan_policy = PlanPolicy()
 
@@ -208,8 +282,8 @@ def chairs_see_the_children_they_chair(ctx: AccessContext) -> Q | None:
     """Conference chairs reach the records of the children whose conferences they chair."""
     if not ctx.has_role(Role.CONFERENCE_CHAIR):
         return None
-    chaired = Conference.objects.filter(
-        child=OuterRef("pk"), chair_id=ctx.user_id, entered_in_error_at__isnull=True,
+    chaired = Conference.objects.live().filter(
+        child=OuterRef("pk"), chair_id=ctx.user_id,
     ).exclude(status=Conference.Status.CANCELLED)
     return Q(Exists(chaired), local_authority_id__in=ctx.local_authority_ids)
 

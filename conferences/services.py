@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Child, Involvement, Relationship, RelationshipKind
+from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Agency, AgencyKind, Membership, Role, User
 from safeguarding.audit.services import record_event
 from safeguarding.clock import services as clock
@@ -53,6 +54,7 @@ from .models import (
     PlanAction,
     ScalingScore,
 )
+from .policies import report_policy
 
 S = Conference.Status
 # The conference workflow: which status may move to which, and nothing else.
@@ -639,6 +641,9 @@ def _open_report_deadlines(conference: Conference, actor, only=None) -> None:
                             responsible_team=conference.child.allocated_team)
 
 
+CANNOT_REPORT_FOR = "You cannot report for that agency on this conference"
+
+
 @transaction.atomic
 def report_submit(
     *, actor: User, conference: Conference, agency: Agency, summary: str, worries: str = "", strengths: str = "",
@@ -655,6 +660,9 @@ def report_submit(
     invitation = conference.invitations.filter(entered_in_error_at__isnull=True, agency=agency).order_by("pk").first()
     if not is_sw and invitation is None:
         raise ValidationError({"agency": "This agency has not been invited to the conference"})
+    # the same rule as the pages and the API: the actor must act for that agency on this conference
+    if agency.pk not in {a.pk for a in report_policy.agencies_for(AccessContext.for_user(actor), conference)}:
+        raise ValidationError({"agency": CANNOT_REPORT_FOR})
     fields = {"summary": summary.strip(), "worries": worries.strip(), "strengths": strengths.strip(),
               "recommendation": recommendation.strip()}
     report = conference.reports.select_for_update().filter(agency=agency, entered_in_error_at__isnull=True).first()

@@ -26,7 +26,6 @@ from collections import defaultdict
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -53,8 +52,8 @@ from safeguarding.clock import services as clock
 from safeguarding.clock.models import Deadline
 
 from .. import services
-from ..models import AgencyReport, ChildProtectionPlan, Conference, Document, Invitation, Kind
-from ..policies import PARTNER_ROLES, conference_policy, document_policy, report_policy
+from ..models import AgencyReport, ChildProtectionPlan, Conference, Document, Kind
+from ..policies import conference_policy, document_policy, invitation_policy, report_policy
 from .serializers import (
     ApiErrorOutput,
     ConferenceOutput,
@@ -255,10 +254,6 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Policy
         return Response(self.get_serializer(conference).data)
 
     # --- invitations ------------------------------------------------------------------------------
-    def _sees_whole_conference(self, conference) -> bool:
-        """The chair, the minute-taker, the conference service and case staff: every invitation and report."""
-        return conference_policy.sees_whole(self.access, conference)
-
     @extend_schema(
         summary="Who is invited", operation_id="conferences_invitations_list",
         description="For the chair, the conference service and case staff: every invitation. For an invited "
@@ -270,46 +265,27 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Policy
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def invitations(self, request, *args, **kwargs):
         conference = self.get_object()
-        qs = (conference.invitations.filter(entered_in_error_at__isnull=True).select_related("agency")
+        qs = (invitation_policy.visible_for(self.access, conference).select_related("agency")
               .order_by("kind", "name", "id"))
-        if not self._sees_whole_conference(conference):
-            own = Q(user_id=self.access.user_id)
-            agencies = self.access.agency_ids_with_role(*PARTNER_ROLES)
-            if agencies:
-                own |= Q(agency_id__in=agencies)
-            qs = qs.filter(own)
         return Response(InvitationOutput(qs, many=True).data)
 
     # --- reports ----------------------------------------------------------------------------------
     def _reporting_agency(self, conference, requested) -> Agency:
-        """The agency a submission is for; ``requested`` is the optional ``agency`` public id."""
-        user, ctx = self.request.user, self.access
-        if user.is_api_client:
-            agency = user.api_client.agency
-            if requested and requested != agency.public_id:
-                raise exceptions.ValidationError({"agency": ["An API client reports for its own agency only"]})
-            return agency
-        invited = Invitation.objects.filter(conference=conference, entered_in_error_at__isnull=True,
-                                            kind=Invitation.InviteeKind.PROFESSIONAL)
-        own = Q(user_id=ctx.user_id)
-        partner_agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
-        if partner_agencies:
-            own |= Q(agency_id__in=partner_agencies)
-        ids = set(invited.filter(own).values_list("agency_id", flat=True))
-        if Conference.objects.filter(conference_policy.case_staff_q(ctx), pk=conference.pk).exists():
-            ids.add(conference.child.local_authority_id)  # the social work report
-        agencies = {a.public_id: a for a in Agency.objects.filter(pk__in=ids)}
+        """The agency a submission is for (``report_policy.agencies_for``); ``requested`` is the optional
+        ``agency`` public id, needed only by someone who may report for more than one."""
+        agencies = {a.public_id: a for a in report_policy.agencies_for(self.access, conference)}
+        if not agencies:
+            raise exceptions.NotFound()
         if requested:
             if requested not in agencies:
-                raise exceptions.ValidationError({"agency": ["You cannot report for that agency on this "
-                                                             "conference"]})
+                message = ("An API client reports for its own agency only" if self.access.is_api_client
+                           else services.CANNOT_REPORT_FOR)
+                raise exceptions.ValidationError({"agency": [message]})
             return agencies[requested]
         if len(agencies) > 1:
             raise exceptions.ValidationError({"agency": [
                 "You can report for more than one agency on this conference: say which with agency ("
-                + ", ".join(sorted(a.name for a in agencies.values())) + ")"]})
-        if not agencies:
-            raise exceptions.NotFound()
+                + ", ".join(a.name for a in agencies.values()) + ")"]})
         return next(iter(agencies.values()))
 
     @extend_schema(

@@ -3,8 +3,8 @@
 One world, built through the real services: two children of Northmoor, allocated to Sam Worker in
 Assessment Team A, each with a mother, an open police involvement (naming Pat Police), an open health
 involvement (naming Hana Health, who is *not* invited) and an open school involvement (no named account:
-the school is invited as an agency). The second child is restricted, with Sam Worker and Tess Manager
-named on the record. For each child:
+the school is invited as an agency). The second child is restricted (once the agencies' reports are in),
+with Sam Worker and Tess Manager named on the record. For each child:
 
 - an initial conference chaired by Chris Chair with Min Taker (an administrator) taking minutes,
   invitations to the mother, Sam Worker, the police officer, the school and a family support worker of
@@ -37,7 +37,7 @@ from cases.models import Child, Involvement, Relationship, RelationshipKind
 from cases.policies import child_policy
 from conferences import services
 from conferences.models import AgencyReport, ChildProtectionPlan, Conference, Document, Invitation, Minutes
-from conferences.policies import conference_policy, document_policy, plan_policy, report_policy
+from conferences.policies import conference_policy, document_policy, invitation_policy, plan_policy, report_policy
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Agency, Membership, Role
 from safeguarding.accounts.services import api_client_create
@@ -48,7 +48,6 @@ from tests.factories import (
     HealthFactory,
     LocalAuthorityFactory,
     PoliceFactory,
-    RestrictedChildFactory,
     SchoolFactory,
     TeamFactory,
     make_user,
@@ -58,6 +57,7 @@ pytestmark = pytest.mark.django_db
 
 CONF_ACTIONS = ("view", "list_service", "schedule", "record", "decide", "report", "distribute", "request")
 REPORT_ACTIONS = ("view", "share")
+INVITATION_ACTIONS = ("view",)
 DOC_ACTIONS = ("view",)
 PLAN_ACTIONS = ("view", "update", "audit")
 
@@ -65,6 +65,7 @@ PLAN_ACTIONS = ("view", "update", "audit")
 def test_the_tables_cover_every_policy_action():
     assert set(CONF_ACTIONS) == set(conference_policy.actions)
     assert set(REPORT_ACTIONS) == set(report_policy.actions)
+    assert set(INVITATION_ACTIONS) == set(invitation_policy.actions)
     assert set(DOC_ACTIONS) == set(document_policy.actions)
     assert set(PLAN_ACTIONS) == set(plan_policy.actions)
 
@@ -76,6 +77,7 @@ class World:
     conferences: dict[bool, Conference]
     reviews: dict[bool, Conference]  # the cancelled reviews
     reports: dict[bool, dict[str, AgencyReport]]
+    invitations: dict[bool, dict[str, Invitation]]
     documents: dict[bool, dict[str, Document]]
     plans: dict[bool, ChildProtectionPlan]
     la: Agency
@@ -93,11 +95,7 @@ def _publish(conference: Conference, actor) -> dict[str, Document]:
 
 def _build(*, restricted, people, la, team, police, health, school):
     sw, chair, officer = people["allocated social worker"], people["the chair"], people["invited police officer"]
-    if restricted:
-        child = RestrictedChildFactory(local_authority=la, allocated_social_worker=sw, allocated_team=team,
-                                       named=[sw, people["team manager"]])
-    else:
-        child = ChildFactory(local_authority=la, allocated_social_worker=sw, allocated_team=team)
+    child = ChildFactory(local_authority=la, allocated_social_worker=sw, allocated_team=team)
     mother = AdultFactory(first_names="Mary", email=f"mary{int(restricted)}@example.org")
     Relationship.objects.create(child=child, adult=mother, kind=RelationshipKind.MOTHER, parental_responsibility=True)
     Involvement.objects.create(child=child, agency=police, professional=officer, role="Public protection officer",
@@ -129,6 +127,11 @@ def _build(*, restricted, people, la, team, police, health, school):
                                          summary="Attendance"),
         "social work": services.report_submit(actor=sw, conference=conf, agency=la, summary="Assessment"),
     }
+    if restricted:  # restricted once the reports were in: the invited agencies no longer see the child
+        cases_services.child_set_restriction(child=child, actor=people["service manager"], restricted=True,
+                                             named_people=[sw, people["team manager"]],
+                                             reason="A member of staff's child")
+        conf = Conference.objects.get(pk=conf.pk)
     return conf, reports
 
 
@@ -187,7 +190,7 @@ def _make_world() -> World:
         "LADO": make_user(la, Role.LADO_OFFICER, full_name="Lee Lado"),
         "anonymous": AnonymousUser(),
     }
-    conferences, reviews, reports, documents, plans, children = {}, {}, {}, {}, {}, {}
+    conferences, reviews, reports, documents, plans, children, invitations = {}, {}, {}, {}, {}, {}, {}
     with freeze_time("2026-03-16 09:00"):
         for restricted in (False, True):
             conferences[restricted], reports[restricted] = _build(
@@ -207,9 +210,22 @@ def _make_world() -> World:
         cases_services.child_access_grant(
             child=child, user=people["social worker of another team with an access grant"],
             actor=people["service manager"], until=timezone.now() + timedelta(days=7), reason="Covering a duty visit")
+    for restricted, conf in conferences.items():
+        invitations[restricted] = {_invitation_label(i, people): i for i in Invitation.objects.filter(conference=conf)}
     assert children[True].restricted and not children[False].restricted
     return World(people=people, children=children, conferences=conferences, reviews=reviews, reports=reports,
-                 documents=documents, plans=plans, la=la, other_la=other_la)
+                 invitations=invitations, documents=documents, plans=plans, la=la, other_la=other_la)
+
+
+def _invitation_label(invitation: Invitation, people) -> str:
+    if invitation.kind == "parent":
+        return "mother"
+    by_user = {people["allocated social worker"].pk: "social worker", people["invited police officer"].pk: "police",
+               people["family support worker invited by her own account"].pk: "family support worker"}
+    if invitation.user_id in by_user:
+        return by_user[invitation.user_id]
+    assert invitation.agency.name == "Oakfield Primary School"
+    return "school"
 
 
 @pytest.fixture(scope="module")
@@ -228,6 +244,9 @@ CHAIR = frozenset({"view", "list_service", "schedule", "distribute", "record", "
 SERVICE = frozenset({"view", "list_service", "schedule", "distribute"})
 CASE_STAFF = frozenset({"view", "report", "request"})
 INVITED = frozenset({"view", "report"})
+# invited by her own account as a professional of the child's local authority: she sees the conference
+# but does not write the local authority's report (the social work report, written by case staff)
+INVITED_OF_THE_LA = frozenset({"view"})
 
 # conference_policy: person -> actions, for the unrestricted and the restricted child
 CONFERENCE = {
@@ -242,7 +261,7 @@ CONFERENCE = {
     "social worker of another team":                    (NONE,                     NONE),
     # may read the child's record (a grant) but is not responsible for it
     "social worker of another team with an access grant": (NONE,                   NONE),
-    "family support worker invited by her own account": (INVITED,                  NONE),
+    "family support worker invited by her own account": (INVITED_OF_THE_LA,        NONE),
     "team manager":                                     (CASE_STAFF,               CASE_STAFF),
     "service manager":                                  (CASE_STAFF,               NONE),
     "another LA's service manager":                     (NONE,                     NONE),
@@ -340,12 +359,92 @@ PLANS = {
     "LADO":                                             (NONE,                     NONE),
     "anonymous":                                        (NONE,                     NONE),
 }
+
+# conference_policy.sees_whole: person -> (unrestricted, restricted)
+SEES_WHOLE = {
+    "the chair":                                        (True,                     True),
+    "another chair of the same LA":                     (True,                     False),
+    "a chair of another LA":                            (False,                    False),
+    "the minute-taker":                                 (True,                     True),
+    "administrator":                                    (True,                     False),
+    "allocated social worker":                          (True,                     True),
+    "colleague in the team":                            (True,                     False),
+    "social worker of another team":                    (False,                    False),
+    "social worker of another team with an access grant": (False,                  False),
+    "family support worker invited by her own account": (False,                    False),
+    "team manager":                                     (True,                     True),
+    "service manager":                                  (True,                     False),
+    "another LA's service manager":                     (False,                    False),
+    "invited police officer":                           (False,                    False),
+    "another officer of the invited police force":      (False,                    False),
+    "uninvited health practitioner":                    (False,                    False),
+    "school DSL (agency invited)":                      (False,                    False),
+    "API client of an invited agency":                  (False,                    False),
+    "IRO":                                              (False,                    False),
+    "LADO":                                             (False,                    False),
+    "anonymous":                                        (False,                    False),
+}
+
+# invitation_policy: person -> (invitations seen unrestricted, restricted)
+EVERY_INVITATION = frozenset({"mother", "social worker", "police", "school", "family support worker"})
+INVITATIONS = {
+    "the chair":                                        (EVERY_INVITATION,         EVERY_INVITATION),
+    "another chair of the same LA":                     (EVERY_INVITATION,         NONE),
+    "a chair of another LA":                            (NONE,                     NONE),
+    "the minute-taker":                                 (EVERY_INVITATION,         EVERY_INVITATION),
+    "administrator":                                    (EVERY_INVITATION,         NONE),
+    "allocated social worker":                          (EVERY_INVITATION,         EVERY_INVITATION),
+    "colleague in the team":                            (EVERY_INVITATION,         NONE),
+    "social worker of another team":                    (NONE,                     NONE),
+    "social worker of another team with an access grant": (NONE,                   NONE),
+    # her own invitation only; none of a restricted child's conference she may not see
+    "family support worker invited by her own account": ({"family support worker"}, NONE),
+    "team manager":                                     (EVERY_INVITATION,         EVERY_INVITATION),
+    "service manager":                                  (EVERY_INVITATION,         NONE),
+    "another LA's service manager":                     (NONE,                     NONE),
+    "invited police officer":                           ({"police"},               NONE),
+    "another officer of the invited police force":      ({"police"},               NONE),
+    "uninvited health practitioner":                    (NONE,                     NONE),
+    "school DSL (agency invited)":                      ({"school"},               NONE),
+    "API client of an invited agency":                  ({"school"},               NONE),
+    "IRO":                                              (NONE,                     NONE),
+    "LADO":                                             (NONE,                     NONE),
+    "anonymous":                                        (NONE,                     NONE),
+}
+
+# report_policy.agencies_for: person -> (agencies they report for, unrestricted, restricted)
+LA, POLICE, SCHOOL = "Northmoor Borough Council", "Northmoor Police", "Oakfield Primary School"
+REPORTS_FOR = {
+    "the chair":                                        ((),                       ()),
+    "another chair of the same LA":                     ((),                       ()),
+    "a chair of another LA":                            ((),                       ()),
+    "the minute-taker":                                 ((),                       ()),
+    "administrator":                                    ((),                       ()),
+    "allocated social worker":                          ((LA,),                    (LA,)),
+    "colleague in the team":                            ((LA,),                    ()),
+    "social worker of another team":                    ((),                       ()),
+    "social worker of another team with an access grant": ((),                     ()),
+    # invited by her own account for the local authority, but not case staff: not the social work report
+    "family support worker invited by her own account": ((),                       ()),
+    "team manager":                                     ((LA,),                    (LA,)),
+    "service manager":                                  ((LA,),                    ()),
+    "another LA's service manager":                     ((),                       ()),
+    "invited police officer":                           ((POLICE,),                ()),
+    "another officer of the invited police force":      ((POLICE,),                ()),
+    # an open involvement, but not invited
+    "uninvited health practitioner":                    ((),                       ()),
+    "school DSL (agency invited)":                      ((SCHOOL,),                ()),
+    "API client of an invited agency":                  ((SCHOOL,),                ()),
+    "IRO":                                              ((),                       ()),
+    "LADO":                                             ((),                       ()),
+    "anonymous":                                        ((),                       ()),
+}
 # fmt: on
 PEOPLE = list(CONFERENCE)
 
 
 def test_every_table_names_every_person_in_the_world(world):
-    for table in (CONFERENCE, REPORTS, DOCUMENTS, PLANS):
+    for table in (CONFERENCE, REPORTS, DOCUMENTS, PLANS, SEES_WHOLE, INVITATIONS, REPORTS_FOR):
         assert list(table) == list(world.people)
 
 
@@ -379,12 +478,67 @@ def test_matrix(world, who):
         for name, report in world.reports[restricted].items():
             wrong += _check(report_policy, ctx, report, REPORT_ACTIONS, REPORTS[who][restricted].get(name, ()),
                             f"{name} report ({label})")
+        for name, invitation in world.invitations[restricted].items():
+            wrong += _check(invitation_policy, ctx, invitation, INVITATION_ACTIONS,
+                            {"view"} if name in INVITATIONS[who][restricted] else (), f"{name} invitation ({label})")
         for copy, doc in world.documents[restricted].items():
             wrong += _check(document_policy, ctx, doc, DOC_ACTIONS, {"view"} if copy in DOCUMENTS[who][restricted]
                             else (), f"{copy} copy ({label})")
         wrong += _check(plan_policy, ctx, world.plans[restricted], PLAN_ACTIONS, PLANS[who][restricted],
                         f"plan ({label})")
     assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_who_sees_the_whole_conference(world, who):
+    ctx = AccessContext.for_user(world[who])
+    for restricted in (False, True):
+        conference = world.conferences[restricted]
+        assert conference_policy.sees_whole(ctx, conference) is SEES_WHOLE[who][restricted], restricted
+        # the whole conference is every invitation; anyone else sees at most their own
+        seen = set(invitation_policy.visible_for(ctx, conference).values_list("pk", flat=True))
+        every = {i.pk for i in world.invitations[restricted].values()}
+        assert (seen == every) is SEES_WHOLE[who][restricted], restricted
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_which_agencies_each_person_reports_for(world, who):
+    ctx = AccessContext.for_user(world[who])
+    for restricted in (False, True):
+        conference = world.conferences[restricted]
+        names = tuple(a.name for a in report_policy.agencies_for(ctx, conference))
+        assert names == REPORTS_FOR[who][restricted], restricted
+        # the conference policy's "report" is the same people
+        assert conference_policy.can(ctx, "report", conference) is bool(names), restricted
+        # an invitation counts for its own conference only: on the child's (cancelled) review, to which
+        # nobody was invited, only case staff report (for the local authority)
+        review = tuple(a.name for a in report_policy.agencies_for(ctx, world.reviews[restricted]))
+        assert review == tuple(n for n in names if n == LA), restricted
+
+
+def test_invitations_of_one_conference_are_not_another_conferences(world):
+    ctx = AccessContext.for_user(world["the chair"])
+    for restricted in (False, True):
+        conference = world.conferences[restricted]
+        listed = set(invitation_policy.visible_for(ctx, conference).values_list("pk", flat=True))
+        assert listed == {i.pk for i in world.invitations[restricted].values()}
+    assert not invitation_policy.visible_for(ctx, world.reviews[False]).exists()  # nobody was invited to it
+
+
+def test_a_withdrawn_invitation_gives_no_agency_to_report_for(world):
+    officer, conf = world["invited police officer"], world.conferences[False]
+    Invitation.objects.filter(conference=conf, user=officer).update(entered_in_error_at=timezone.now())
+    assert report_policy.agencies_for(AccessContext.for_user(officer), conf) == []
+    assert not invitation_policy.visible_for(AccessContext.for_user(officer), conf).exists()
+
+
+def test_agencies_for_answers_in_one_query(world, django_assert_max_num_queries):
+    for who in ("the chair", "invited police officer", "allocated social worker", "API client of an invited agency"):
+        ctx = AccessContext.for_user(world[who])
+        with django_assert_max_num_queries(1):
+            report_policy.agencies_for(ctx, world.conferences[False])
+    with django_assert_max_num_queries(0):
+        assert report_policy.agencies_for(AccessContext.for_user(world["anonymous"]), world.conferences[False]) == []
 
 
 def test_a_cancelled_conference_stays_in_its_chairs_list_but_gives_no_plan_or_child(world):
@@ -402,7 +556,7 @@ def test_a_cancelled_conference_stays_in_its_chairs_list_but_gives_no_plan_or_ch
 
 def test_missing_and_forbidden_are_the_same_404(world):
     ctx = AccessContext.for_user(world["invited police officer"])
-    for policy in (conference_policy, report_policy, document_policy, plan_policy):
+    for policy in (conference_policy, report_policy, invitation_policy, document_policy, plan_policy):
         for public_id in (uuid.uuid4(), "not-a-uuid", None):
             with pytest.raises(Http404) as missing:
                 policy.get_for(ctx, public_id)
@@ -414,7 +568,7 @@ def test_missing_and_forbidden_are_the_same_404(world):
 
 def test_an_unknown_action_is_a_programming_error(world):
     ctx = AccessContext.for_user(world["the chair"])
-    for policy in (conference_policy, report_policy, document_policy, plan_policy):
+    for policy in (conference_policy, report_policy, invitation_policy, document_policy, plan_policy):
         with pytest.raises(ValueError):
             policy.visible(ctx, "delete")
         with pytest.raises(ValueError):
@@ -450,7 +604,7 @@ def test_a_chair_whose_chair_role_is_taken_away_loses_the_conferences_they_chair
 def test_each_policy_answers_a_list_in_one_query(world, who, django_assert_max_num_queries):
     """However many records and reasons, one query (none when nothing can match)."""
     ctx = AccessContext.for_user(world[who])
-    for policy in (conference_policy, report_policy, document_policy, plan_policy):
+    for policy in (conference_policy, report_policy, invitation_policy, document_policy, plan_policy):
         for action in policy.actions:
             with django_assert_max_num_queries(0 if who == "anonymous" else 1):
                 list(policy.visible(ctx, action))

@@ -414,9 +414,9 @@ def test_a_quorate_conference_keeps_no_override_reason(bare, chair, la, police, 
     assert not CaseEvent.objects.filter(code="conference.quorum_overridden").exists()
 
 
-def test_holding_cancels_the_outstanding_report_deadlines_and_meets_the_icpc(booked, chair, police, clock):
+def test_holding_cancels_the_outstanding_report_deadlines_and_meets_the_icpc(booked, chair, police, family, clock):
     clock.move_to("2026-03-17 10:00")
-    services.report_submit(actor=chair, conference=booked, agency=police, summary="Known to us")
+    services.report_submit(actor=family[2][police.pk], conference=booked, agency=police, summary="Known to us")
     clock.move_to("2026-03-20 13:00")
     story.hold(conference=booked, chair=chair, held_on=FRI_20_MAR)
     statuses = {d.subject.agency.name: d.status for d in Deadline.objects.filter(rule_key="conference_reports")}
@@ -476,6 +476,30 @@ def test_only_invited_agencies_report(booked, chair, la, other_la, family):
     with pytest.raises(ValidationError):
         services.report_submit(actor=officer, conference=booked, agency=other_la, summary="Another council")
     assert not AgencyReport.objects.exists()
+
+
+def test_only_someone_who_acts_for_the_agency_reports_for_it(booked, chair, social_worker, la, police, school,
+                                                           family):
+    """The service asks report_policy.agencies_for, as the pages and the API do, so a new caller cannot
+    skip it: the chair, the social worker, an officer of another invited agency and a family support
+    worker of the local authority invited by her own account are all refused."""
+    officer = family[2][police.pk]
+    support = make_user(la, Role.SOCIAL_WORKER, full_name="Fay Support")
+    services.invitation_add(actor=chair, conference=booked, kind=P.PROFESSIONAL, name="Fay Support",
+                            role="Family support worker", agency_id=la.pk, user_id=support.pk)
+    for actor, agency in ((chair, police), (social_worker, police), (officer, school), (chair, la), (officer, la),
+                          (support, la)):
+        with pytest.raises(ValidationError) as exc:
+            services.report_submit(actor=actor, conference=booked, agency=agency, summary="Not theirs to write")
+        assert errors_of(exc) == {"agency": ["You cannot report for that agency on this conference"]}, (actor, agency)
+    assert not AgencyReport.objects.exists()
+    # the ones who do act for them
+    services.report_submit(actor=officer, conference=booked, agency=police, summary="Known to us")
+    services.report_submit(actor=family[2][school.pk], conference=booked, agency=school, summary="Attends")
+    services.report_submit(actor=social_worker, conference=booked, agency=la, summary="Assessment")
+    assert set(AgencyReport.objects.values_list("agency__name", "author__full_name")) == {
+        ("Northmoor Police", officer.full_name), ("Oakfield Primary School", family[2][school.pk].full_name),
+        ("Northmoor Borough Council", social_worker.full_name)}
 
 
 def test_a_withdrawn_agency_can_no_longer_report(booked, chair, police, family):
