@@ -1,6 +1,7 @@
 """A person's conferences in their calendar feed (safeguarding.clock.ics): the live conferences they
 chair, take minutes for, or are invited to by their own account. Events carry the kind of conference
-and the child's local reference, never a name, like the feed's deadlines."""
+and the child's local reference, never a name, like the feed's deadlines. Typed text (the reference,
+the venue) goes in as one line (``one_line``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Event
+
+from safeguarding.clock.ics import one_line
 
 from .invitations import conference_uid
 from .models import Conference
@@ -30,8 +33,8 @@ def conference_events(user, absolute_url):
         ev.add("dtstamp", now)
         ev.add("dtstart", c.starts_at)
         ev.add("dtend", c.ends_at or c.starts_at + timedelta(hours=2))
-        ev.add("summary", f"{c.get_kind_display()} ({c.child.local_child_id})")
-        ev.add("location", c.venue or "Online")
+        ev.add("summary", f"{c.get_kind_display()} ({one_line(c.child.local_child_id)})")
+        ev.add("location", one_line(c.venue) or "Online")
         url = absolute_url(reverse("conferences:detail", kwargs={"public_id": c.public_id}))
         ev.add("description", f"Details in Safeguarding Hub: {url}")
         ev.add("url", url)

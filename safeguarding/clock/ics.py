@@ -8,12 +8,16 @@
   or the deadline's short reference), never the deadline's label, which may name a child.
 - Each event's UID is stable per deadline, so a recomputed due date moves the event instead of
   adding one.
+- Text that people typed (a local reference, a venue) goes in through :func:`one_line`: icalendar
+  escapes line breaks, commas and semicolons in TEXT values, but passes other control characters and
+  Unicode line separators through, and some calendar programs break lines on those.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -29,6 +33,14 @@ from .policies import deadline_policy
 TOKEN_BYTES = 32  # 256 bits: 43 URL-safe characters
 UID_DOMAIN = "deadlines.safeguarding-hub"
 PRODID = "-//Safeguarding Hub//Deadlines//EN"
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of plain text for a calendar property: every run of whitespace (line breaks,
+    U+2028, NEL and the like included) becomes one space and other control characters are dropped.
+    icalendar still escapes what is left (``\\``, ``;``, ``,``)."""
+    spaced = " ".join(str(text).split())
+    return "".join(c for c in spaced if unicodedata.category(c) != "Cc")
 
 
 def token_hash(token: str) -> str:
@@ -87,9 +99,9 @@ def local_reference(deadline: Deadline) -> str:
     reference."""
     subject = deadline.subject
     for attr in ("deadline_reference", "local_child_id"):
-        value = getattr(subject, attr, None) if subject is not None else None
+        value = one_line(getattr(subject, attr, None) or "") if subject is not None else ""
         if value:
-            return str(value)
+            return value
     return f"ref {str(deadline.public_id)[:8].upper()}"
 
 
