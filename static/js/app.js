@@ -14,8 +14,9 @@ body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
 // ---------------------------------------------------------------------------------------
-// CSRF token for fetch() and HTMX: from <meta name="csrf-token"> (base.html renders it for
-// signed-in people), else from the cookie (`csrftoken`, or `__Host-csrftoken` in production).
+// CSRF token for fetch(): from <meta name="csrf-token"> (base.html renders it for signed-in
+// people), else from the cookie (`csrftoken`, or `__Host-csrftoken` in production).
+// Pages are whole pages (no HTMX, no partial updates: docs/adr/0009-no-htmx.md).
 // ---------------------------------------------------------------------------------------
 export function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
@@ -26,31 +27,20 @@ export function csrfToken() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
-// HTMX (when a page adds it): send the CSRF token, start GOV.UK components in swapped-in
-// content, and count its requests as activity for the session timeout below.
-document.addEventListener("htmx:configRequest", (event) => {
-  const token = csrfToken();
-  if (token) {
-    event.detail.headers["X-CSRFToken"] = token;
-  }
-});
-document.addEventListener("htmx:load", (event) => {
-  const element = event.detail && event.detail.elt;
-  if (element && element !== body && element.nodeType === Node.ELEMENT_NODE) {
-    initAll({ scope: element });
-  }
-});
-
 // ---------------------------------------------------------------------------------------
 // Session timeout warning (WCAG 2.2 success criterion 2.2.1 Timing Adjustable; the GOV.UK
 // "warn users before a session times out" pattern).
 //
 // The server ends a session after `data-session-idle-seconds` without a request. This page
-// counts from the moment it loaded (or the last successful keep-alive or HTMX request, in
-// any tab of this site: tabs share the time through localStorage). `data-session-warning-
-// seconds` before the end, a modal <dialog> takes focus and says how long is left; "Stay
-// signed in" (or Escape) POSTs to `data-keepalive-url`; at the end the page goes to
-// `data-logout-url`.
+// counts from the moment it loaded (or the last successful keep-alive, or the last request
+// another script reported with the `app:server-activity` event, in any tab of this site:
+// tabs share the time through localStorage). `data-session-warning-seconds` before the
+// end, a modal <dialog> takes focus and says how long is left; "Stay signed in" (or
+// Escape) POSTs to `data-keepalive-url`; at the end the page goes to `data-logout-url`.
+//
+// A script that talks to the server in the background (the live record's autosave) says
+// so after each successful request, because every request resets the server's idle time:
+//   document.dispatchEvent(new CustomEvent("app:server-activity"));
 // ---------------------------------------------------------------------------------------
 const ACTIVITY_KEY = "safeguarding-hub:last-activity";
 
@@ -270,10 +260,8 @@ function initSessionTimeout() {
       tick();
     }
   });
-  document.addEventListener("htmx:afterRequest", (event) => {
-    if (event.detail && event.detail.successful) {
-      recordActivity(Date.now());
-    }
+  document.addEventListener("app:server-activity", () => {
+    recordActivity(Date.now());
   });
 
   // Timers are compared against the clock, not counted, so throttled background tabs and a
