@@ -42,8 +42,9 @@ RETRY_AFTER_SECONDS = 30
 API_PREFIX = "/api/"
 MESSAGE = "Sorry, the service is unavailable. Try again later."
 
-# django.db wraps psycopg's errors in these; the Redis cache raises redis-py's own; Celery's publish
-# raises kombu's OperationalError once its retries are used up.
+# django.db wraps psycopg's errors in these (OperationalError also covers a deadlock or a statement
+# timeout: worth trying again too); the Redis cache raises redis-py's own; Celery's publish raises
+# kombu's OperationalError once its retries are used up.
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError,
     InterfaceError,
@@ -68,8 +69,9 @@ def unavailable_error(exc: BaseException | None) -> BaseException | None:
 
 def unavailable_response(request, exc: BaseException) -> HttpResponse:
     # Django logs the 503 itself ("Service Unavailable: <path>") at ERROR; this says why
+    first_line = (str(exc).strip().splitlines() or [""])[0]
     log.warning("service unavailable (503) for %s %s: %s: %s", request.method, request.path,
-              type(exc).__name__, str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+                type(exc).__name__, first_line)
     if request.path.startswith(API_PREFIX):
         response = JsonResponse(error_body(503, "service_unavailable", MESSAGE), status=503)
     else:

@@ -318,6 +318,35 @@ def test_broker_unreachable_gives_503_and_publishing_recovers(redis_server, pers
     assert person_client.get("/unavailable-test/broker/").content == b"published"
 
 
+class CacheTouchingMiddleware:
+    """Stands for a middleware that needs Redis (a rate limit, a cached session): its error is turned
+    into a 500 by Django before the response reaches ServiceUnavailableMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/unavailable-test/"):
+            cache.get("unavailable-test")
+        return self.get_response(request)
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_a_middleware_that_needs_redis_gives_503_not_500_even_with_debug(
+    redis_server, person_client, settings, caplog, debug
+):
+    settings.DEBUG = debug  # DEBUG answers a 500 with the technical page: replaced all the same
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.CacheTouchingMiddleware"]
+    redis_server.stop()
+    assert_problem_page(*_response_parts(person_client.get("/unavailable-test/bug/")))
+    # Django's "Internal Server Error" line for the replaced 500 is dropped; the 503 is logged
+    messages = [(r.name, r.getMessage()) for r in caplog.records]
+    assert not any(m.startswith("Internal Server Error") for _name, m in messages), messages
+    assert any(name == "safeguarding.unavailable" and "ConnectionError" in m for name, m in messages)
+    redis_server.start()
+    assert person_client.get("/unavailable-test/cache/").status_code == 200
+
+
 def test_other_errors_stay_500(redis_server, person_client):
     response = person_client.get("/unavailable-test/bug/")
     assert response.status_code == 500 and "Retry-After" not in response
