@@ -9,6 +9,7 @@ posted by their public id, never by a database id.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from django import forms
 from django.utils import timezone
@@ -116,6 +117,38 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(normalise_newlines(text).encode()).hexdigest()
 
 
+# The record page's groups (Signs of Safety), in the order the conference talks about them: heading, the
+# sections in the group, and a hint.
+RECORD_GROUPS = (
+    ("The child's voice", ("child_voice",), ""),
+    ("Parents' and carers' views", ("parents_views",), ""),
+    ("What we are worried about", ("harm", "danger_statements", "complicating_factors"), ""),
+    ("What is working well", ("working_well",), ""),
+    ("What needs to happen", ("safety_goals",), ""),
+    ("Professional dissent", ("professional_dissent",), "Any professional's disagreement with the decision, "
+                                                        "and why"),
+    ("Confidential and third-party information", ("confidential_information",),
+     "This section is left out of the family copy of the minutes. Record here what parents must not see, such "
+     "as information from a third party."),
+)
+# Inside a group of several sections, the group's heading already says "What we are worried about".
+SHORT_LABELS = {"harm": "Harm", "danger_statements": "Danger statements",
+                "complicating_factors": "Complicating factors"}
+
+
+@dataclass
+class SectionView:
+    """One section of the record as the page shows it: its box, the revision it was loaded at, and a
+    colleague's text when they saved it since."""
+
+    name: str
+    label: str
+    field: object
+    revision: int
+    loaded: str = ""
+    conflict: object = None
+
+
 class RecordForm(forms.Form):
     """The whole record in one post, for browsers without JavaScript: each section's text, the revision
     it was loaded at and a fingerprint of the text as loaded (sections are saved one by one through
@@ -138,6 +171,32 @@ class RecordForm(forms.Form):
             out[revision_field_name(name)] = int(revisions.get(name, 0))
             out[loaded_field_name(name)] = text_digest(text)
         return out
+
+    def groups(self, conflicts: dict | None = None) -> list[dict]:
+        """The sections in the page's groups (RECORD_GROUPS), each with its box and revision, and the
+        colleague's text for a section in ``conflicts`` (section name to ``services.StaleSection``)."""
+        conflicts = conflicts or {}
+        labels = dict(ConferenceRecord.SECTIONS)
+        groups = []
+        for heading, names, hint in RECORD_GROUPS:
+            sections = []
+            for name in names:
+                try:
+                    rev = int(self[revision_field_name(name)].value() or 0)
+                except (TypeError, ValueError):
+                    rev = 0
+                sections.append(SectionView(name=name, label=SHORT_LABELS.get(name, labels[name]), field=self[name],
+                                            revision=rev, loaded=self[loaded_field_name(name)].value() or "",
+                                            conflict=conflicts.get(name)))
+            groups.append({"heading": heading, "sections": sections, "hint": hint, "single": len(names) == 1})
+        return groups
+
+    def note_conflicts(self, conflicts) -> None:
+        """Say, at each section, that a colleague saved it while this person was writing."""
+        labels = dict(ConferenceRecord.SECTIONS)
+        for name in conflicts:
+            self.add_error(name, f"Someone else saved ‘{labels[name]}’ while you were writing. Their text is shown "
+                                 "below the box and yours is still in it: combine them and save again.")
 
     def sections(self) -> list[tuple[str, str, int, bool]]:
         """(section, text, base revision, changed on the page) for each section, after ``is_valid()``."""

@@ -37,6 +37,7 @@ from conferences.models import (
     ScalingScore,
 )
 from safeguarding.accounts.models import Role
+from safeguarding.clock import rules
 from safeguarding.clock.models import Deadline
 from safeguarding.clock.services import compute_due
 from tests.conferences import story
@@ -244,7 +245,7 @@ def test_record_page_has_every_section_with_its_revision(w, chair, page):
 
 
 def test_every_section_belongs_to_one_group():
-    from conferences.views_record import RECORD_GROUPS
+    from conferences.forms_record import RECORD_GROUPS
 
     grouped = [n for _, names, _ in RECORD_GROUPS for n in names]
     assert sorted(grouped) == sorted(ConferenceRecord.section_names())
@@ -501,7 +502,7 @@ def test_decision_page_lists_the_deadlines_the_decision_opens(held, chair, socia
     text = text_of(resp)
     for key in ("outline_plan", "core_group_first", "conference_minutes", "rcpc_first"):
         due = compute_due(key, CONFERENCE_DAY)
-        assert f"{services.LABELS[key]}: due by {due:%-d %B %Y}" in text
+        assert f"{rules.get(key).description}: due by {due:%-d %B %Y}" in text
     assert "First review conference: due by 19 June 2026" in text  # 20 June is a Saturday
     html = resp.content.decode()
     for code in ("NEG", "PHY", "EMO", "SAB", "MUL"):
