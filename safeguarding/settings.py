@@ -313,8 +313,8 @@ REMINDER_CLAIM_LEASE_SECONDS = 10 * 60
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "safeguarding.tasks.heartbeat", "schedule": WORKER_HEARTBEAT_SECONDS},
     "reminder-sweep": {"task": "clock.sweep", "schedule": SWEEP_EVERY_SECONDS},
+    # the one email outbox (ADR 8): every email, calendar invitations included; never the sweep
     "email-outbox": {"task": "notify.deliver_emails", "schedule": 60},
-    "conference-invitations": {"task": "conferences.send_invitations", "schedule": 60},
     "daily-digest": {"task": "notify.send_digests", "schedule": crontab(minute=0, hour=DIGEST_HOUR)},
 }
 

@@ -25,11 +25,12 @@ date, but a stage it has already been reminded at is not sent again.
    CONFLICT DO NOTHING`` per stage. A reminder whose row exists is never claimed again, so a sweep that
    runs twice, or late after an outage, claims each reminder once.
 2. **Deliver** (:func:`deliver`: its own transactions, ``SELECT … FOR UPDATE SKIP LOCKED``): for a
-   batch of this sweep's unsent claims, create the in-app notifications and mark the claims sent in one
-   commit. A worker killed before that commit leaves its claims unsent; once their lease has run out
-   the next sweep takes them over (counted as ``retried``) and delivers them. Emails go out after the
-   commit through the notification outbox (safeguarding.notify), so a broker or mail outage delays
-   them without losing them.
+   batch of this sweep's unsent claims, create the in-app notifications, write their emails to the one
+   outbox and mark the claims sent, in one commit. A worker killed before that commit leaves its claims
+   unsent; once their lease has run out the next sweep takes them over (counted as ``retried``) and
+   delivers them. The sweep never sends an email itself (ADR 8): the outbox task
+   (``notify.deliver_emails``, every minute) sends them, so a slow or failing mail server never holds
+   the sweep, and a broker or mail outage delays the emails without losing them.
 
 The number of queries of a sweep does not depend on how many deadlines there are (a fixed number per
 batch of BATCH reminders).
@@ -233,7 +234,7 @@ def _deliver_batch(token: str, today: date, closed: frozenset[date]) -> int:
                 log.warning("reminder %s for deadline %s has nobody to go to", claim.stage, d.pk)
             subject, body = message(d, claim.stage, today, closed, all_rules)
             items.extend((r, subject, body, f"/deadlines/{d.public_id}/") for r in recipients)
-        notify_many(items)
+        notify_many(items, send_after_commit=False)  # the outbox task sends the emails, never the sweep
         ReminderClaim.objects.filter(pk__in=[c.pk for c in claims]).update(sent_at=timezone.now())
     return len(claims)
 

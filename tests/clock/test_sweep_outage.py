@@ -1,6 +1,6 @@
 """Redis down (issue 3, section 3): the web app keeps working and says so on /healthz; deadlines are
-still opened; when the broker is back, the next sweep (on a real worker) sends what fell due during
-the outage, once.
+still opened; when the broker is back, the next sweep (on a real worker) writes what fell due during
+the outage, once, and the outbox task (on a real worker) emails it, once.
 
 The outage is real, not mocked: REDIS_URL, the cache and the Celery broker point at a closed port.
 """
@@ -19,6 +19,7 @@ from safeguarding.clock.models import Deadline, ReminderClaim
 from safeguarding.notify.models import Notification
 from safeguarding.notify.services import notify
 from tests.clock.test_sweep_exactly_once import run_sweeps, sweep_queue  # noqa: F401 - a fixture
+from tests.clock.test_sweep_sends_no_email import run_outbox_task_on_workers
 from tests.factories import ChildFactory
 
 CLOSED = "redis://127.0.0.1:1/0"
@@ -84,7 +85,9 @@ def test_with_redis_down_the_app_works_and_reminders_due_in_the_outage_go_out_on
     assert Notification.objects.filter(recipient=social_worker).exclude(pk=note.pk).count() == 3
     assert Notification.objects.filter(recipient=team_manager).count() == 1
     assert Deadline.objects.get(pk=late.pk).status == Deadline.Status.OVERDUE
-    # ... and emailed once each (the worker sends them when the notifications commit)
+    # ... not emailed by the sweep (ADR 8), but by the outbox task on a worker, once each
+    assert [m.subject for m in mail.outbox] == ["Safeguarding Hub: A new referral"]
+    run_outbox_task_on_workers(sweep_queue, 2)
     reminder_emails = [m for m in mail.outbox if "A new referral" not in m.subject]
     assert sorted(m.subject for m in reminder_emails) == sorted(
         f"Safeguarding Hub: {n.subject}" for n in Notification.objects.exclude(pk=note.pk))

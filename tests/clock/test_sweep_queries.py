@@ -1,5 +1,6 @@
 """The sweep's query count does not grow with the number of deadlines or reminders (up to one delivery
-batch, reminders.BATCH; beyond that a fixed number per batch)."""
+batch, reminders.BATCH; beyond that a fixed number per batch). The sweep writes the reminder emails to
+the outbox and sends none itself (ADR 8)."""
 
 import datetime
 
@@ -12,7 +13,7 @@ from freezegun import freeze_time
 
 from safeguarding.clock import reminders, workdays
 from safeguarding.clock.models import Deadline, ReminderClaim
-from safeguarding.notify.models import DeliveryPreference, Notification
+from safeguarding.notify.models import DeliveryPreference, Notification, OutboxEmail
 from tests.factories import ChildFactory, Role, make_user
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,8 @@ def make_deadlines(world, n: int) -> int:
 
 
 def count_sweep(django_capture_on_commit_callbacks):
-    """The queries of one sweep, including the emails sent after its commits."""
+    """The queries of one sweep, including anything run after its commits (there is nothing: its emails
+    wait in the outbox for the outbox task)."""
     with freeze_time(timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(12)))):
         with CaptureQueriesContext(connection) as ctx, django_capture_on_commit_callbacks(execute=True):
             run = reminders.sweep()
@@ -73,13 +75,18 @@ def test_one_sweep_takes_the_same_number_of_queries_for_5_or_200_deadlines(
     for n in (5, 200):
         ReminderClaim.objects.all().delete()
         Notification.objects.all().delete()
+        OutboxEmail.objects.all().delete()
         Deadline.objects.all().update(status=Deadline.Status.CANCELLED)
         expected = make_deadlines(world, n)
         emails_before = len(mailoutbox)
         run, counts[n] = count_sweep(django_capture_on_commit_callbacks)
         assert run.claimed == run.sent == expected
         assert Notification.objects.count() >= expected  # escalations go to each manager of the team
-        assert len(mailoutbox) > emails_before
+        assert len(mailoutbox) == emails_before  # the sweep sends no email, not even after its commits
+        # ... but writes one for each notification of a person who wants them straight away
+        immediate = Notification.objects.exclude(recipient__delivery_preference__delivery="digest")
+        assert OutboxEmail.objects.filter(status="pending").count() == immediate.count() > 0
+        assert set(immediate.values_list("email__status", flat=True)) == {"pending"}
         print(f"\nsweep of {n} deadlines ({expected} reminders): {counts[n]} queries")
     assert counts[5] == counts[200]
 

@@ -1,24 +1,31 @@
-"""Calendar invitations: the outbox rows the services write, the emails ``send_pending`` sends, and the
-ICS attachments parsed back with icalendar (issue 4, section 1).
+"""Calendar invitations: the emails the services queue in the kernel's one outbox (ADR 8), the emails
+``send_pending`` and the outbox task send, and the ICS attachments parsed back with icalendar (issue 4,
+section 1; issue 8, section 3).
 
 The test transaction never commits, so the on-commit sending does not run by itself: the tests call
-``invitations.send_pending()`` (or capture and run the on-commit callbacks).
+``invitations.send_pending()`` or the outbox task (or capture and run the on-commit callbacks).
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
 from django.core.mail.backends import locmem
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from freezegun import freeze_time
 from icalendar import Calendar
 
 from conferences import invitations, services, tasks
 from conferences.models import Invitation, InvitationEmail
+from safeguarding.notify import tasks as outbox_tasks
+from safeguarding.notify.outbox import retry_delay
 from tests.conferences import story
 
 pytestmark = pytest.mark.django_db
@@ -96,13 +103,18 @@ def calendar_emails():
     return [m for m in mail.outbox if any(a[2].startswith("text/calendar") for a in m.attachments)]
 
 
+def outbox_rows(**filters):
+    """The calendar invitations in the kernel outbox (``invitations.emails_of``)."""
+    return invitations.emails_of(**filters)
+
+
 # --- booking sends one invitation each ------------------------------------------------------------
 
 
 def test_booking_sends_each_invitee_with_an_email_one_calendar_invitation(booked, chair):
     addresses = emailable(booked)
     assert len(addresses) == 5
-    assert InvitationEmail.objects.filter(sent_at__isnull=True).count() == 5
+    assert mail.outbox == []  # nothing before the booking commits
 
     assert invitations.send_pending() == 5
 
@@ -123,9 +135,12 @@ def test_booking_sends_each_invitee_with_an_email_one_calendar_invitation(booked
         assert str(ev["LOCATION"]) == "Northmoor Civic Centre"
         assert str(ev["STATUS"]) == "CONFIRMED"
         assert str(ev["ATTENDEE"]) == f"mailto:{m.to[0]}"
+        assert "CN" not in ev["ATTENDEE"].params  # the address only: no name in anybody's calendar
         assert str(ev["ORGANIZER"]) == f"mailto:{django_settings.DEFAULT_FROM_EMAIL}"
-    rows = InvitationEmail.objects.all()
-    assert {(r.method, r.sequence, r.attempts, r.last_error) for r in rows} == {("REQUEST", 0, 1, "")}
+    rows = outbox_rows(conference=booked)
+    assert sorted(r.to for r in rows) == sorted(addresses)
+    assert {(invitations.key_of(r)[1:], r.attempts, r.last_error, r.status) for r in rows} == {
+        ((0, "REQUEST"), 1, "", "sent")}
     assert all(r.sent_at for r in rows)
     assert set(Invitation.objects.exclude(email="").values_list("sent_sequence", flat=True)) == {0}
     assert Invitation.objects.get(name="Grandad Marsh").sent_sequence == -1
@@ -135,7 +150,7 @@ def test_the_invitations_go_out_when_the_booking_commits(conf, chair, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         story.book(conference=conf, chair=chair, actor=chair, day=FRI_20_MAR)
     assert sorted(m.to[0] for m in calendar_emails()) == sorted(emailable(conf))
-    assert not InvitationEmail.objects.filter(sent_at__isnull=True).exists()
+    assert outbox_rows().count() == 5 and not outbox_rows().exclude(status="sent").exists()
 
 
 def test_sending_twice_sends_nothing_twice(booked):
@@ -143,12 +158,14 @@ def test_sending_twice_sends_nothing_twice(booked):
     assert invitations.send_pending() == 0
     tasks.send_invitations()
     tasks.send_invitations.apply()
-    assert len(mail.outbox) == 5
+    outbox_tasks.deliver_emails()  # the one outbox task
+    outbox_tasks.deliver_emails.apply()
+    assert len(calendar_emails()) == 5
 
 
 def test_nothing_is_sent_before_a_date_is_booked(conf):
     assert invitations.send_pending() == 0
-    assert not InvitationEmail.objects.exists() and mail.outbox == []
+    assert not outbox_rows().exists() and mail.outbox == []
 
 
 def test_an_invitee_added_after_booking_gets_just_their_own_invitation(booked, chair, health):
@@ -199,7 +216,7 @@ def test_a_reschedule_updates_the_same_calendar_entry_with_a_higher_sequence(boo
         assert ev.decoded("DTSTART") == story.at(date(2026, 3, 19), 13)
         assert ev.decoded("DTEND") == story.at(date(2026, 3, 19), 15)
         assert str(ev["LOCATION"]) == "Room 4, Civic Centre"
-    assert InvitationEmail.objects.filter(sequence=1, method="REQUEST").count() == 5
+    assert outbox_rows(sequence=1, method="REQUEST").count() == 5
 
 
 def test_a_cancellation_removes_the_same_calendar_entry(booked, chair):
@@ -254,8 +271,9 @@ def test_no_email_or_calendar_entry_names_the_child_or_family(booked, chair, fam
     services.conference_cancel(actor=chair, conference=booked, reason="Moved away")
     invitations.send_pending()
     assert len(mail.outbox) == 15
-    professionals = set(Invitation.objects.filter(conference=booked, kind="professional")
-                        .values_list("email", flat=True))
+    # every invitee's own name too (professionals' and the family's): calendar entries carry no names
+    invitees = set(Invitation.objects.filter(conference=booked).values_list("name", flat=True))
+    assert len(invitees) >= 5 and any(name.startswith("Mary") for name in invitees)
     for m in mail.outbox:
         cal, _mimetype, raw = calendar_of(m)
         ev = event_of(cal)
@@ -264,47 +282,81 @@ def test_no_email_or_calendar_entry_names_the_child_or_family(booked, chair, fam
             assert name not in visible, (name, m.to, visible)
         assert str(ev["SUMMARY"]) == "Initial child protection conference"
         assert f"Reference: {child.local_child_id}" in str(ev["DESCRIPTION"])
-        if m.to[0] in professionals:
-            # nothing at all in a professional's calendar file names the family (lines unfolded first)
-            unfolded = raw.replace("\r\n ", "").replace("\r\n\t", "")
-            for name in NAMES:
-                assert name not in unfolded, (name, m.to)
+        # nothing at all in anyone's email or calendar file names the family or an invitee (lines unfolded)
+        unfolded = raw.replace("\r\n ", "").replace("\r\n\t", "")
+        for name in (*NAMES, *invitees):
+            assert name not in unfolded and name not in m.body and name not in m.subject, (name, m.to)
+
+
+def test_typed_text_stays_inside_its_property_in_the_calendar_file_and_out_of_the_headers(booked, chair):
+    venue = "Room 1\r\nEND:VEVENT\rBEGIN:VEVENT\nSUMMARY:injected\u2028ATTACH:http://evil.test/x\x85X-EVIL:1\x07;,"
+    invitations.send_pending()
+    mail.outbox.clear()
+    services.conference_reschedule(actor=chair, conference=booked, starts_at=story.at(FRI_20_MAR, 14),
+                                   ends_at=story.at(FRI_20_MAR, 16), venue=venue,
+                                   online_link="https://meet.example.org/x\r\nATTACH:http://evil.test/y",
+                                   reason="Bigger room")
+    assert invitations.send_pending() == 5
+    for m in mail.outbox:
+        assert "\n" not in m.subject and "\r" not in m.subject
+        cal, _mimetype, raw = calendar_of(m)
+        lines = raw.split("\r\n")
+        assert lines[-1] == ""
+        for line in lines[:-1]:
+            assert not re.search("[\r\n\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]", line), repr(line)
+            assert not line.startswith(("SUMMARY:injected", "ATTACH", "X-EVIL"))
+        assert [c.name for c in cal.walk()] == ["VCALENDAR", "VEVENT"]
+        ev = event_of(cal)
+        assert str(ev["LOCATION"]) == ("Room 1 END:VEVENT BEGIN:VEVENT SUMMARY:injected ATTACH:http://evil.test/x "
+                                       "X-EVIL:1;,")
+        assert "URL" not in ev  # not a plain link: only in the description, as text
+        assert "Join online: https://meet.example.org/x ATTACH:http://evil.test/y" in str(ev["DESCRIPTION"])
 
 
 # --- failures and retries -------------------------------------------------------------------------
 
 
-def test_a_refused_address_stays_pending_with_its_error_and_the_others_are_sent(booked, settings):
+def test_a_refused_address_stays_pending_with_its_error_and_next_try_and_the_others_are_sent(booked, settings,
+                                                                                           clock):
     settings.EMAIL_BACKEND = f"{HERE}.RefusesMary"
 
     assert invitations.send_pending() == 4
 
     assert len(mail.outbox) == 4 and "mary@example.org" not in {m.to[0] for m in mail.outbox}
-    mary = InvitationEmail.objects.get(to="mary@example.org")
-    assert (mary.sent_at, mary.attempts) == (None, 1)
+    mary = outbox_rows().get(to="mary@example.org")
+    assert (mary.status, mary.sent_at, mary.attempts) == ("pending", None, 1)
+    assert mary.next_attempt_at == timezone.now() + timedelta(minutes=1)
     assert "mary@example.org" in mary.last_error and "550" in mary.last_error
-    others = InvitationEmail.objects.exclude(pk=mary.pk)
+    others = outbox_rows().exclude(pk=mary.pk)
     assert others.count() == 4 and all(r.sent_at and r.attempts == 1 and not r.last_error for r in others)
 
-    # the periodic task retries once the mail server takes the address
+    # the outbox task retries it at its next try, once the mail server takes the address
     settings.EMAIL_BACKEND = LOCMEM
-    tasks.send_invitations()
+    outbox_tasks.deliver_emails()
+    assert len(calendar_emails()) == 4  # not before its next try
+    clock.tick(timedelta(minutes=1))
+    outbox_tasks.deliver_emails()
     mary.refresh_from_db()
-    assert mary.sent_at is not None and mary.attempts == 2
-    assert [m.to for m in mail.outbox[4:]] == [["mary@example.org"]]
-    tasks.send_invitations()  # and runs twice harmlessly
-    assert len(mail.outbox) == 5
+    assert mary.sent_at is not None and (mary.status, mary.attempts) == ("sent", 2)
+    assert [m.to for m in calendar_emails()[4:]] == [["mary@example.org"]]
+    outbox_tasks.deliver_emails()  # and runs twice harmlessly
+    assert len(calendar_emails()) == 5
 
 
-def test_a_failing_address_is_given_up_after_the_maximum_attempts(booked, settings):
+def test_a_failing_address_is_failed_after_the_maximum_attempts(booked, settings, clock):
     settings.EMAIL_BACKEND = f"{HERE}.RefusesMary"
-    InvitationEmail.objects.filter(to="mary@example.org").update(attempts=invitations.MAX_ATTEMPTS - 1)
     invitations.send_pending()
-    mary = InvitationEmail.objects.get(to="mary@example.org")
-    assert (mary.sent_at, mary.attempts) == (None, invitations.MAX_ATTEMPTS)
-    settings.EMAIL_BACKEND = LOCMEM
+    outbox_rows().filter(to="mary@example.org").update(attempts=invitations.MAX_ATTEMPTS - 1)
+    clock.tick(retry_delay(1))
     assert invitations.send_pending() == 0
-    assert InvitationEmail.objects.get(pk=mary.pk).sent_at is None
+    mary = outbox_rows().get(to="mary@example.org")
+    assert (mary.status, mary.sent_at, mary.attempts) == ("failed", None, invitations.MAX_ATTEMPTS)
+    settings.EMAIL_BACKEND = LOCMEM
+    clock.tick(timedelta(days=2))
+    assert invitations.send_pending() == 0
+    outbox_tasks.deliver_emails()
+    assert outbox_rows().get(pk=mary.pk).status == "failed"
+    assert "mary@example.org" not in {m.to[0] for m in mail.outbox}
 
 
 def test_send_pending_for_one_conference_leaves_others_alone(booked, la, social_worker, chair, clock):
@@ -320,10 +372,17 @@ def test_send_pending_for_one_conference_leaves_others_alone(booked, la, social_
     assert invitations.send_pending() == 5
 
 
-def test_the_periodic_task_is_scheduled():
+def test_the_one_outbox_task_is_scheduled_and_sends_the_invitations(booked):
     schedule = django_settings.CELERY_BEAT_SCHEDULE
-    assert any(entry["task"] == "conferences.send_invitations" for entry in schedule.values())
-    assert tasks.send_invitations.name == "conferences.send_invitations"
+    assert [entry["task"] for entry in schedule.values()].count("notify.deliver_emails") == 1
+    assert not any(entry["task"] == "conferences.send_invitations" for entry in schedule.values())  # one outbox
+    assert outbox_tasks.deliver_emails.name == "notify.deliver_emails"
+    assert tasks.send_invitations.name == "conferences.send_invitations"  # kept for messages already queued
+    # (no-op once services._queue_invitation_emails hands to invitations.queue_emails; until then the
+    # services write the old table and send_pending moves its rows at commit)
+    invitations.move_legacy_rows()
+    outbox_tasks.deliver_emails()
+    assert sorted(m.to[0] for m in calendar_emails()) == sorted(emailable(booked))
 
 
 def test_the_invitation_time_is_local_time_in_the_email(conf, chair, clock):
@@ -342,8 +401,68 @@ def test_the_invitation_time_is_local_time_in_the_email(conf, chair, clock):
     assert "DTSTART:20260605T090000Z" in raw
 
 
-def test_sending_costs_a_fixed_number_of_queries_plus_one_update_per_email(booked, django_assert_num_queries):
-    # a batch: savepoint, claim the ids, load the rows with their conference and child, one update per
-    # email, release; then one more (empty) claim
-    with django_assert_num_queries(4 + 5 + 3):
+def test_sending_costs_the_same_number_of_queries_for_one_or_five_emails(booked, chair, health):
+    with CaptureQueriesContext(connection) as five:
         assert invitations.send_pending() == 5
+    services.invitation_add(actor=chair, conference=booked, kind="professional", name="Dr Green", role="GP",
+                            email="dr.green@example.org", agency_id=health.pk)
+    with CaptureQueriesContext(connection) as one:
+        assert invitations.send_pending() == 1
+    assert len(five.captured_queries) == len(one.captured_queries) <= 12, [q["sql"][:80] for q in five.captured_queries]
+
+
+# --- the kernel outbox's writer, and the rows of the old conference outbox ------------------------------
+
+
+def test_queue_emails_writes_each_invitation_once_in_the_transaction_and_sends_after_commit(
+        booked, chair, police, django_capture_on_commit_callbacks):
+    """``queue_emails`` is what ``services._queue_invitation_emails`` hands to (same arguments)."""
+    invitations.send_pending()
+    mail.outbox.clear()
+    booked.refresh_from_db()
+    inv = Invitation.objects.get(conference=booked, agency=police)
+    booked.ics_sequence += 1
+    booked.save(update_fields=["ics_sequence"])
+    with django_capture_on_commit_callbacks(execute=True):
+        written = invitations.queue_emails(booked, [inv], invitations.CANCEL)
+        assert [invitations.key_of(r) for r in written] == [(inv.pk, 1, "CANCEL")]
+        assert outbox_rows(invitation=inv, sequence=1, method="CANCEL").get().status == "pending"
+        assert mail.outbox == []
+        assert invitations.queue_emails(booked, [inv], invitations.CANCEL) == []  # the same email: not twice
+    inv.refresh_from_db()
+    assert inv.sent_sequence == 1
+    [m] = mail.outbox
+    assert m.to == [inv.email] and str(calendar_of(m)[0]["METHOD"]) == "CANCEL"
+    assert outbox_rows(invitation=inv, sequence=1, method="CANCEL").get().status == "sent"
+    # an invitee without an address gets nothing, and is not marked sent
+    grandad = Invitation.objects.get(conference=booked, name="Grandad Marsh")
+    assert invitations.queue_emails(booked, [grandad]) == []
+    grandad.refresh_from_db()
+    assert grandad.sent_sequence == -1
+
+
+def test_rows_waiting_in_the_old_conference_outbox_move_to_the_kernel_outbox_once(booked, clock):
+    """What migration 0002 did at upgrade (``include_given_up``), and what ``send_pending`` does while the
+    services still write the old table. Old rows are written here as a database upgraded from before
+    ADR 8 holds them."""
+    invitations.send_pending()
+    mail.outbox.clear()
+    inv_a, inv_b = Invitation.objects.filter(conference=booked).exclude(email="").order_by("pk")[:2]
+    waiting = InvitationEmail.objects.create(invitation=inv_a, sequence=7, method="REQUEST", to=inv_a.email,
+                                             attempts=3, last_error="SMTPServerDisconnected: gone")
+    given_up = InvitationEmail.objects.create(invitation=inv_b, sequence=7, method="REQUEST", to=inv_b.email,
+                                              attempts=invitations.MAX_ATTEMPTS, last_error="SMTPRecipientsRefused")
+    assert invitations.move_legacy_rows(include_given_up=True) == 2
+    assert invitations.move_legacy_rows(include_given_up=True) == 0  # once
+    moved = outbox_rows(invitation=inv_a, sequence=7, method="REQUEST").get()
+    failed = outbox_rows(invitation=inv_b, sequence=7, method="REQUEST").get()
+    assert (moved.status, moved.attempts, moved.last_error) == ("pending", 3, "SMTPServerDisconnected: gone")
+    assert (failed.status, failed.attempts) == ("failed", invitations.MAX_ATTEMPTS)
+    waiting.refresh_from_db()
+    given_up.refresh_from_db()
+    assert waiting.sent_at == timezone.now() and given_up.sent_at is None  # the time it left; never sent
+
+    assert invitations.send_pending() == 1  # the moved one, under the kernel's rule
+    [m] = mail.outbox
+    assert m.to == [inv_a.email] and int(event_of(calendar_of(m)[0])["SEQUENCE"]) == 7
+    assert invitations.send_pending() == 0
