@@ -21,14 +21,10 @@ Decisions recorded here (issue 4, section 7):
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import django_filters
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -47,13 +43,11 @@ from safeguarding.access.views import PolicyViewSet
 from safeguarding.accounts.models import Agency
 from safeguarding.audit.models import RecordView
 from safeguarding.audit.services import record_view, record_views
-from safeguarding.clock import rules as clock_rules
-from safeguarding.clock import services as clock
-from safeguarding.clock.models import Deadline
 
 from .. import services
-from ..models import AgencyReport, ChildProtectionPlan, Conference, Document, Kind
+from ..models import AgencyReport, Conference, Document, Kind
 from ..policies import conference_policy, document_policy, invitation_policy, report_policy
+from ..selectors.scheduling import due_dates
 from .serializers import (
     ApiErrorOutput,
     ConferenceOutput,
@@ -64,55 +58,6 @@ from .serializers import (
 )
 
 S = Conference.Status
-
-
-# --- due dates for a page of conferences, in a fixed number of queries ----------------------------
-def due_dates(conferences) -> dict[int, tuple]:
-    """Conference pk to (due date, reports due date) for every conference given.
-
-    ``due_date`` is ``services.due_deadline(conference).due_date`` and ``reports_due_date`` is
-    ``clock.compute_due("conference_reports", <the conference's day>)``, worked out for a whole page at
-    once: the conferences' own deadlines in one query, their plans' review deadlines in another and the
-    closure days once. tests/api/test_conferences_api.py checks the answers match the two services.
-    """
-    conferences = list(conferences)
-    if not conferences:
-        return {}
-    own = [c for c in conferences if c.kind != Kind.REVIEW]
-    reviews = [c for c in conferences if c.kind == Kind.REVIEW and c.plan_id]
-    first_own: dict[tuple[int, str], list[Deadline]] = defaultdict(list)
-    if own:
-        ct = ContentType.objects.get_for_model(Conference)
-        for d in Deadline.objects.filter(subject_type=ct, subject_id__in=[c.pk for c in own],
-                                         rule_key__in=set(services.DEADLINE_RULE_FOR_KIND.values())
-                                         ).order_by("due_date", "id"):
-            first_own[(d.subject_id, d.rule_key)].append(d)
-    first_review: dict[int, Deadline] = {}
-    met_review: dict[tuple[int, object], Deadline] = {}
-    if reviews:
-        ct = ContentType.objects.get_for_model(ChildProtectionPlan)
-        for d in Deadline.objects.filter(subject_type=ct, subject_id__in={c.plan_id for c in reviews},
-                                         rule_key__in=services.REVIEW_RULES).order_by("due_date", "id"):
-            if d.status in Deadline.OPEN_STATUSES:
-                first_review.setdefault(d.subject_id, d)
-            elif d.met_on is not None:
-                met_review[(d.subject_id, d.met_on)] = d  # ascending: the latest due date wins, as due_deadline
-    reports_rule = clock_rules.get("conference_reports")
-    closed = clock.closures() if any(c.starts_at for c in conferences) else frozenset()
-    out = {}
-    for c in conferences:
-        if c.kind == Kind.REVIEW and c.status in (S.HELD, S.DECIDED):
-            deadline = met_review.get((c.plan_id, c.held_on))  # the review deadline this conference met
-        elif c.kind == Kind.REVIEW:
-            deadline = first_review.get(c.plan_id)
-        else:
-            candidates = first_own[(c.pk, services.DEADLINE_RULE_FOR_KIND[c.kind])]
-            if c.status not in (S.HELD, S.DECIDED):  # as due_deadline: once held, the met one counts too
-                candidates = [d for d in candidates if d.status in Deadline.OPEN_STATUSES]
-            deadline = candidates[0] if candidates else None
-        reports_due = reports_rule.due(timezone.localtime(c.starts_at).date(), closed) if c.starts_at else None
-        out[c.pk] = (deadline.due_date if deadline else None, reports_due)
-    return out
 
 
 # --- filters ------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from safeguarding.clock import selectors as clock_selectors
 from safeguarding.clock.models import Deadline
 
 from ..models import ChildProtectionPlan, Conference, Invitation, Kind, Minutes
-from ..services import DEADLINE_RULE_FOR_KIND, REVIEW_RULES
+from ..rules import DEADLINE_RULE_FOR_KIND, REVIEW_RULES
 
 S = Conference.Status
 LIVE = (S.REQUESTED, S.SCHEDULED, S.HELD)
@@ -185,3 +185,10 @@ def invitations_for_person(conference: Conference, *, user_id: int, agency_ids) 
 
 def withdrawable(conference: Conference, invitation_id) -> Invitation | None:
     return invitations_of(conference).filter(public_id=invitation_id).first()
+
+
+
+# --- by topic (the reads that were in services), also reachable as selectors.<name> -------------------
+from .invitations import ProposedInvitee, Quorum, invitees_proposed, quorum  # noqa: E402, F401
+from .reports import ReportStatus, reports_status  # noqa: E402, F401
+from .scheduling import ChairSuggestion, chair_suggestions, due_dates, due_deadline, eligible_chairs  # noqa: E402, F401

@@ -1,0 +1,124 @@
+"""Invitations: add, withdraw, attendance, and the calendar invitations they queue."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Involvement
+from safeguarding.accounts.models import User
+from safeguarding.audit.services import record_event
+from safeguarding.clock import services as clock
+
+from .. import events
+from ..models import Conference, Invitation, InvitationEmail
+from ._common import S, _lock, _stamp
+from .reports import _open_report_deadlines
+
+
+@transaction.atomic
+def invitation_add(
+    *, actor: User, conference: Conference, kind: str, name: str, role: str = "", email: str = "",
+    adult_id: int | None = None, involvement_id: int | None = None, user_id: int | None = None,
+    agency_id: int | None = None, direct_contact: bool = True,
+) -> Invitation:
+    conference = _lock(conference)
+    if conference.status not in (S.REQUESTED, S.SCHEDULED):
+        raise ValidationError("Invitations can be added only before the conference is held")
+    kind = Invitation.InviteeKind(kind)
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Enter the invitee's name"
+    if kind == Invitation.InviteeKind.PROFESSIONAL and not agency_id:
+        errors["agency"] = "Choose the professional's agency"
+    if errors:
+        raise ValidationError(errors)
+    live = conference.invitations.filter(entered_in_error_at__isnull=True)
+    for field, value in (("adult_id", adult_id), ("involvement_id", involvement_id), ("user_id", user_id)):
+        if value:
+            existing = live.filter(**{field: value}).first()
+            if existing:
+                return existing
+    if involvement_id:
+        involvement = Involvement.objects.filter(pk=involvement_id, child_id=conference.child_id).first()
+        if involvement is None:
+            raise ValidationError({"involvement": "That involvement is not this child's"})
+        # the involvement's named professional is the invitee: adding them later by account is the same person
+        user_id = user_id or involvement.professional_id
+        existing = live.filter(user_id=user_id).first() if user_id else None
+        if existing:
+            return existing
+    invitation = Invitation(
+        conference=conference, kind=kind, name=name.strip(), role=role.strip(), email=email.strip(),
+        adult_id=adult_id, involvement_id=involvement_id, user_id=user_id,
+        agency_id=agency_id if kind == Invitation.InviteeKind.PROFESSIONAL else None,
+        direct_contact=direct_contact, created_by=actor,
+    )
+    _stamp(invitation, actor, "Invited")
+    invitation.save()
+    record_event(events.INVITED, actor=actor, subject=conference, payload={"invitation": str(invitation.public_id),
+                                                                          "kind": kind})
+    if conference.status == S.SCHEDULED:
+        _open_report_deadlines(conference, actor, only=[invitation])
+        _queue_invitation_emails(conference, [invitation])
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, actor: User, invitation: Invitation, reason: str) -> Invitation:
+    """Withdraw an invitation made in error: kept, marked, and the person's calendar entry cancelled."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.entered_in_error:
+        return invitation
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the invitation is withdrawn"})
+    invitation.entered_in_error_at, invitation.entered_in_error_by = timezone.now(), actor
+    invitation.entered_in_error_reason = reason.strip()
+    _stamp(invitation, actor, reason.strip())
+    invitation.save()
+    clock.deadlines_cancel_open(subject=invitation, reason="Invitation withdrawn", actor=actor)
+    if invitation.sent_sequence >= 0:
+        _queue_invitation_emails(invitation.conference, [invitation], method=InvitationEmail.Method.CANCEL)
+    return invitation
+
+
+@transaction.atomic
+def invitation_set_attendance(*, actor: User, invitation: Invitation, attendance: str) -> Invitation:
+    invitation = Invitation.objects.select_for_update().select_related("conference").get(pk=invitation.pk)
+    attendance = Invitation.Attendance(attendance)
+    if invitation.conference.status not in (S.REQUESTED, S.SCHEDULED, S.HELD):
+        raise ValidationError("Attendance can no longer be changed: the conference is decided")
+    if invitation.attendance == attendance:
+        return invitation
+    invitation.attendance = attendance
+    _stamp(invitation, actor, f"Attendance: {attendance.label}")
+    invitation.save()
+    record_event(events.ATTENDANCE, actor=actor, subject=invitation.conference,
+                 payload={"invitation": str(invitation.public_id), "attendance": attendance})
+    return invitation
+
+
+
+# --- calendar invitations (outbox) ---------------------------------------------------------------
+def _queue_invitation_emails(conference: Conference, invitations, method: str = InvitationEmail.Method.REQUEST):
+    rows = []
+    for inv in invitations:
+        if not inv.email:
+            continue
+        rows.append(InvitationEmail(invitation=inv, sequence=conference.ics_sequence, method=method, to=inv.email))
+    created = InvitationEmail.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = [inv.pk for inv in invitations if inv.email]
+    if ids:
+        Invitation.objects.filter(pk__in=ids).update(sent_sequence=conference.ics_sequence)
+    if created:
+        transaction.on_commit(partial(_send_after_commit, conference.pk))
+    return created
+
+
+def _send_after_commit(conference_id: int) -> None:
+    from ..invitations import send_pending
+
+    send_pending(conference_id=conference_id)
