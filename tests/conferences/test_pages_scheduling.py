@@ -168,7 +168,8 @@ def test_the_request_page_is_for_those_who_may_edit_the_child(
     for person in (chair, other_social_worker, police_officer, other_la_chair):
         assert client(person).get(page).status_code == 404
     assert client(social_worker).get("/conferences/request/not-a-uuid/").status_code == 404
-    assert RecordView.objects.filter(user=social_worker, what="conference request form").count() == 1
+    assert RecordView.objects.filter(user=social_worker, what="conference request form",
+                                     via=RecordView.Via.PAGE).count() == 1
 
 
 def test_the_service_list_is_for_chairs_and_administrators(client, requested, chair, administrator, social_worker,
@@ -526,7 +527,7 @@ def test_the_conference_page_offers_only_what_the_person_may_do(client, booked, 
     admin_page = text(client(administrator).get(url("", booked)))
     assert f'href="/children/{booked.child.public_id}/"' not in admin_page  # may not: the name only
     assert "Amelia Hartley" in admin_page
-    assert RecordView.objects.filter(what="conference page").count() == 3
+    assert RecordView.objects.filter(what="conference page", via=RecordView.Via.PAGE).count() == 3
 
 
 # --- the child's page ------------------------------------------------------------------------------------
