@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Event
 
-from safeguarding.clock.ics import one_line
+from safeguarding.notify.outbox import one_line
 
 from .invitations import conference_uid
 from .models import Conference

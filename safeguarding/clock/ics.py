@@ -8,7 +8,8 @@
   or the deadline's short reference), never the deadline's label, which may name a child.
 - Each event's UID is stable per deadline, so a recomputed due date moves the event instead of
   adding one.
-- Text that people typed (a local reference, a venue) goes in through :func:`one_line`: icalendar
+- Text that people typed (a local reference, a venue) goes in through ``one_line`` (the outbox's, used
+  for email headers and invitations too): icalendar
   escapes line breaks, commas and semicolons in TEXT values, but passes other control characters and
   Unicode line separators through, and some calendar programs break lines on those.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import unicodedata
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -25,6 +25,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from safeguarding.access.context import AccessContext
+from safeguarding.notify.outbox import one_line  # the one rule for typed text in headers and calendars
 
 from . import rules, selectors
 from .models import CalendarFeed, Deadline
@@ -33,14 +34,6 @@ from .policies import deadline_policy
 TOKEN_BYTES = 32  # 256 bits: 43 URL-safe characters
 UID_DOMAIN = "deadlines.safeguarding-hub"
 PRODID = "-//Safeguarding Hub//Deadlines//EN"
-
-
-def one_line(text: str) -> str:
-    """``text`` as one line of plain text for a calendar property: every run of whitespace (line breaks,
-    U+2028, NEL and the like included) becomes one space and other control characters are dropped.
-    icalendar still escapes what is left (``\\``, ``;``, ``,``)."""
-    spaced = " ".join(str(text).split())
-    return "".join(c for c in spaced if unicodedata.category(c) != "Cc")
 
 
 def token_hash(token: str) -> str:

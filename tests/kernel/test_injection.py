@@ -8,9 +8,12 @@ Everything is read back with the library a recipient would use: icalendar, the e
 
 from __future__ import annotations
 
+import email.policy
 import io
 import re
 from datetime import date
+from email.message import EmailMessage
+from email.parser import BytesParser
 
 import pytest
 from django.test import Client
@@ -22,7 +25,7 @@ from pypdf import PdfReader
 from conferences import documents, services
 from conferences.models import Document
 from safeguarding.clock import ics
-from safeguarding.clock.ics import one_line
+from safeguarding.notify.outbox import one_line
 from tests.conferences import story
 
 pytestmark = pytest.mark.django_db
@@ -52,11 +55,15 @@ def test_one_line_folds_every_line_break_and_drops_control_characters():
     assert one_line("  Łukasz  Dvořák\t") == "Łukasz Dvořák"
 
 
-def assert_no_injection(raw: bytes, *, events: int) -> Calendar:
-    """Only CRLF ends a line, nothing starts a component or property that we did not write, and the file
-    parses (strictly enough: icalendar) into one calendar with ``events`` events."""
+def assert_no_injection(raw: bytes, *, events: int, served: bool = True) -> Calendar:
+    """Nothing starts a line, component or property that we did not write, and the file parses (strictly
+    enough: icalendar) into one calendar with ``events`` events. ``served``: the bytes as served, where
+    only CRLF may end a line; a file that went through email (which makes every line end CRLF) may
+    end its lines either way, and every CR or LF in it counts as a line end."""
     text = raw.decode("utf-8")
-    lines = text.split("\r\n")
+    if served:
+        assert text.count("\n") == text.count("\r\n") == text.count("\r")
+    lines = re.split(r"\r\n|\r|\n", text)
     assert lines[-1] == ""
     for line in lines[:-1]:
         assert not LINE_BREAKS.search(line) and not CONTROL.search(line), repr(line)
@@ -176,3 +183,91 @@ def test_minutes_pdf_shows_names_and_typed_text_literally(booked, chair):
     assert f"Chair {MARKUP}" in text  # literally: no closed paragraph, no new heading
     assert "<h2>Heading</h2> Amy BCC: x@evil.test BEGIN:VEVENT SUMMARY:evil" in text  # the section
     assert "Venue Room 1 END:VEVENT BEGIN:VEVENT" in text
+
+
+# --- email headers --------------------------------------------------------------------------------
+
+ALLOWED_HEADERS = {"content-type", "mime-version", "content-transfer-encoding", "subject", "from", "to", "date",
+                   "message-id", "reply-to", "auto-submitted", "x-auto-response-suppress", "precedence"}
+
+
+def parsed(message) -> EmailMessage:
+    """The message as a mail server receives it, parsed back by the standard library."""
+    raw = message.message().as_bytes()
+    head = raw.split(b"\n\n", 1)[0].decode("ascii")  # headers are ASCII (RFC 2047 encodes the rest)
+    for line in head.split("\n"):
+        line = line.rstrip("\r")
+        # every header line starts a header we write, or continues the one before (folding)
+        assert line[:1] in (" ", "\t") or line.split(":", 1)[0].lower() in ALLOWED_HEADERS, repr(line)
+    return BytesParser(policy=email.policy.default).parsebytes(raw)
+
+
+def assert_clean_headers(message, *, to: list[str]) -> EmailMessage:
+    msg = parsed(message)
+    assert {name.lower() for name in msg.keys()} <= ALLOWED_HEADERS
+    assert not LINE_BREAKS.search(str(msg["subject"]))
+    assert message.recipients() == to and msg["to"].addresses[0].addr_spec == to[0]
+    assert len(msg["to"].addresses) == 1 and msg["cc"] is None and msg["bcc"] is None
+    return msg
+
+
+def test_a_notification_subject_cannot_add_a_header(social_worker, django_capture_on_commit_callbacks, mailoutbox):
+    from safeguarding.notify.services import notify
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipient=social_worker, subject=f"{HEADER_BREAK} {ICS_BREAK}", body=f"{MARKUP}\n{HEADER_BREAK}")
+    (message,) = mailoutbox
+    msg = assert_clean_headers(message, to=[social_worker.email])
+    assert str(msg["subject"]) == "Safeguarding Hub: Amy BCC: x@evil.test BEGIN:VEVENT SUMMARY:evil"
+
+
+def _attachments(msg: EmailMessage) -> dict[str, bytes]:
+    return {part.get_filename(): part.get_payload(decode=True) for part in msg.iter_attachments()}
+
+
+@freeze_time("2026-03-02 09:00")
+def test_invitation_emails_and_their_calendar_files_carry_no_names_and_inject_nothing(
+    la, team, social_worker, chair, police, health, school, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        child, mother, _people = story.child_with_family(
+            la=la, social_worker=social_worker, team=team, police=police, health=health, school=school,
+            legal_first_names=HEADER_BREAK, legal_surname=ICS_BREAK, preferred_name=MARKUP, local_child_id=LOCAL_ID)
+        mother.first_names = MARKUP
+        mother.save()
+        conference = story.request_icpc(child=child, social_worker=social_worker,
+                                        strategy_discussion_date=date(2026, 3, 2))
+        conference = services.conference_schedule(
+            actor=chair, conference=conference, chair=chair, starts_at=story.at(date(2026, 3, 20)),
+            ends_at=story.at(date(2026, 3, 20), 12), venue=VENUE)
+        invitations = story.invite_everyone(conference=conference, actor=chair)
+    mailoutbox[:] = [m for m in mailoutbox if any(a[0] == "invitation.ics" for a in m.attachments)]
+    invited = sorted(inv.email for inv in invitations if inv.email)
+    assert mother.email in invited and sorted(m.to[0] for m in mailoutbox) == invited
+
+    for message in mailoutbox:
+        msg = assert_clean_headers(message, to=message.to)
+        text = msg.as_string()
+        assert_no_names(text)
+        body = msg.get_body(preferencelist=("plain",)).get_content()
+        assert "LC1 X-EVIL:1" in body or LOCAL_ID in body  # the reference, in the body only
+        calendar = assert_no_injection(_attachments(msg)["invitation.ics"], events=1, served=False)
+        (event,) = calendar.walk("VEVENT")
+        assert str(event["location"]) == VENUE_ONE_LINE
+        assert "cn" not in {k.lower() for k in event["attendee"].params}  # the invitee by address only
+
+
+@freeze_time("2026-03-02 09:00")
+def test_an_address_with_a_header_in_it_never_becomes_a_header(booked, chair, django_capture_on_commit_callbacks,
+                                                               mailoutbox):
+    from django.core.exceptions import ValidationError
+
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            services.invitation_add(actor=chair, conference=booked, kind="family", name="A friend",
+                                    email="friend@example.org\r\nBcc: x@evil.test")
+        except ValidationError:
+            pass  # refused when typed: as good
+    for message in mailoutbox:
+        parsed(message)
+        assert "x@evil.test" not in message.recipients()
