@@ -271,3 +271,20 @@ def test_an_address_with_a_header_in_it_never_becomes_a_header(booked, chair, dj
     for message in mailoutbox:
         parsed(message)
         assert "x@evil.test" not in message.recipients()
+
+
+def test_reminder_emails_about_the_conference_carry_no_names(booked, social_worker, chair, team_manager, mailoutbox):
+    """The sweep's reminders (due soon, overdue, escalated) for the conference's deadlines, emailed."""
+    from safeguarding.clock import reminders
+    from safeguarding.notify.services import deliver_pending_emails
+
+    with freeze_time("2026-04-30 09:00"):  # every deadline of the booking is overdue, some escalated
+        run = reminders.sweep(today=date(2026, 4, 30))
+        assert run.sent >= 3
+        deliver_pending_emails()
+    subjects = [m.subject for m in mailoutbox]
+    assert any(s.startswith("Safeguarding Hub: Overdue: ") for s in subjects), subjects
+    assert any(s.startswith("Safeguarding Hub: Escalated, overdue: ") for s in subjects), subjects
+    for message in mailoutbox:
+        msg = assert_clean_headers(message, to=message.to)
+        assert_no_names(msg.as_string())
