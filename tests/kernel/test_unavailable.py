@@ -174,6 +174,8 @@ def test_postgresql_going_away_gives_the_problem_page_and_the_service_recovers_b
     assert_problem_page(*get(server, "/", signed_in))  # signed in: the session needs the database
     assert_problem_page(*get(server, "/children/search/?q=amy", signed_in))
     assert_api_error(*get(server, "/api/v1/children/", signed_in))
+    status, _headers, body = get(server, "/healthz")  # its own answer, naming what is down
+    assert status == 503 and json.loads(body)["down"][0] == "database"
     # showing the sign-in page needs no database, so it still works; signing in does
     status, headers, body = get(server, "/accounts/login/")
     assert status == 200
