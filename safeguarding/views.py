@@ -1,5 +1,6 @@
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.http import require_GET
 
 from cases.selectors import home_summary
@@ -29,4 +30,5 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # without the request: its context processors read the database, which may be what failed
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

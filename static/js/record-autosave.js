@@ -252,6 +252,8 @@
     }
     return response.json().then(function (data) {
       if (response.status === 200) {
+        // the save kept the session alive on the server: tell the session-timeout warning (app.js)
+        document.dispatchEvent(new CustomEvent("app:server-activity"));
         self.retry = false;
         self.setRevision(data.revision);
         self.saved = sent;
