@@ -1,7 +1,8 @@
 # Safeguarding Hub: the commands you need.
 #
 #   make run     start everything locally (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set)
-#   make test    the whole test suite, browser tests included (PYTEST_ARGS="-k conference -x" to narrow it)
+#   make test    the whole test suite, browser tests included, in parallel (PYTEST_ARGS="-k conference -x" to narrow it)
+#   make test-fast  the inner loop: everything but the browser and slow tests
 #   make lint    ruff
 #   make help    the full list
 #
@@ -23,7 +24,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export CHROMIUM_PATH PYTEST_ARGS
 
-.PHONY: help venv run test bench lint migrate demo services clean sysdeps-run sysdeps-test node-deps
+.PHONY: help venv run test test-fast bench lint migrate demo services clean sysdeps-run sysdeps-test node-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,8 +68,11 @@ node-deps: $(AXE)
 run: $(VENV_STAMP) sysdeps-run ## start web + worker + beat on http://127.0.0.1:8000 (Ctrl-C stops all)
 	@$(VPY) scripts/devrun.py
 
-test: $(VENV_STAMP) sysdeps-test node-deps ## run the whole test suite (PYTEST_ARGS=... to pass options to pytest)
+test: $(VENV_STAMP) sysdeps-test node-deps ## run the whole test suite in parallel, listing the 20 slowest (PYTEST_ARGS=... to pass options to pytest, PYTEST_WORKERS=0 for one process)
 	@scripts/test.sh
+
+test-fast: $(VENV_STAMP) sysdeps-run ## the suite without the browser and slow tests (the inner loop)
+	@PYTEST_MARKERS='not e2e and not slow' scripts/test.sh
 
 bench: $(VENV_STAMP) ## load volume data into its own database and print the benchmark table (BENCH_SCALE=0.01 for a quick run)
 	@EMBEDDED_DB_NAME=safeguarding_bench $(EMBEDDED) $(VPY) scripts/bench.py

@@ -4,7 +4,14 @@
 #
 #   DATABASE_URL / REDIS_URL  used when set; otherwise embedded servers under var/ (scripts/embedded.py)
 #   PYTEST_ARGS               extra pytest options, shell-quoted: PYTEST_ARGS='-k "plan and not pdf" -x'
+#   PYTEST_WORKERS            pytest-xdist workers (default: auto, one per CPU; 0 runs in one process)
+#   PYTEST_MARKERS            a marker expression; `make test-fast` sets 'not e2e and not slow' (no browser)
 #   CHROMIUM_PATH             default /usr/bin/chromium
+#
+# The suite runs in parallel (pytest-xdist): each worker has a test database of its own (pytest-django
+# adds _gw0, _gw1 ... to the name) and a Redis database of its own (tests/conftest.py: REDIS_URL's
+# database, then counting down). `--dist loadgroup` keeps tests marked xdist_group(name) on one worker
+# (a world shared by a module's tests is then built once). The 20 slowest tests are listed at the end.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -14,14 +21,19 @@ export DJANGO_ENV=test
 export EMBEDDED_REDIS_DB=${EMBEDDED_REDIS_DB:-15}
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 VENV_PY=${VENV_PY:-.venv/bin/python}
+PYTEST_WORKERS=${PYTEST_WORKERS:-auto}
+PYTEST_MARKERS=${PYTEST_MARKERS:-}
 
-if [ ! -x "$CHROMIUM_PATH" ]; then
-  echo "ERROR: Chromium not found at $CHROMIUM_PATH: the browser tests cannot run (run 'make test', or set CHROMIUM_PATH)" >&2
-  exit 1
-fi
-if [ ! -f node_modules/axe-core/axe.min.js ]; then
-  echo "ERROR: node_modules/axe-core/axe.min.js is missing: run 'make test' (it runs npm ci) or 'npm ci'" >&2
-  exit 1
+# Without browser tests (make test-fast) Chromium and axe-core are not needed.
+if [[ "$PYTEST_MARKERS" != *"not e2e"* ]]; then
+  if [ ! -x "$CHROMIUM_PATH" ]; then
+    echo "ERROR: Chromium not found at $CHROMIUM_PATH: the browser tests cannot run (run 'make test', or set CHROMIUM_PATH)" >&2
+    exit 1
+  fi
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    echo "ERROR: node_modules/axe-core/axe.min.js is missing: run 'make test' (it runs npm ci) or 'npm ci'" >&2
+    exit 1
+  fi
 fi
 
 # Honour shell quoting in PYTEST_ARGS (it comes from the person running the tests).
@@ -39,8 +51,16 @@ if [ -z "${PYTEST_ARGS:-}" ] || [ "${PYTEST_ARGS:-}" = "--create-db " ] || [ "${
   fi
 fi
 
+run_args=(--durations=20)
+if [ "$PYTEST_WORKERS" != "0" ]; then
+  run_args+=(-n "$PYTEST_WORKERS" --dist loadgroup)
+fi
+if [ -n "$PYTEST_MARKERS" ]; then
+  run_args+=(-m "$PYTEST_MARKERS")
+fi
+
 set +e
-"$VENV_PY" scripts/embedded.py exec -- "$VENV_PY" -m pytest "${pytest_args[@]}"
+"$VENV_PY" scripts/embedded.py exec -- "$VENV_PY" -m pytest "${run_args[@]}" "${pytest_args[@]}"
 rc=$?
 set -e
 

@@ -1,10 +1,19 @@
 """Shared fixtures: a small world of agencies and people, one of each role.
 
 Tests talk to the real PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) that `make test` provides.
+
+Under pytest-xdist (``-n``) every worker has a database of its own (pytest-django adds the ``_gw0``
+suffix) and a Redis database of its own: REDIS_URL's database for the first worker, then counting
+down (``/15`` -> 15, 14, 13 ...), wrapping within Redis's 16 databases, so that no worker reads
+another's cache keys, throttle counters, heartbeat or broker queue.
 """
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import freezegun
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Role
@@ -16,6 +25,120 @@ from tests.factories import (
     TeamFactory,
     make_user,
 )
+
+# freezegun swaps the time functions of every loaded module it does not ignore, pytest's own clock
+# (`from time import perf_counter` in _pytest.timing) included: --durations then reports decades for
+# tests whose fixtures freeze time. pytest's clock keeps the real time.
+freezegun.configure(extend_ignore_list=["_pytest.timing"])
+
+REDIS_DATABASES = 16  # Redis's default `databases`
+
+
+def worker_redis_url(url: str, worker: str | None) -> str:
+    """REDIS_URL for xdist worker ``gwN``: the same server, database (base - N) mod 16."""
+    if not worker or not worker.startswith("gw"):
+        return url
+    index = int(worker[2:])
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    base = int(path) if path.isdigit() else 0
+    return urlunsplit(parts._replace(path=f"/{(base - index) % REDIS_DATABASES}"))
+
+
+# Tables a flush leaves alone: what the migrations and post_migrate put there, the same for every test.
+FLUSH_KEEPS = frozenset({"django_content_type", "auth_permission"})
+
+
+def _delete_instead_of_truncate() -> None:
+    """After each transactional test (``transaction=True``, the browser tests' live server) Django empties
+    every table with one TRUNCATE of all of them: several seconds on PostgreSQL (new files for every
+    table and index, then a sync at commit), even when they hold a few rows. DELETE FROM each table in
+    one transaction costs milliseconds; every foreign key Django creates on PostgreSQL is DEFERRABLE
+    INITIALLY DEFERRED, so the order does not matter. Content types and permissions are kept (the
+    post_migrate that follows the flush finds them as the migrations left them). Flushes that reset
+    sequences keep Django's TRUNCATE ... RESTART IDENTITY."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return ["; ".join(
+            f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))}"
+            for table in sorted(tables) if table not in FLUSH_KEEPS
+        )]
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
+def pytest_configure(config):
+    _delete_instead_of_truncate()
+    _redis_database_per_worker()
+
+
+def _redis_database_per_worker() -> None:
+    # Django is already set up here (pytest-django does it before conftests load), so the settings are
+    # overridden, not the environment. override_settings resets the cache handler; Celery's
+    # configuration is lazy, but is set explicitly in case anything has read it already.
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = worker_redis_url(settings.REDIS_URL, worker)
+    if url == settings.REDIS_URL:
+        return
+    caches = {alias: {**cfg} for alias, cfg in settings.CACHES.items()}
+    for cfg in caches.values():
+        if cfg.get("LOCATION") == settings.REDIS_URL:
+            cfg["LOCATION"] = url
+    override_settings(REDIS_URL=url, CELERY_BROKER_URL=url, CACHES=caches).enable()
+    from safeguarding.celery import app
+
+    app.conf.broker_url = url
+
+
+# --- PDFs: a tiny fixed PDF stands in for WeasyPrint's layout, except in tests marked `pdf` ----------
+
+
+def _stand_in_pdf() -> bytes:
+    """A valid one-page, blank A4 PDF (pypdf reads it), titled so that nobody mistakes it for a render."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] >>",
+        b"<< /Title (Stand-in PDF: mark the test pdf for a real rendering) >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+STAND_IN_PDF = _stand_in_pdf()
+_real = {}  # the real html_to_pdf, kept at the first test
+
+
+def stand_in_html_to_pdf(html, *, title, lang="en-GB", fetcher=None, source=""):
+    """Replaces safeguarding.documents.pdf.html_to_pdf: the template was rendered (render_pdf calls
+    render_html first), only WeasyPrint's layout is skipped."""
+    return STAND_IN_PDF
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # A hook rather than a fixture: it runs before any of the test's fixtures, so that a module- or
+    # class-scoped fixture that publishes documents gets the renderer its first test asks for.
+    from safeguarding.documents import pdf
+
+    real = _real.setdefault("html_to_pdf", pdf.html_to_pdf)
+    pdf.html_to_pdf = real if item.get_closest_marker("pdf") else stand_in_html_to_pdf
 
 
 @pytest.fixture

@@ -17,12 +17,22 @@ staticfiles finders know (the source files under ``static/`` and apps' ``static/
 their source name under ``/static/`` (not ``{% static %}``, which gives hashed names in production),
 and refuses everything else: http(s) to any real host, ``file:``, ``data:``, path traversal. A refusal
 raises ``PdfFetchRefused``; WeasyPrint logs it and leaves the resource out. See docs/adr/0006.
+
+WOFF2 fonts reach WeasyPrint already decompressed, from a per-process cache (``woff2_to_sfnt``):
+WeasyPrint would otherwise decompress every font again for every document. ``StaticFileFetcher.fetch``
+itself still answers with the file's own bytes.
+
+``render_pdf`` is the template step (``render_html``) followed by the layout step (``html_to_pdf``).
+The test suite replaces ``html_to_pdf`` with a tiny fixed PDF except in tests marked ``pdf``
+(tests/conftest.py), so the templates are still rendered everywhere.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import re
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -30,6 +40,7 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from django.contrib.staticfiles import finders
 from django.template.loader import get_template
+from fontTools.ttLib import woff2
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger("safeguarding.documents")
@@ -39,6 +50,7 @@ __all__ = [
     "DEFAULT_MARKING",
     "PdfFetchRefused",
     "StaticFileFetcher",
+    "html_to_pdf",
     "render_html",
     "render_pdf",
 ]
@@ -82,6 +94,22 @@ class PdfFetchRefused(Exception):  # noqa: N818 (the name is the published API)
     """
 
 
+@lru_cache(maxsize=16)
+def woff2_to_sfnt(font: bytes) -> bytes:
+    """The TrueType/OpenType font inside a WOFF2 font, decompressed once per process (keyed by the bytes).
+
+    Anything that is not a readable WOFF2 font comes back as it was (WeasyPrint then decides)."""
+    if not font.startswith(b"wOF2"):
+        return font
+    out = io.BytesIO()
+    try:
+        woff2.decompress(io.BytesIO(font), out)
+    except Exception:  # noqa: BLE001 - a broken font is WeasyPrint's to log and skip, as before
+        logger.debug("PDF font not decompressed: not a readable WOFF2 file")
+        return font
+    return out.getvalue()
+
+
 class StaticFileFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that serves only our static files and refuses everything else.
 
@@ -95,6 +123,19 @@ class StaticFileFetcher(URLFetcher):
         super().__init__(allowed_protocols=frozenset(), allow_redirects=False, fail_on_errors=False)
         self.served: list[str] = []
         self.refused: list[str] = []
+
+    def __call__(self, url: str) -> URLFetcherResponse:
+        """What WeasyPrint calls: ``fetch``, with a WOFF2 font handed over decompressed (from the cache)."""
+        response = self.fetch(url)
+        if response.content_type != ALLOWED_TYPES[".woff2"]:
+            return response
+        try:
+            font = response.read()
+        finally:
+            response.close()
+        sfnt = woff2_to_sfnt(font)
+        content_type = "font/ttf" if sfnt is not font else ALLOWED_TYPES[".woff2"]
+        return URLFetcherResponse(url, body=sfnt, headers={"Content-Type": content_type})
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         try:
@@ -207,6 +248,17 @@ def render_pdf(
     and the same layout is written untagged, so that a statutory record is never lost to tagging.
     """
     html = render_html(template_name, context, title=title, marking=marking, subject_line=subject_line, lang=lang)
+    return html_to_pdf(html, title=title, lang=lang, fetcher=fetcher, source=template_name)
+
+
+def html_to_pdf(
+    html: str, *, title: str, lang: str = "en-GB", fetcher: StaticFileFetcher | None = None, source: str = ""
+) -> bytes:
+    """Lay out ``html`` (from ``render_html``) with WeasyPrint and write the tagged PDF.
+
+    ``source`` (the template's name) is only for the log. The test suite swaps this function for a tiny
+    fixed PDF outside tests marked ``pdf``.
+    """
     fetcher = fetcher if fetcher is not None else StaticFileFetcher()
     document = weasyprint.HTML(string=html, base_url=ASSET_BASE_URL, url_fetcher=fetcher).render()
     # Whatever a template put in <title> or <html lang>, the metadata says what the caller asked.
@@ -215,5 +267,5 @@ def render_pdf(
     try:
         return document.write_pdf(pdf_variant=PDF_VARIANT)
     except Exception:
-        logger.exception("Tagged PDF (%s) failed for %s; writing it untagged", PDF_VARIANT, template_name)
+        logger.exception("Tagged PDF (%s) failed for %s; writing it untagged", PDF_VARIANT, source or "a document")
         return document.write_pdf(pdf_tags=False)

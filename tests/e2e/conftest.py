@@ -1,6 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright (sync API) against pytest-django's live server.
 
 - One Chromium for the session, a fresh context (cookies, storage) and page for every test.
+- Signing in is a session cookie made with Django's test client (helpers.log_in); only the login
+  and session-timeout tests use the form.
 - Missing Chromium or axe-core FAILS the tests with a message saying what to do: `make test`
   installs both. Never `playwright install` (the machine has no outside network).
 - Every page a test opens is watched: an uncaught script error, a Content-Security-Policy refusal
@@ -17,6 +19,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 import pytest  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+from . import helpers  # noqa: E402
 from .helpers import CHROMIUM_ARGS, chromium_path, missing_prerequisites  # noqa: E402
 
 DEFAULT_TIMEOUT_MS = 10_000
@@ -80,6 +83,7 @@ def context(browser, live_server):
         viewport={"width": 1280, "height": 900},
     )
     ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    helpers.live_server_url = live_server.url
     yield ctx
     ctx.close()
 

@@ -1,5 +1,9 @@
 """Helpers for the browser tests: where Chromium and axe-core are, signing in and out, and axe.
 
+Signing in: ``log_in`` gives the browser a session made on the server side (Django's test client,
+``force_login``) and opens the home page as that person; only the login and session-timeout tests go
+through the form (``log_in_with_form``), the form being what they are about.
+
 The Content-Security-Policy allows scripts from our own origin only, so axe-core is not added with
 a <script> tag: its source is evaluated through the DevTools protocol (``page.evaluate``), which
 the page's CSP does not govern.
@@ -10,6 +14,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Page, expect
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -109,7 +115,35 @@ def assert_accessible(page: Page, state: str = "") -> None:
         )
 
 
-def log_in(page: Page, user, password: str = PASSWORD) -> None:
+# The live server's URL, set by the ``context`` fixture (tests/e2e/conftest.py) for session cookies.
+live_server_url = ""
+
+
+def session_cookie(user) -> dict:
+    """A signed-in session for ``user``, made as Django's login view makes one, as a Playwright cookie."""
+    client = Client()
+    client.force_login(user)
+    morsel = client.cookies[settings.SESSION_COOKIE_NAME]
+    return {
+        "name": morsel.key,
+        "value": morsel.value,
+        "url": live_server_url,
+        "httpOnly": True,
+        "sameSite": "Lax",
+    }
+
+
+def log_in(page: Page, user) -> None:
+    """Sign in as ``user`` without the form (a stored session), and check the home page greets them.
+
+    Replaces any session the browser had, so a test may sign in as someone else at any point."""
+    assert live_server_url, "the context fixture sets live_server_url"
+    page.context.add_cookies([session_cookie(user)])
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {user.display_name}")
+
+
+def log_in_with_form(page: Page, user, password: str = PASSWORD) -> None:
     """Sign in through the real form and check we land on the home page as that person."""
     page.goto("/accounts/login/")
     fill_login_form(page, user.email, password)

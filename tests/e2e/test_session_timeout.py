@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import assert_accessible, log_in
+from .helpers import assert_accessible, log_in_with_form
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def one_minute_sessions(settings):
 
 def test_warning_opens_with_focus_passes_axe_and_stay_signed_in_keeps_the_session(
         page, social_worker, one_minute_sessions):
-    log_in(page, social_worker)
+    log_in_with_form(page, social_worker)
     dialog = timeout_dialog(page)
     expect(dialog).to_be_visible()
     expect(dialog).to_be_focused()
@@ -57,7 +57,7 @@ def test_warning_timeline_with_a_fake_clock(page, social_worker, settings):
     settings.SESSION_WARNING_MINUTES = 1
     settings.SESSION_COOKIE_AGE = 120
     page.clock.install()
-    log_in(page, social_worker)
+    log_in_with_form(page, social_worker)
     dialog = timeout_dialog(page)
     expect(dialog).to_be_hidden()
 

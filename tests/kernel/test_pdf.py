@@ -33,6 +33,8 @@ FONT_URL = ASSET_BASE_URL + "vendor/fonts/atkinson-hyperlegible/atkinson-hyperle
 CSS_URL = ASSET_BASE_URL + "css/pdf.css"
 A4_PT = (595.28, 841.89)
 
+pytestmark = pytest.mark.pdf  # the real WeasyPrint (tests/conftest.py swaps in a stand-in elsewhere)
+
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = "</div><h1>X</h1>"
 CSS_BREAKOUT = '"; } body { display:none } "'

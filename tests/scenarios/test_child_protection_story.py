@@ -69,7 +69,8 @@ from tests.conferences import story
 from tests.factories import make_user
 from tests.scenarios import deadline_of, deadlines_of, facts, on, pdf_text
 
-pytestmark = pytest.mark.django_db
+# The one scenario that renders its PDFs for real and reads them back (the others get a stand-in PDF).
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 D = date
 OPEN, MET, CANCELLED = "open", "met_on_time", "cancelled"

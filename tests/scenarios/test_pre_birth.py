@@ -3,7 +3,8 @@
 A pre-birth conference has the same status as an initial conference and runs to the same rule (`icpc`:
 15 working days from the strategy discussion that started the section 47 enquiry). It is for an unborn
 child only: the child's record has an expected date of birth and no date of birth. The PDFs name the
-child as unborn, with the expected date, on every page.
+child as unborn, with the expected date, on every page (checked with real renderings in the second test,
+marked ``pdf``; the story itself publishes stand-in PDFs, as the suite does outside tests marked ``pdf``).
 
     March 2026                April 2026                May 2026                  July 2026
     Mo Tu We Th Fr Sa Su      Mo Tu We Th Fr Sa Su      Mo Tu We Th Fr Sa Su      Mo Tu We Th Fr Sa Su
@@ -26,9 +27,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conferences import services
-from conferences.models import Conference, Invitation
+from conferences.models import Conference, Invitation, Kind
 from tests.conferences import story
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, UnbornChildFactory
+from tests.factories.states import DecidedConferenceFactory
 from tests.scenarios import deadline_of, facts, on, pdf_pages
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +111,8 @@ def test_a_pre_birth_conference_makes_a_plan_for_an_unborn_baby(la, team, social
         "conference_minutes", D(2026, 4, 16), D(2026, 5, 8), OPEN, None)
 
     # Friday 17 April: the decision letter is published and sent (on its due date). Then the minutes are
-    # signed and sent on Thursday 7 May. Every page of every PDF names the baby as unborn, with the date
-    # expected, and never as born.
+    # signed and sent on Thursday 7 May. (That every page of every one of these PDFs names the baby as
+    # unborn is checked with real renderings in the test below: the suite renders a stand-in PDF here.)
     with on(D(2026, 4, 17), 11):
         letters = services.decision_letter_publish(actor=chair, conference=conference)
         services.documents_distribute(actor=chair, conference=conference, kind="decision_letter",
@@ -123,6 +125,27 @@ def test_a_pre_birth_conference_makes_a_plan_for_an_unborn_baby(la, team, social
     assert facts(deadline_of(conference, "conference_minutes"))[3:] == (MET, D(2026, 5, 7))
 
     minutes = list(conference.documents.filter(kind="minutes"))
+    assert len(letters) == 2 and len(minutes) == 2
+
+
+@pytest.mark.pdf
+def test_every_page_of_every_pdf_of_a_pre_birth_conference_names_the_baby_as_unborn(la, team, social_worker,
+                                                                                     chair):
+    """The decision letter and the signed minutes of a pre-birth conference, each in its professional and
+    family copy, rendered by WeasyPrint: every page names the baby as unborn, with the date expected, and
+    never as born. The conference is built decided (tests/factories/states.py), held on Wednesday
+    15 April 2026; the documents are published as in the story above."""
+    with on(D(2026, 4, 16), 9):
+        baby = UnbornChildFactory(local_authority=la, allocated_team=team, allocated_social_worker=social_worker,
+                                  legal_first_names="Baby", legal_surname="Cole", expected_date_of_birth=EXPECTED)
+        conference = DecidedConferenceFactory(child=baby, kind=Kind.PRE_BIRTH, chair=chair)
+    assert conference.held_on == D(2026, 4, 15)
+    with on(D(2026, 4, 17), 11):
+        letters = services.decision_letter_publish(actor=chair, conference=conference)
+    with on(D(2026, 5, 7), 11):
+        services.minutes_sign(actor=chair, minutes=conference.minutes.get())
+    minutes = list(conference.documents.filter(kind="minutes"))
+
     assert len(letters) == 2 and len(minutes) == 2
     for document in letters + minutes:
         pages = pdf_pages(document)
