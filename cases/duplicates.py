@@ -83,7 +83,8 @@ def find_candidates(
     *, queryset: QuerySet, first_names: str, surname: str, date_of_birth: date | None,
     expected_date_of_birth: date | None = None, exclude_pk=None, limit: int = 20,
 ) -> list[Candidate]:
-    """Similar children within ``queryset`` (the children the asking person can see)."""
+    """Similar children within ``queryset`` (the children the asking person may find: the policy's
+    ``findable``, whose ``finding`` annotation each candidate's child keeps)."""
     dob = date_of_birth or expected_date_of_birth
     if dob is None or not surname:
         return []
@@ -93,7 +94,7 @@ def find_candidates(
         qs = qs.exclude(pk=exclude_pk)
     qs = qs.prefetch_related(
         Prefetch(
-            "aliases", queryset=ChildAlias.objects.filter(entered_in_error_at__isnull=True), to_attr="live_aliases"
+            "aliases", queryset=ChildAlias.objects.live(), to_attr="live_aliases"
         )
     )
     results = []

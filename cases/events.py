@@ -17,3 +17,7 @@ ADDRESS_CHANGED = register("address.changed", "Address changed")
 ALIAS_ADDED = register("alias.added", "Alias or previous name added")
 DUPLICATE_LINKED = register("child.duplicate_linked", "Linked as a possible duplicate")
 DUPLICATE_WARNING_OVERRIDDEN = register("child.duplicate_warning_overridden", "Created despite a duplicate warning")
+# Found in search or a duplicate check as a minimal row (or a restricted notice), without opening the
+# record: not a read of it (the view log keeps reads), so it has its own code.
+CHILD_SIGHTED = register("child.sighted", "Found in search or a duplicate check, without opening the record")
+ACCESS_REQUESTED = register("child.access_requested", "Access to the record requested")

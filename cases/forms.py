@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -64,14 +65,34 @@ class ChildForm(forms.Form):
 
 
 class ChildCreateForm(ChildForm):
+    """Adding a child. ``authorities``: the local authorities the person may record a child for
+    (``child_policy.authorities_for_create``); with more than one, they choose."""
+
     address_line_1 = forms.CharField(label="Address line 1", required=False, max_length=200)
     address_town = forms.CharField(label="Town or city", required=False, max_length=100)
     address_postcode = forms.CharField(label="Postcode", required=False, max_length=10)
     confirm_not_duplicate = forms.BooleanField(
         label="I have checked the possible matches and this is a different child", required=False)
 
+    field_order = ["local_authority"]
+
+    def __init__(self, *args, authorities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authorities = list(authorities)
+        if len(self.authorities) > 1:
+            self.fields["local_authority"] = forms.ModelChoiceField(
+                label="Which local authority holds the child's record?", widget=forms.RadioSelect,
+                queryset=Agency.objects.filter(pk__in=[a.pk for a in self.authorities]).order_by("name"),
+                to_field_name="public_id", empty_label=None,
+                error_messages={"required": "Select the local authority that holds the child's record",
+                                "invalid_choice": "Select the local authority that holds the child's record"},
+            )
+            self.order_fields(self.field_order)
+
     def clean(self):
         data = super().clean()
+        if len(self.authorities) == 1:
+            data["local_authority"] = self.authorities[0]
         parts = [data.get("address_line_1"), data.get("address_town"), data.get("address_postcode")]
         if any(parts) and not all(parts):
             raise ValidationError("Enter the address line 1, town and postcode, or leave the address blank")
@@ -174,7 +195,10 @@ class DuplicateLinkForm(forms.Form):
                                        "is the same child?")
 
 
-MAX_GRANT_DAYS = 90
+class AccessRequestForm(forms.Form):
+    reason = forms.CharField(label="Why do you need to see this record?", widget=forms.Textarea(attrs={"rows": 4}),
+                             max_length=2000, help_text="For example, the child has been referred to your team",
+                             error_messages={"required": "Say why you need to see this record"})
 
 
 class AccessGrantForm(forms.Form):
@@ -190,7 +214,7 @@ class AccessGrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         example = timezone.localdate() + timedelta(days=14)
         self.fields["until"].help_text = (f"For example, {example.day} {example.month} {example.year}. "
-                                          f"Access can be given for up to {MAX_GRANT_DAYS} days.")
+                                          f"Access can be given for up to {settings.ACCESS_GRANT_MAX_DAYS} days.")
         self.grantee = None
 
     def clean_email(self):
@@ -208,11 +232,12 @@ class AccessGrantForm(forms.Form):
     def clean_until(self):
         d = self.cleaned_data["until"]
         today = timezone.localdate()
-        latest = today + timedelta(days=MAX_GRANT_DAYS)
+        max_days = settings.ACCESS_GRANT_MAX_DAYS  # the service enforces the same limit
+        latest = today + timedelta(days=max_days)
         if d is not None and d < today:
             raise ValidationError("The date access ends must be today or in the future")
         if d is not None and d > latest:
-            raise ValidationError(f"Access can be given for up to {MAX_GRANT_DAYS} days: enter a date on or before "
+            raise ValidationError(f"Access can be given for up to {max_days} days: enter a date on or before "
                                   f"{latest.day} {latest:%B %Y}")
         return d
 

@@ -5,6 +5,8 @@ error with a reason. Every model that holds case data keeps its history (who, wh
 """
 
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -151,6 +153,13 @@ class Child(CaseRecord):
     @property
     def birth_date_for_display(self):
         return self.date_of_birth or self.expected_date_of_birth
+
+    @property
+    def held_by(self) -> str:
+        """The team or service that holds the record (load allocated_team and local_authority with it)."""
+        if self.allocated_team_id:
+            return f"{self.allocated_team.name}, {self.local_authority.name}"
+        return f"{self.local_authority.name} (no team allocated)"
 
 
 class ChildAlias(CaseRecord):
@@ -368,3 +377,44 @@ class ChildAccessGrant(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         indexes = [models.Index(fields=["user", "expires_at"])]
+
+
+class ChildAccessRequestQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("Access requests are kept.")
+
+    def open(self):
+        return self.filter(answered_at__isnull=True)
+
+
+class ChildAccessRequest(models.Model):
+    """Someone who found a child they cannot open (a minimal row, or a restricted notice) asked the
+    holder for access, with a reason. The holder answers through the ordinary grant
+    (``ChildAccessGrant``); the grant marks the request answered. Kept, never deleted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="access_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = ChildAccessRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "requested_by"], condition=Q(answered_at__isnull=True),
+                                    name="access_request_one_open_per_person"),
+            models.CheckConstraint(condition=~Q(reason=""), name="access_request_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.requested_by} asked for access to {self.child.local_child_id}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Access requests are kept.")

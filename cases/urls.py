@@ -23,4 +23,5 @@ urlpatterns = [
          name="record_entered_in_error"),
     path("<public_id>/access-grants/new/", views.AccessGrantView.as_view(), name="access_grant"),
     path("<public_id>/access-grants/<user_id>/revoke/", views.AccessRevokeView.as_view(), name="access_revoke"),
+    path("<public_id>/request-access/", views.AccessRequestView.as_view(), name="access_request"),
 ]

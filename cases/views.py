@@ -1,28 +1,27 @@
-"""Child pages. Every page reaches a child through ``child_policy`` via PolicyViewMixin."""
+"""Child pages. Every page reaches a child through ``child_policy`` via PolicyViewMixin; reads that cross
+relations are selectors, writes are services, and the one-purpose forms stand on the kernel's
+``safeguarding.pages.ActionPage``."""
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.views.generic import FormView, TemplateView
 
 from safeguarding.access.views import PolicyViewMixin
-from safeguarding.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
-from safeguarding.audit.models import RecordView
 from safeguarding.forms import apply_service_errors
+from safeguarding.pages import NO_SUCH_RECORD, ActionPage, day, when
 
-from . import services
+from . import selectors, services
 from .forms import (
     AccessGrantForm,
+    AccessRequestForm,
     AccessRevokeForm,
     AdultRelationshipForm,
     AllocationForm,
@@ -36,20 +35,19 @@ from .forms import (
     InvolvementForm,
     SearchForm,
 )
-from .models import (
-    ChildAccessGrant,
-    ChildAddress,
-    ChildAlias,
-    ChronologyEntry,
-    DuplicateLink,
-    Involvement,
-    Relationship,
-)
-from .policies import child_policy
-from .selectors import SearchCriteria, child_page, child_search
+from .models import ChildAddress, ChildAlias, ChronologyEntry, Involvement, Relationship
+from .policies import FIND_OPEN, child_policy
+
+
+def child_url(child, tab: str = "") -> str:
+    url = reverse("cases:child_detail", kwargs={"public_id": child.public_id})
+    return f"{url}#{tab}" if tab else url
 
 
 class SearchView(PolicyViewMixin, TemplateView):
+    """Find a child: everyone who may record children for an authority finds all of its children (the
+    ones they cannot open as a minimal row); each such sighting is logged."""
+
     policy = child_policy
     action = "find"
     template_name = "cases/search.html"
@@ -62,8 +60,12 @@ class SearchView(PolicyViewMixin, TemplateView):
         ctx["searched"] = searched
         if searched and form.is_valid():
             d = form.cleaned_data
-            ctx["results"] = child_search(ctx=self.access, criteria=SearchCriteria(
+            results = selectors.child_search(ctx=self.access, criteria=selectors.SearchCriteria(
                 name=d["name"], date_of_birth=d["date_of_birth"], nhs_number=d["nhs_number"], upn=d["upn"]))
+            services.child_sightings_record(actor=self.request.user, children=[r.child for r in results],
+                                            via=services.SIGHTED_IN_SEARCH)
+            ctx["results"] = results
+            ctx["others_found"] = any(r.may_request_access for r in results)
         return ctx
 
 
@@ -73,13 +75,13 @@ class ChildCreateView(PolicyViewMixin, FormView):
     template_name = "cases/child_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not child_policy.can_create(request.access):
+        self.authorities = child_policy.authorities_for_create(request.access)
+        if not self.authorities:
             raise PermissionDenied("Only children's social care staff can add a child")
         return super().dispatch(request, *args, **kwargs)
 
-    def _membership(self):
-        return (Membership.objects.select_related("agency", "team")
-                .filter(user=self.request.user, is_active=True, agency__kind=AgencyKind.LOCAL_AUTHORITY).first())
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "authorities": self.authorities}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -87,19 +89,19 @@ class ChildCreateView(PolicyViewMixin, FormView):
         return ctx
 
     def form_valid(self, form):
-        m = self._membership()
         data = dict(form.cleaned_data)
+        la = data.pop("local_authority")
+        if not child_policy.can_create_for(self.access, la):
+            raise PermissionDenied("You can only record children for your own local authority")
         address = None
         if data.get("address_line_1"):
             address = {"line_1": data["address_line_1"], "town": data["address_town"],
                        "postcode": data["address_postcode"], "start_date": timezone.localdate()}
-        is_sw = Role.SOCIAL_WORKER in m.roles
         try:
             child = services.child_create(
-                actor=self.request.user, local_authority=m.agency, data=data,
-                visible_children=child_policy.visible(self.access, "view"),
-                confirm_not_duplicate=data.get("confirm_not_duplicate", False),
-                allocated_social_worker=self.request.user if is_sw else None, allocated_team=m.team, address=address,
+                actor=self.request.user, local_authority=la, data=data,
+                confirm_not_duplicate=data.get("confirm_not_duplicate", False), address=address,
+                **selectors.child_placement(ctx=self.access, local_authority=la),
             )
         except services.PossibleDuplicates as dup:
             self.candidates = dup.candidates
@@ -129,23 +131,23 @@ class ChildDetailView(PolicyViewMixin, TemplateView):
             # including an id that is not a UUID, is the same 404 (get_for raises it).
             child_policy.get_for(self.access, kwargs["public_id"], "break_glass")
             return redirect("cases:break_glass", public_id=kwargs["public_id"])
-        break_glass = self.child.restricted and not self.child.named_people.filter(pk=request.user.pk).exists()
-        services.child_view_log(child=self.child, user=request.user, via=RecordView.Via.PAGE, what="child page",
-                                break_glass=break_glass)
+        services.child_view_log(child=self.child, user=request.user, via=services.VIA_PAGE, what="child page",
+                                break_glass=child_policy.reads_through_break_glass(self.access, self.child))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         can_log = child_policy.can(self.access, "view_access_log", self.child)
-        ctx.update(child_page(child=self.child, include_history=True, include_access_log=False))
+        ctx.update(selectors.child_page(child=self.child, include_history=True, include_access_log=False))
         ctx["can_edit"] = child_policy.can(self.access, "edit", self.child)
         ctx["can_view_access_log"] = can_log
         ctx["tab"] = self.request.GET.get("tab", "summary")
         return ctx
 
 
-class ChildScopedFormView(PolicyViewMixin, FormView):
-    """A form about one child, reached through the policy with this view's ``action``."""
+class ChildScopedFormView(PolicyViewMixin, ActionPage):
+    """A form about one child, reached through the policy with this view's ``action``; on the kernel's
+    one-purpose page (its own template), back to the child's page."""
 
     abstract = True
 
@@ -157,23 +159,16 @@ class ChildScopedFormView(PolicyViewMixin, FormView):
     def load(self):
         """Fetch whatever else the page is about, through the child (404 when it is not the child's)."""
 
+    def back(self) -> tuple[str, str]:
+        return child_url(self.child), f"Back to {self.child.full_name}"
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["child"] = self.child
-        ctx["back_url"] = reverse("cases:child_detail", kwargs={"public_id": self.child.public_id})
         return ctx
 
-    def success(self, message, tab="summary", url=None):
-        messages.success(self.request, message)
-        return redirect(url or reverse("cases:child_detail", kwargs={"public_id": self.child.public_id}) + f"#{tab}")
-
     def run(self, form, fn, message, tab="summary", url=None):
-        try:
-            fn()
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        return self.success(message, tab, url)
+        return super().run(form, fn, message, url=url or child_url(self.child, tab))
 
 
 class ChildEditView(ChildScopedFormView):
@@ -183,7 +178,7 @@ class ChildEditView(ChildScopedFormView):
     template_name = "cases/child_form.html"
 
     def get(self, request, *args, **kwargs):
-        services.child_view_log(child=self.child, user=request.user, via=RecordView.Via.PAGE, what="edit form")
+        services.child_view_log(child=self.child, user=request.user, via=services.VIA_PAGE, what="edit form")
         return super().get(request, *args, **kwargs)
 
     def get_initial(self):
@@ -204,9 +199,7 @@ class InvolvementCreateView(ChildScopedFormView):
     action = "edit"
     form_class = InvolvementForm
     template_name = "cases/simple_form.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Add an agency involvement", **kwargs)
+    title = "Add an agency involvement"
 
     def form_valid(self, form):
         d = form.cleaned_data
@@ -221,9 +214,7 @@ class RelationshipCreateView(ChildScopedFormView):
     action = "edit"
     form_class = AdultRelationshipForm
     template_name = "cases/simple_form.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Add a person in the child's life", **kwargs)
+    title = "Add a person in the child's life"
 
     def form_valid(self, form):
         d = form.cleaned_data
@@ -243,18 +234,14 @@ class ChronologyCreateView(ChildScopedFormView):
     action = "add_chronology"
     form_class = ChronologyForm
     template_name = "cases/simple_form.html"
+    title = "Add to the chronology"
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["agencies"] = Agency.objects.filter(pk__in=self.access.agency_ids)
-        return kwargs
+        return {**super().get_form_kwargs(), "agencies": selectors.chronology_agencies(ctx=self.access)}
 
     def get_initial(self):
         ids = sorted(self.access.agency_ids)
         return {"source_agency": ids[0]} if len(ids) == 1 else {}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Add to the chronology", **kwargs)
 
     def form_valid(self, form):
         d = form.cleaned_data
@@ -269,21 +256,16 @@ class AllocationView(ChildScopedFormView):
     action = "edit"
     form_class = AllocationForm
     template_name = "cases/simple_form.html"
+    title = "Change allocation"
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        la = self.child.local_authority_id
-        form.fields["team"].queryset = Team.objects.filter(agency_id=la, is_active=True)
-        form.fields["social_worker"].queryset = User.objects.filter(
-            is_active=True, memberships__agency_id=la, memberships__is_active=True,
-            memberships__roles__contains=[Role.SOCIAL_WORKER]).distinct()
+        form.fields["team"].queryset, form.fields["social_worker"].queryset = selectors.allocation_choices(
+            child=self.child)
         return form
 
     def get_initial(self):
         return {"team": self.child.allocated_team_id, "social_worker": self.child.allocated_social_worker_id}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Change allocation", **kwargs)
 
     def form_valid(self, form):
         d = form.cleaned_data
@@ -292,15 +274,19 @@ class AllocationView(ChildScopedFormView):
             reason=d["reason"]), "The allocation has been changed.")
 
 
-class BreakGlassView(PolicyViewMixin, FormView):
+class BreakGlassView(PolicyViewMixin, ActionPage):
     policy = child_policy
     action = "break_glass"
     form_class = BreakGlassForm
     template_name = "cases/break_glass.html"
+    title = "Restricted record"
 
     def dispatch(self, request, *args, **kwargs):
         self.child = self.get_object()
         return super().dispatch(request, *args, **kwargs)
+
+    def back(self):
+        return reverse("cases:search"), "Back to search"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -308,12 +294,9 @@ class BreakGlassView(PolicyViewMixin, FormView):
         return ctx
 
     def form_valid(self, form):
-        try:
-            services.child_break_glass(child=self.child, actor=self.request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        return redirect("cases:child_detail", public_id=self.child.public_id)
+        return self.run(form, lambda: services.child_break_glass(
+            child=self.child, actor=self.request.user, reason=form.cleaned_data["reason"]), "",
+            url=child_url(self.child))
 
 
 class AccessLogView(PolicyViewMixin, TemplateView):
@@ -322,24 +305,19 @@ class AccessLogView(PolicyViewMixin, TemplateView):
     template_name = "cases/access_log.html"
 
     def get_context_data(self, **kwargs):
-        from safeguarding.access.models import BreakGlass
-        from safeguarding.audit.selectors import views_of
-
         ctx = super().get_context_data(**kwargs)
         child = self.get_object()
         ctx["child"] = child
         ctx["can_view_child"] = child_policy.can(self.access, "view", child)
-        ctx["views"] = list(views_of(child))
-        ctx["break_glass"] = list(BreakGlass.objects.filter(
-            Q(record_type__app_label="cases", record_type__model="child"), record_id=child.pk).select_related("user"))
-        ctx["grants"] = list(child.access_grants.select_related("user", "granted_by").order_by("-granted_at"))
+        ctx.update(selectors.child_access_log(child=child))
         ctx["can_grant"] = child_policy.can(self.access, "grant_access", child)
         ctx["now"] = timezone.now()
         return ctx
 
 
 class DuplicateCheckView(PolicyViewMixin, TemplateView):
-    """Duplicate detection on demand, against the children the person can see."""
+    """Duplicate detection on demand, against the children the person may find (those they cannot open
+    as a minimal row, each sighting logged)."""
 
     policy = child_policy
     template_name = "cases/duplicates.html"
@@ -349,30 +327,23 @@ class DuplicateCheckView(PolicyViewMixin, TemplateView):
         child = self.get_object()
         data = {f: getattr(child, f) for f in services.CHILD_EDITABLE_FIELDS}
         ctx["child"] = child
-        services.child_view_log(child=child, user=self.request.user, via=RecordView.Via.PAGE, what="duplicate check")
-        ctx["candidates"] = services.duplicate_candidates(
-            visible_children=child_policy.visible(self.access, "view"), data=data, exclude_pk=child.pk)
+        services.child_view_log(child=child, user=self.request.user, via=services.VIA_PAGE, what="duplicate check")
+        candidates = selectors.child_duplicate_matches(ctx=self.access, data=data, exclude_pk=child.pk)
+        services.child_sightings_record(actor=self.request.user, children=[c.child for c in candidates],
+                                        via=services.SIGHTED_IN_DUPLICATE_CHECK)
+        ctx["candidates"] = candidates
         ctx["can_edit"] = child_policy.can(self.access, "edit", child)
-        if ctx["can_edit"] and ctx["candidates"]:
-            linked = set()
-            for a, b in DuplicateLink.objects.filter(
-                Q(child=child) | Q(other=child), entered_in_error_at__isnull=True
-            ).values_list("child_id", "other_id"):
-                linked.update((a, b))
+        openable = [c for c in candidates if c.child.finding == FIND_OPEN]
+        if ctx["can_edit"] and openable:
+            linked = selectors.duplicate_linked_ids(child=child)
             ctx["link_forms"] = [
                 (c, None if c.child.pk in linked else DuplicateLinkForm(other=c.child, auto_id=f"id_candidate{i}_%s"))
-                for i, c in enumerate(ctx["candidates"], start=1)
+                for i, c in enumerate(openable, start=1)
             ]
         return ctx
 
 
 # --- correcting and ending records ---------------------------------------------------------------------
-
-NO_SUCH_RECORD = "No such record"
-
-
-def _day(d) -> str:
-    return format_date(d, "j F Y") if d else ""
 
 
 def _yes_no(value: bool) -> str:
@@ -394,84 +365,54 @@ class RecordKind:
 RECORD_KINDS = {k.slug: k for k in (
     RecordKind("chronology", ChronologyEntry, "chronology entry", "chronology",
                ("source_agency", "recorded_by", "entered_in_error_by"),
-               lambda e: [("Date", _day(e.occurred_on)), ("Recording agency", e.source_agency.name),
+               lambda e: [("Date", day(e.occurred_on)), ("Recording agency", e.source_agency.name),
                           ("Significance", e.get_significance_display()), ("What happened", e.summary),
                           ("Recorded by", e.recorded_by.display_name)]),
     RecordKind("involvements", Involvement, "agency involvement", "agencies",
                ("agency", "professional", "entered_in_error_by"),
                lambda i: [("Agency", i.agency.name), ("Professional", i.professional_display or "Not named"),
-                          ("Role", i.role), ("Since", _day(i.start_date)),
-                          *([("Ended", f"{_day(i.end_date)}: {i.end_reason}" if i.end_reason else _day(i.end_date))]
+                          ("Role", i.role), ("Since", day(i.start_date)),
+                          *([("Ended", f"{day(i.end_date)}: {i.end_reason}" if i.end_reason else day(i.end_date))]
                             if i.end_date else [])]),
     RecordKind("relationships", Relationship, "relationship", "people", ("adult", "entered_in_error_by"),
                lambda r: [("Name", r.adult.full_name), ("Relationship to the child", r.get_kind_display()),
                           ("Parental responsibility", _yes_no(r.parental_responsibility)),
                           ("Lives with the child", _yes_no(r.lives_with_child)),
-                          *([("Started", _day(r.start_date))] if r.start_date else []),
-                          *([("Ended", _day(r.end_date))] if r.end_date else [])]),
+                          *([("Started", day(r.start_date))] if r.start_date else []),
+                          *([("Ended", day(r.end_date))] if r.end_date else [])]),
     RecordKind("addresses", ChildAddress, "address", "summary", ("entered_in_error_by",),
-               lambda a: [("Address", str(a)), ("From", _day(a.start_date)),
-                          ("To", _day(a.end_date) if a.end_date else "Current address")]),
+               lambda a: [("Address", str(a)), ("From", day(a.start_date)),
+                          ("To", day(a.end_date) if a.end_date else "Current address")]),
     RecordKind("aliases", ChildAlias, "alias or previous name", "summary", ("entered_in_error_by",),
                lambda a: [("Name", a.name), ("Type", a.get_kind_display())]),
 )}
 
 
-def _record_of(child, kind: RecordKind, record_id):
-    """One of ``child``'s records by public id: any other child's record, or none, is the same 404."""
-    try:
-        record_id = uuid.UUID(str(record_id))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NO_SUCH_RECORD) from None
-    try:
-        return kind.model.objects.select_related(*kind.related).get(child=child, public_id=record_id)
-    except kind.model.DoesNotExist:
-        raise Http404(NO_SUCH_RECORD) from None
-
-
 class RecordActionView(ChildScopedFormView):
-    """A one-purpose form about one record of the child (cases/record_action.html): the record as a
-    summary list, then the form; or, when there is nothing left to do, a note saying why."""
+    """A one-purpose form about one record of the child (cases/record_action.html, on the kernel's
+    pages/action.html): the record as a summary list, then the form; or, when there is nothing left to
+    do, a note saying why (and a repeated POST changes nothing)."""
 
     abstract = True
     template_name = "cases/record_action.html"
-    submit_label = "Save"
-    warning_button = False
-    warning = ""
+    kind: RecordKind
 
     def title(self) -> str:
         raise NotImplementedError
 
-    def rows(self) -> list[tuple[str, str]]:
-        return []
+    def record_back(self) -> tuple[str, str]:
+        """Back to the child's page, at the tab that shows the record."""
+        return child_url(self.child, self.kind.tab), f"Back to {self.child.full_name}"
 
-    def done(self) -> str:
-        """Why there is nothing to do (already done), or '' when the form applies."""
-        return ""
-
-    def back(self) -> tuple[str, str]:
-        return (reverse("cases:child_detail", kwargs={"public_id": self.child.public_id}),
-                f"Back to {self.child.full_name}")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["back_url"], ctx["back_label"] = self.back()
-        ctx.update(title=self.title(), rows=self.rows(), done=self.done(), warning=self.warning,
-                   submit_label=self.submit_label, warning_button=self.warning_button)
-        return ctx
-
-    def post(self, request, *args, **kwargs):
-        done = self.done()
-        if done:
-            # a repeated submit (double click, back button, a colleague got there first): change nothing, say so
-            messages.info(request, done)
-            return redirect(self.back()[0])
-        return super().post(request, *args, **kwargs)
+    def load_record(self):
+        self.record = selectors.child_record(child=self.child, model=self.kind.model,
+                                             public_id=self.kwargs["record_id"], related=self.kind.related)
 
 
 class RecordEnteredInErrorView(RecordActionView):
     """Mark one of the child's records entered in error. Editors may mark any; the person who
-    recorded a chronology entry may also take back their own while they can add to the chronology."""
+    recorded a chronology entry may also take back their own while they can add to the chronology
+    (``child_policy.can_mark_entered_in_error``)."""
 
     policy = child_policy
     action = "edit"
@@ -489,14 +430,12 @@ class RecordEnteredInErrorView(RecordActionView):
         return super().dispatch(request, *args, **kwargs)
 
     def load(self):
-        self.record = _record_of(self.child, self.kind, self.kwargs["record_id"])
-        if self.kind.slug == "chronology" and self.record.recorded_by_id != self.request.user.pk and (
-            not child_policy.can(self.access, "edit", self.child)
-        ):
+        self.load_record()
+        if not child_policy.can_mark_entered_in_error(self.access, self.child, self.record):
             raise Http404(NO_SUCH_RECORD)
 
     def get(self, request, *args, **kwargs):
-        services.child_view_log(child=self.child, user=request.user, via=RecordView.Via.PAGE,
+        services.child_view_log(child=self.child, user=request.user, via=services.VIA_PAGE,
                                 what=f"{self.kind.noun} (entered in error form)")
         return super().get(request, *args, **kwargs)
 
@@ -507,16 +446,15 @@ class RecordEnteredInErrorView(RecordActionView):
         return self.kind.rows(self.record)
 
     def back(self):
-        url, label = super().back()
-        return f"{url}#{self.kind.tab}", label
+        return self.record_back()
 
     def done(self):
         r = self.record
         if not r.entered_in_error:
             return ""
         who = r.entered_in_error_by.display_name if r.entered_in_error_by else "someone"
-        on = _day(timezone.localtime(r.entered_in_error_at))
-        return f"This {self.kind.noun} was marked as entered in error on {on} by {who}: {r.entered_in_error_reason}"
+        return (f"This {self.kind.noun} was marked as entered in error on {day(r.entered_in_error_at)} by {who}: "
+                f"{r.entered_in_error_reason}")
 
     def form_valid(self, form):
         noun = self.kind.noun
@@ -530,12 +468,11 @@ class EndRecordView(RecordActionView):
 
     abstract = True
     form_class = EndRecordForm
-    kind: RecordKind
     reason_label = ""
     reason_required = ""
 
     def load(self):
-        self.record = _record_of(self.child, self.kind, self.kwargs["record_id"])
+        self.load_record()
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -543,7 +480,7 @@ class EndRecordView(RecordActionView):
         return kwargs
 
     def get(self, request, *args, **kwargs):
-        services.child_view_log(child=self.child, user=request.user, via=RecordView.Via.PAGE,
+        services.child_view_log(child=self.child, user=request.user, via=services.VIA_PAGE,
                                 what=f"{self.kind.noun} (end form)")
         return super().get(request, *args, **kwargs)
 
@@ -551,14 +488,13 @@ class EndRecordView(RecordActionView):
         return self.kind.rows(self.record)
 
     def back(self):
-        url, label = super().back()
-        return f"{url}#{self.kind.tab}", label
+        return self.record_back()
 
     def done(self):
         if self.record.entered_in_error:
             return f"This {self.kind.noun} was marked as entered in error, so there is nothing to end."
         if self.record.end_date:
-            return f"This {self.kind.noun} ended on {_day(self.record.end_date)}."
+            return f"This {self.kind.noun} ended on {day(self.record.end_date)}."
         return ""
 
     def end(self, *, end_date, reason):
@@ -611,8 +547,8 @@ class RelationshipEndView(EndRecordView):
 
 
 def _child_line(child) -> str:
-    born = (f"born {_day(child.date_of_birth)}" if child.date_of_birth
-            else f"expected {_day(child.expected_date_of_birth)}")
+    born = (f"born {day(child.date_of_birth)}" if child.date_of_birth
+            else f"expected {day(child.expected_date_of_birth)}")
     return f"{child.full_name} ({child.local_child_id}), {born}"
 
 
@@ -623,20 +559,18 @@ class DuplicateLinkView(RecordActionView):
     action = "edit"
     form_class = DuplicateLinkForm
     submit_label = "Link as possible duplicate"
+    title = "Link as a possible duplicate"
 
     def load(self):
         self.other = child_policy.get_for(self.access, self.kwargs["other_id"], "view")
 
     def get(self, request, *args, **kwargs):
         for c in (self.child, self.other):
-            services.child_view_log(child=c, user=request.user, via=RecordView.Via.PAGE, what="duplicate link form")
+            services.child_view_log(child=c, user=request.user, via=services.VIA_PAGE, what="duplicate link form")
         return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "other": self.other}
-
-    def title(self):
-        return "Link as a possible duplicate"
 
     def rows(self):
         return [("This record", _child_line(self.child)), ("Possible duplicate", _child_line(self.other))]
@@ -645,8 +579,7 @@ class DuplicateLinkView(RecordActionView):
         return reverse("cases:duplicates", kwargs={"public_id": self.child.public_id}), "Back to possible duplicates"
 
     def done(self):
-        a, b = sorted([self.child.pk, self.other.pk])
-        if DuplicateLink.objects.filter(child_id=a, other_id=b, entered_in_error_at__isnull=True).exists():
+        if selectors.duplicate_link_exists(child=self.child, other=self.other):
             return "These records are already linked as possible duplicates."
         return ""
 
@@ -657,22 +590,25 @@ class DuplicateLinkView(RecordActionView):
             "duplicates.")
 
 
-# --- time-limited access grants --------------------------------------------------------------------------
+# --- time-limited access grants and requests for access --------------------------------------------------
 
 
 class AccessGrantView(RecordActionView):
-    """A manager gives a named, active person access to the child until a date (at most 90 days)."""
+    """A manager gives a named, active person access to the child until a date (at most
+    ``ACCESS_GRANT_MAX_DAYS``). A request for access links here with the person's email filled in."""
 
     policy = child_policy
     action = "grant_access"
     form_class = AccessGrantForm
     submit_label = "Give access"
-
-    def title(self):
-        return "Give someone access to this record"
+    title = "Give someone access to this record"
 
     def back(self):
         return reverse("cases:access_log", kwargs={"public_id": self.child.public_id}), "Back to the access log"
+
+    def get_initial(self):
+        email = self.request.GET.get("email", "")
+        return {"email": email[:254]} if email else {}
 
     def form_valid(self, form):
         d = form.cleaned_data
@@ -681,7 +617,7 @@ class AccessGrantView(RecordActionView):
         until = timezone.make_aware(datetime.combine(d["until"], time(23, 59, 59)))
         return self.run(form, lambda: services.child_access_grant(
             child=self.child, user=grantee, actor=self.request.user, until=until, reason=d["reason"]),
-            f"{grantee.display_name} can see this record until the end of {_day(d['until'])}.",
+            f"{grantee.display_name} can see this record until the end of {day(d['until'])}.",
             url=self.back()[0])
 
 
@@ -693,22 +629,14 @@ class AccessRevokeView(RecordActionView):
     warning_button = True
 
     def load(self):
-        try:
-            user_id = uuid.UUID(str(self.kwargs["user_id"]))
-        except (ValueError, TypeError, AttributeError):
-            raise Http404(NO_SUCH_RECORD) from None
-        self.grant = (ChildAccessGrant.objects.select_related("user", "granted_by")
-                      .filter(content_object=self.child, user__public_id=user_id, permission__codename="view_child")
-                      .first())
-        if self.grant is None:
-            raise Http404(NO_SUCH_RECORD)
+        self.grant = selectors.child_grant_of(child=self.child, user_public_id=self.kwargs["user_id"])
 
     def title(self):
         return f"Revoke {self.grant.user.display_name}'s access to this record"
 
     def rows(self):
         g = self.grant
-        return [("Who", g.user.display_name), ("Until", format_date(timezone.localtime(g.expires_at), "j F Y H:i")),
+        return [("Who", g.user.display_name), ("Until", when(g.expires_at)),
                 ("Given by", g.granted_by.display_name if g.granted_by else ""), ("Reason", g.reason)]
 
     def back(self):
@@ -717,12 +645,65 @@ class AccessRevokeView(RecordActionView):
     def done(self):
         g = self.grant
         if g.revoked_at:
-            return f"This access was revoked on {_day(timezone.localtime(g.revoked_at))}."
+            return f"This access was revoked on {day(g.revoked_at)}."
         if g.expires_at and g.expires_at <= timezone.now():
-            return f"This access ended on {_day(timezone.localtime(g.expires_at))}."
+            return f"This access ended on {day(g.expires_at)}."
         return ""
 
     def form_valid(self, form):
         return self.run(form, lambda: services.child_access_revoke(
             grant=self.grant, actor=self.request.user, reason=form.cleaned_data["reason"]),
             f"{self.grant.user.display_name} can no longer see this record.", url=self.back()[0])
+
+
+class AccessRequestView(PolicyViewMixin, ActionPage):
+    """Ask the holder of a record for access: for someone who found the child (in search or a duplicate
+    check) but has no basis to open it (``child_policy`` action ``request_access``; anyone else, a 404).
+    A restricted record shows nothing about the child."""
+
+    policy = child_policy
+    action = "request_access"
+    form_class = AccessRequestForm
+    title = "Ask for access to this record"
+    submit_label = "Send the request"
+
+    def shape_queryset(self, qs):
+        return qs.select_related("allocated_team", "local_authority")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.child = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def caption(self):
+        return "Restricted record" if self.child.restricted else self.child.full_name
+
+    def intro(self):
+        if self.child.restricted:
+            return ["A restricted record matches: contact the service manager. Only the people named on a "
+                    "restricted record can see it. Your request goes to the local authority's service managers."]
+        return ["You can see that this record exists, but nothing on record gives you a reason to open it. Say why "
+                "you need to: the social worker and the team managers who hold it will be told, and a manager can "
+                "give you access."]
+
+    def rows(self):
+        if self.child.restricted:
+            return []
+        c = self.child
+        born = (day(c.date_of_birth) if c.date_of_birth else f"Unborn, due {day(c.expected_date_of_birth)}")
+        return [("Name", c.full_name), ("Date of birth", born), ("Local child ID", c.local_child_id),
+                ("Held by", selectors.holder_of(c))]
+
+    def done(self):
+        asked = selectors.open_access_request(child=self.child, user=self.request.user)
+        if asked is None:
+            return ""
+        return (f"You asked for access on {when(asked.requested_at)}. The holder has been told; you can open the "
+                "record once a manager gives you access.")
+
+    def back(self):
+        return reverse("cases:search"), "Back to Find a child"
+
+    def form_valid(self, form):
+        return self.run(form, lambda: services.child_access_request(
+            child=self.child, actor=self.request.user, reason=form.cleaned_data["reason"]),
+            "Your request for access has been sent.")

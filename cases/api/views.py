@@ -1,18 +1,15 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.response import Response
 
 from safeguarding.access.views import PolicyViewSet
-from safeguarding.accounts.models import Agency, AgencyKind, Role, Team
-from safeguarding.audit.models import RecordView
 from safeguarding.audit.services import record_views
 
-from .. import services
+from .. import selectors, services
 from ..identifiers import normalise_nhs_number, normalise_upn
-from ..models import Child, ChildAlias
+from ..models import Child
 from ..policies import child_policy
 from ..selectors import SearchCriteria, child_search_queryset
 from .serializers import ChildInput, ChildOutput, DuplicateCandidateOutput
@@ -53,21 +50,19 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewS
     filterset_class = ChildFilter
 
     def shape_queryset(self, qs):
-        # aliases entered in error are not the child's names: leave them out, as search does
-        live = Prefetch("aliases", queryset=ChildAlias.objects.filter(entered_in_error_at__isnull=True))
-        return qs.select_related("local_authority").prefetch_related(live).order_by("legal_surname", "id")
+        return selectors.children_for_api(qs)
 
     def list(self, request, *args, **kwargs):
         """Each child listed is a read of their record: every row on the page is logged."""
         response = super().list(request, *args, **kwargs)
         page = getattr(self.paginator, "page", None)
         if page is not None and response.status_code == 200:
-            record_views(user=request.user, records=page.object_list, via=RecordView.Via.API, what="api children list")
+            record_views(user=request.user, records=page.object_list, via=services.VIA_API, what="api children list")
         return response
 
     def retrieve(self, request, *args, **kwargs):
         child = self.get_object()
-        services.child_view_log(child=child, user=request.user, via=RecordView.Via.API, what="api child")
+        services.child_view_log(child=child, user=request.user, via=services.VIA_API, what="api child")
         return Response(ChildOutput(child).data)
 
     @extend_schema(
@@ -85,27 +80,23 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewS
         data = ChildInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
-        try:
-            la = Agency.objects.get(public_id=d.pop("local_authority"), kind=AgencyKind.LOCAL_AUTHORITY, is_active=True)
-        except Agency.DoesNotExist:
-            raise exceptions.ValidationError({"local_authority": ["No such local authority"]}) from None
-        if request.user.is_api_client:
-            # An agency's system: the child is recorded with an open involvement of that agency.
-            placement = {"involvement_agency": request.user.api_client.agency,
-                         "involvement_role": d.pop("involvement_role")}
-        else:
-            # Children's social care staff: their own local authority only, allocated as on the page.
-            if la.pk not in self.access.local_authority_ids:
-                raise exceptions.ValidationError({"local_authority": ["You can only record children for your own "
-                                                                     "local authority"]})
-            d.pop("involvement_role")
-            membership = self.access.memberships_in(la.pk)
-            placement = {"allocated_team": Team.objects.filter(pk=membership.team_id).first(),
-                         "allocated_social_worker": request.user if Role.SOCIAL_WORKER in membership.roles else None}
+        la = selectors.local_authority_by_public_id(d.pop("local_authority"))
+        if la is None:
+            raise exceptions.ValidationError({"local_authority": ["No such local authority"]})
+        if not child_policy.can_create_for(self.access, la):
+            raise exceptions.ValidationError({"local_authority": ["You can only record children for your own "
+                                                                 "local authority"]})
+        # An agency's system records the child with an open involvement of its agency; children's social
+        # care staff get the child allocated as on the page.
+        placement = selectors.child_placement(ctx=self.access, local_authority=la)
+        involvement_role = d.pop("involvement_role")
+        if "involvement_agency" in placement:
+            placement["involvement_role"] = involvement_role
+        confirm = d.pop("confirm_not_duplicate")
         try:
             child = services.child_create(
-                actor=request.user, local_authority=la, data=d, visible_children=child_policy.visible(self.access),
-                confirm_not_duplicate=d.pop("confirm_not_duplicate"), **placement,
+                actor=request.user, local_authority=la, data=d, confirm_not_duplicate=confirm,
+                sighted_via=services.SIGHTED_IN_API_DUPLICATE_CHECK, **placement,
             )
         except services.PossibleDuplicates as dup:
             return Response({"error": {

@@ -11,6 +11,7 @@ import uuid
 from django import forms
 
 from safeguarding.forms import GovukDateField
+from safeguarding.pages import day
 
 from . import rules
 from .selectors import BUCKETS, DEFAULT_BUCKET, NOT_ASSIGNED, Filters
@@ -99,7 +100,7 @@ class MeetForm(forms.Form):
         super().__init__(*args, **kwargs)
         if due_date:
             self.fields["late_reason"].help_text = (
-                f"Needed if it was met after the due date, {due_date:%-d %B %Y}. Managers will read this.")
+                f"Needed if it was met after the due date, {day(due_date)}. Managers will read this.")
 
 
 class AcceptLateForm(forms.Form):

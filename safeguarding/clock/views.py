@@ -9,17 +9,15 @@ same 404. The calendar page is about the signed-in person's own feed only; the f
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_safe
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from safeguarding.access.views import PolicyViewMixin
-from safeguarding.forms import apply_service_errors
+from safeguarding.pages import ActionPage, day
 
 from . import ics, rules, selectors, services
 from .forms import AcceptLateForm, CancelForm, DeadlineFilterForm, MeetForm, TeamDeadlineFilterForm
@@ -28,12 +26,6 @@ from .policies import deadline_policy
 
 PAGE_SIZE = 50
 CALENDAR_TOKEN_SESSION_KEY = "clock.calendar_token"
-
-
-def _day(d) -> str:
-    return format_date(d, "j F Y") if d else ""
-
-
 
 
 def _query_without(request, *names) -> str:
@@ -191,8 +183,8 @@ def _history_rows(history: list) -> list[dict]:
             for name, label in _HISTORY_FIELDS:
                 before, after = getattr(older, name), getattr(h, name)
                 if before != after and after not in (None, ""):
-                    text = _day(after) if name.endswith(("_date", "_on")) else after
-                    was = f" (was {_day(before)})" if name in ("anchor_date", "due_date") and before else ""
+                    text = day(after) if name.endswith(("_date", "_on")) else after
+                    was = f" (was {day(before)})" if name in ("anchor_date", "due_date") and before else ""
                     changes.append(f"{label}: {text}{was}")
         kind = {"+": "Opened", "~": "Changed", "-": "Removed"}.get(h.history_type, "Changed")
         rows.append({
@@ -204,17 +196,14 @@ def _history_rows(history: list) -> list[dict]:
     return rows
 
 
-class DeadlineActionView(PolicyViewMixin, FormView):
-    """One action on one deadline (templates/clock/deadline_action.html): the deadline as a summary
-    list, then the form; or, when there is nothing left to do, a note saying why."""
+class DeadlineActionView(PolicyViewMixin, ActionPage):
+    """One action on one deadline, on the kernel's one-purpose page (pages/action.html): the deadline as
+    a summary list, then the form; or, when there is nothing left to do, a note saying why (and a repeated
+    POST changes nothing)."""
 
     abstract = True
     policy = deadline_policy
-    template_name = "clock/deadline_action.html"
-    submit_label = "Save"
-    warning_button = False
-    warning = ""
-    title = ""
+    cancel_label = "Go back without saving"
 
     def shape_queryset(self, qs):
         return selectors.deadline_for_page(qs)
@@ -223,46 +212,25 @@ class DeadlineActionView(PolicyViewMixin, FormView):
         self.deadline = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
-    def detail_url(self) -> str:
-        return reverse("clock:deadline_detail", kwargs={"public_id": self.deadline.public_id})
+    def caption(self) -> str:
+        return self.deadline.label
 
-    def done(self) -> str:
-        """Why there is nothing to do (already done), or '' when the form applies."""
-        return ""
+    def back(self) -> tuple[str, str]:
+        return reverse("clock:deadline_detail", kwargs={"public_id": self.deadline.public_id}), "Back to the deadline"
 
     def rows(self) -> list[tuple[str, str]]:
         d = self.deadline
         rule = rules.all_rules().get(d.rule_key)
         rows = [("Deadline", d.label), ("Rule", rule.description if rule else d.rule_key),
-                ("Due", _day(d.due_date))]
+                ("Due", day(d.due_date))]
         if d.met_on:
-            rows.append(("Met", _day(d.met_on)))
+            rows.append(("Met", day(d.met_on)))
         if d.late_reason:
             rows.append(("Reason it was late", d.late_reason))
         return rows
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(deadline=self.deadline, title=self.title, rows=self.rows(), done=self.done(),
-                   warning=self.warning, submit_label=self.submit_label, warning_button=self.warning_button,
-                   back_url=self.detail_url())
-        return ctx
-
-    def post(self, request, *args, **kwargs):
-        done = self.done()
-        if done:  # a double submit, or a colleague got there first: change nothing, say so
-            messages.info(request, done)
-            return redirect(self.detail_url())
-        return super().post(request, *args, **kwargs)
-
-    def run(self, form, fn, message: str):
-        try:
-            fn()
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, message)
-        return redirect(self.detail_url())
+        return super().get_context_data(deadline=self.deadline, **kwargs)
 
 
 class DeadlineMeetView(DeadlineActionView):
@@ -282,7 +250,7 @@ class DeadlineMeetView(DeadlineActionView):
         if d.status == Deadline.Status.CANCELLED:
             return f"This deadline was cancelled: {d.cancelled_reason}"
         if not d.is_open:
-            return f"This deadline was recorded as {d.get_status_display().lower()} on {_day(d.met_on)}."
+            return f"This deadline was recorded as {d.get_status_display().lower()} on {day(d.met_on)}."
         return ""
 
     def form_valid(self, form):
@@ -302,7 +270,7 @@ class DeadlineAcceptLateView(DeadlineActionView):
         d = self.deadline
         if d.late_accepted_by_id:
             return (f"{d.late_accepted_by.display_name} accepted the reason for the delay on "
-                    f"{_day(d.late_accepted_at)}.")
+                    f"{day(d.late_accepted_at)}.")
         if d.status not in (Deadline.Status.MET_LATE, Deadline.Status.OVERDUE):
             return "This deadline is not late, so there is no reason for a delay to accept."
         return ""

@@ -684,3 +684,87 @@ def test_docs_page_loads_nothing_from_a_cdn(client):
                 f"{ref} is not a local static file"
             )
     assert "cdn" not in html.lower()
+
+
+# --- finding is not opening: the 409 shows no more than the minimal row ------------------------------
+
+
+def test_staff_get_another_teams_copy_as_a_minimal_candidate_and_the_sighting_is_logged(
+    client_for, la, team, other_social_worker, social_worker
+):
+    held = ChildFactory(legal_first_names="Amelia", legal_surname="Hartley", date_of_birth=datetime.date(2016, 5, 4),
+                        local_authority=la, allocated_team=team, allocated_social_worker=social_worker)
+    api = client_for(other_social_worker)
+    payload = new_child_payload(la, legal_first_names="Amelia", legal_surname="Hartley", date_of_birth="2016-05-04",
+                                nhs_number="", upn="")
+
+    resp = api.post(LIST, json.dumps(payload), content_type="application/json")
+
+    err = assert_error_shape(resp, 409)
+    [candidate] = err["candidates"]
+    assert candidate == {
+        "id": None, "local_child_id": held.local_child_id, "name": "Amelia Hartley", "date_of_birth": "2016-05-04",
+        "expected_date_of_birth": None, "held_by": "Assessment Team A, Northmoor Borough Council",
+        "can_open": False, "restricted": False, "message": "Held by another team: ask the holder for access",
+        "reasons": ["same name", "same date of birth"],
+    }
+    assert str(held.public_id) not in resp.content.decode()
+    assert held.nhs_number not in resp.content.decode()
+    seen = CaseEvent.objects.get(code="child.sighted")
+    assert (seen.subject, seen.actor, seen.payload["via"]) == (held, other_social_worker, "API duplicate check")
+    assert not RecordView.objects.exists()
+    assert api.get(detail(held)).status_code == 404
+    assert Child.objects.count() == 1
+
+
+def test_a_restricted_copy_is_only_a_restricted_candidate(client_for, la, team, other_social_worker, service_manager):
+    from tests.factories import RestrictedChildFactory
+
+    hidden = RestrictedChildFactory(legal_first_names="Ruby", legal_surname="Castellano",
+                                    date_of_birth=datetime.date(2012, 11, 20), local_authority=la,
+                                    allocated_team=team, named=[service_manager])
+    payload = new_child_payload(la, legal_first_names="Ruby", legal_surname="Castellano", date_of_birth="2012-11-20",
+                                nhs_number="", upn="")
+
+    resp = client_for(other_social_worker).post(LIST, json.dumps(payload), content_type="application/json")
+
+    [candidate] = assert_error_shape(resp, 409)["candidates"]
+    assert candidate == {
+        "id": None, "local_child_id": None, "name": None, "date_of_birth": None, "expected_date_of_birth": None,
+        "held_by": None, "can_open": False, "restricted": True,
+        "message": "A restricted record matches: contact the service manager", "reasons": [],
+    }
+    body = resp.content.decode()
+    for secret in (hidden.local_child_id, str(hidden.public_id), "Assessment Team A"):
+        assert secret not in body
+
+
+def test_a_candidate_the_caller_may_open_is_shown_in_full(client_for, la, team, social_worker):
+    mine = ChildFactory(legal_first_names="Amelia", legal_surname="Hartley", date_of_birth=datetime.date(2016, 5, 4),
+                        local_authority=la, allocated_team=team, allocated_social_worker=social_worker)
+    payload = new_child_payload(la, legal_first_names="Amelia", legal_surname="Hartley", date_of_birth="2016-05-04",
+                                nhs_number="", upn="")
+    resp = client_for(social_worker).post(LIST, json.dumps(payload), content_type="application/json")
+    [candidate] = assert_error_shape(resp, 409)["candidates"]
+    assert candidate["id"] == str(mine.public_id) and candidate["can_open"] is True
+    assert not CaseEvent.objects.filter(code="child.sighted").exists()
+
+
+# --- date bounds, the same as on the pages ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("over", "field", "message"), [
+    ({"date_of_birth": "1899-12-31"}, "date_of_birth", "Date of birth must be 1 January 1900 or later"),
+    ({"date_of_birth": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()}, "date_of_birth",
+     "Date of birth must be today or in the past"),
+    ({"date_of_birth": None, "expected_date_of_birth": "1800-01-01"}, "expected_date_of_birth",
+     "Expected date of birth must be no more than a month ago: if the baby has been born, enter the date of "
+     "birth instead"),
+    ({"date_of_birth": None, "expected_date_of_birth": (timezone.localdate() + datetime.timedelta(days=301))
+      .isoformat()}, "expected_date_of_birth", "Expected date of birth must be within the next 10 months"),
+])
+def test_dates_out_of_bounds_are_400_at_the_field(la, school_api, over, field, message):
+    resp = school_api.post(LIST, new_child_payload(la, **over), format="json")
+    err = assert_error_shape(resp, 400)
+    assert err["fields"] == {field: [message]}
+    assert not Child.objects.exists()

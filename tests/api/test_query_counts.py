@@ -14,7 +14,10 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import ChildAddress, ChildAlias
+from cases.policies import child_policy
+from safeguarding.access.context import AccessContext
 from safeguarding.access.services import break_glass_open
+from safeguarding.accounts.models import Role
 from safeguarding.audit.services import record_view
 from safeguarding.notify.services import notify
 from tests.factories import (
@@ -28,6 +31,7 @@ from tests.factories import (
     SchoolFactory,
     TeamFactory,
     UserFactory,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +127,26 @@ def test_search_page(client_for, social_worker, team, la):
     assert c.get("/children/", {"name": "Ashworth"}).content.decode().count("Ashworth") >= 30
 
 
+def test_search_page_with_other_teams_children_found_as_minimal_rows(client_for, social_worker, team, la):
+    """Finding is not opening: the rows the searcher cannot open (another team's, restricted) come in the
+    same query, and their sightings are logged in one insert, however many there are."""
+    from safeguarding.audit.models import CaseEvent
+
+    ChildFactory(legal_surname="Ashworth", local_authority=la, allocated_social_worker=social_worker)
+
+    def grow(n):
+        for i in range(n):
+            ChildFactory(legal_surname="Ashworth", local_authority=la, allocated_team=TeamFactory(agency=la),
+                         restricted=i % 3 == 0)
+
+    c = client_for(social_worker)
+    assert_flat(lambda: c.get("/children/", {"name": "Ashworth"}), grow)
+    before = CaseEvent.objects.filter(code="child.sighted").count()
+    html = c.get("/children/", {"name": "Ashworth"}).content.decode()
+    assert html.count("Request access") == 30
+    assert CaseEvent.objects.filter(code="child.sighted").count() == before + 30
+
+
 def test_child_page_with_many_involvements_relationships_and_chronology(client_for, social_worker, team, la):
     child = ChildFactory(local_authority=la, allocated_social_worker=social_worker, allocated_team=team)
     start = timezone.localdate() - datetime.timedelta(days=4000)
@@ -184,6 +208,10 @@ def test_access_log_page(client_for, team_manager, team, la):
                 until=timezone.now() + datetime.timedelta(days=3),
                 reason="Court report",
             )
+            asker = make_user(la, Role.SOCIAL_WORKER, team=TeamFactory(agency=la))
+            services.child_access_request(child=child, actor=asker, reason="A referral today")
+            found = list(child_policy.findable(AccessContext.for_user(asker)).filter(pk=child.pk))
+            services.child_sightings_record(actor=asker, children=found, via="search")
 
     c = client_for(team_manager)
     assert_flat(lambda: c.get(f"/children/{child.public_id}/access-log/"), grow)

@@ -18,7 +18,14 @@ from freezegun import freeze_time
 
 from cases import services
 from cases.models import Child
-from cases.policies import child_policy
+from cases.policies import (
+    FIND_BREAK_GLASS,
+    FIND_MINIMAL,
+    FIND_OPEN,
+    FIND_RESTRICTED,
+    SIGHTINGS,
+    child_policy,
+)
 from safeguarding.access.context import AccessContext
 from safeguarding.access.models import BreakGlass
 from safeguarding.accounts.models import AgencyKind, Membership, Role, User
@@ -37,7 +44,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ACTIONS = ("view", "find", "break_glass", "edit", "add_chronology", "view_access_log", "grant_access")
+ACTIONS = ("view", "find", "break_glass", "edit", "add_chronology", "view_access_log", "grant_access",
+           "request_access")
 
 NONE = frozenset()
 READ = frozenset({"view", "find", "add_chronology"})  # a basis, no responsibility for the record
@@ -46,6 +54,9 @@ MANAGER = WORKER | {"view_access_log", "grant_access"}
 DETECT = frozenset({"find", "break_glass"})  # a basis, but the record is restricted and not opened
 # a manager of a restricted record they are not named on: oversees who reads it, without opening it
 OVERSEE = DETECT | {"view_access_log"}
+# no basis, but they may record children for the child's authority: they find it (a minimal row, or a
+# restricted notice) and may ask the holder for access; nothing else
+REQUEST = frozenset({"request_access"})
 
 
 def test_matrix_covers_every_policy_action():
@@ -174,9 +185,9 @@ UNRESTRICTED_MATRIX = [
     # who                                                        actions  can_create
     ("allocated social worker",                                  WORKER,  True),
     ("team colleague",                                           WORKER,  True),
-    ("social worker in another team",                            NONE,    True),
+    ("social worker in another team",                            REQUEST, True),
     ("team manager of the allocated team",                       MANAGER, True),
-    ("team manager elsewhere",                                   NONE,    True),
+    ("team manager elsewhere",                                   REQUEST, True),
     ("service manager of the child's LA",                        MANAGER, True),
     ("service manager of another LA",                            NONE,    True),
     ("conference chair",                                         NONE,    False),
@@ -190,8 +201,8 @@ UNRESTRICTED_MATRIX = [
     ("partner, agency has no involvement",                       NONE,    False),
     ("named professional on an involvement",                     READ,    False),
     ("holder of an unexpired grant",                             READ,    True),
-    ("holder of an expired grant",                               NONE,    True),
-    ("holder of a revoked grant",                                NONE,    True),
+    ("holder of an expired grant",                               REQUEST, True),
+    ("holder of a revoked grant",                                REQUEST, True),
     ("deactivated user (was the allocated worker's colleague)",  NONE,    False),
     ("API client of an involved agency",                         READ,    True),
     ("API client of an uninvolved agency",                       NONE,    True),
@@ -232,9 +243,9 @@ def restricted(world, social_worker, lado):
 RESTRICTED_MATRIX = [
     ("allocated social worker",                                  WORKER),  # named on it
     ("team colleague",                                           DETECT),
-    ("social worker in another team",                            NONE),
+    ("social worker in another team",                            REQUEST),
     ("team manager of the allocated team",                       OVERSEE),
-    ("team manager elsewhere",                                   NONE),
+    ("team manager elsewhere",                                   REQUEST),
     ("service manager of the child's LA",                        OVERSEE),
     ("service manager of another LA",                            NONE),
     ("conference chair",                                         NONE),
@@ -249,8 +260,8 @@ RESTRICTED_MATRIX = [
     ("partner, agency has no involvement",                       NONE),
     ("named professional on an involvement",                     DETECT),
     ("holder of an unexpired grant",                             DETECT),
-    ("holder of an expired grant",                               NONE),
-    ("holder of a revoked grant",                                NONE),
+    ("holder of an expired grant",                               REQUEST),
+    ("holder of a revoked grant",                                REQUEST),
     ("deactivated user (was the allocated worker's colleague)",  NONE),
     ("API client of an involved agency",                         DETECT),
     ("API client of an uninvolved agency",                       NONE),
@@ -318,13 +329,18 @@ def test_one_persons_break_glass_does_not_open_the_record_for_anyone_else(restri
         "conference chair",
     ],
 )
-def test_people_without_a_basis_never_learn_a_restricted_child_exists(restricted, who):
+def test_people_without_a_basis_cannot_find_break_the_glass_on_or_open_a_restricted_child(restricted, who):
     ctx = AccessContext.for_user(restricted[who])
     child = restricted.child
     for action in ("find", "break_glass", "view"):
         assert not child_policy.visible(ctx, action).filter(pk=child.pk).exists()
         with pytest.raises(Http404):
             child_policy.get_for(ctx, child.public_id, action)
+    # Staff of the child's authority learn only that a restricted record matches (findable); anyone
+    # else never learns that it exists.
+    found = list(child_policy.findable(ctx).filter(pk=child.pk).values_list("finding", flat=True))
+    entitled = who in ("social worker in another team", "holder of a revoked grant")
+    assert found == ([FIND_RESTRICTED] if entitled else [])
 
 
 def test_breaking_the_glass_is_logged_and_reported_to_the_las_service_managers(
@@ -406,7 +422,10 @@ def _http404_message(fn):
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_get_for_raises_the_same_404_for_missing_forbidden_and_malformed(world, action):
-    outsider = AccessContext.for_user(world["social worker in another team"])
+    # the social worker in another team may ask for access (they find the child): for that action the
+    # outsider is another authority's service manager
+    who = "service manager of another LA" if action == "request_access" else "social worker in another team"
+    outsider = AccessContext.for_user(world[who])
     child = world.child
     messages = {
         "missing": _http404_message(lambda: child_policy.get_for(outsider, uuid.uuid4(), action)),
@@ -447,6 +466,9 @@ def test_anonymous_context_sees_nothing(world):
         assert not child_policy.visible(ctx, action).exists()
         assert not child_policy.can(ctx, action, world.child)
     assert not child_policy.can_create(ctx)
+    assert not child_policy.findable(ctx).exists()
+    assert child_policy.authorities_for_create(ctx) == []
+    assert not child_policy.can_create_for(ctx, world.child.local_authority)
 
 
 # --- no duplicate rows when a person has several bases at once ---------------------------------
@@ -487,3 +509,128 @@ def test_visible_has_no_duplicate_rows_with_several_bases(la, team, school, serv
     assert child_policy.visible(ctx, "find").count() == 3
     for child in children:
         assert child_policy.get_for(ctx, child.public_id) == child  # .get() would raise on duplicates
+
+
+# --- finding is not opening: findable(), both ways ------------------------------------------------------
+
+# who -> what they find of the child: (unrestricted, restricted); None: not found at all.
+# fmt: off
+FINDING = {
+    "allocated social worker":                                  (FIND_OPEN,    FIND_OPEN),  # named on it
+    "team colleague":                                           (FIND_OPEN,    FIND_BREAK_GLASS),
+    "social worker in another team":                            (FIND_MINIMAL, FIND_RESTRICTED),
+    "team manager of the allocated team":                       (FIND_OPEN,    FIND_BREAK_GLASS),
+    "team manager elsewhere":                                   (FIND_MINIMAL, FIND_RESTRICTED),
+    "service manager of the child's LA":                        (FIND_OPEN,    FIND_BREAK_GLASS),
+    "service manager of another LA":                            (None,         None),
+    "conference chair":                                         (None,         None),
+    "IRO":                                                      (None,         None),
+    "LADO officer":                                             (None,         FIND_OPEN),  # named on it
+    "partnership business unit":                                (None,         None),
+    "administrator":                                            (None,         None),
+    "partner, agency has an open involvement":                  (FIND_OPEN,    FIND_BREAK_GLASS),
+    "administrator at the involved agency":                     (None,         None),
+    "partner, agency's involvement has ended":                  (None,         None),
+    "partner, agency has no involvement":                       (None,         None),
+    "named professional on an involvement":                     (FIND_OPEN,    FIND_BREAK_GLASS),
+    "holder of an unexpired grant":                             (FIND_OPEN,    FIND_BREAK_GLASS),
+    "holder of an expired grant":                               (FIND_MINIMAL, FIND_RESTRICTED),
+    "holder of a revoked grant":                                (FIND_MINIMAL, FIND_RESTRICTED),
+    "deactivated user (was the allocated worker's colleague)":  (None,         None),
+    # an agency's system may record a child for any authority, but finds only its agency's children
+    "API client of an involved agency":                         (FIND_OPEN,    FIND_BREAK_GLASS),
+    "API client of an uninvolved agency":                       (None,         None),
+}
+# fmt: on
+
+
+def test_the_finding_table_names_every_person_in_the_world(world):
+    assert set(FINDING) == set(world.people)
+
+
+def found(world, who, child):
+    rows = list(child_policy.findable(AccessContext.for_user(world[who])).filter(pk=child.pk)
+                .values_list("finding", flat=True))
+    assert len(rows) <= 1, rows
+    return rows[0] if rows else None
+
+
+@pytest.mark.parametrize("who", list(FINDING))
+def test_what_each_person_finds_of_an_unrestricted_child(world, who):
+    assert found(world, who, world.child) == FINDING[who][0]
+    # asking for access is for exactly those who find a minimal row or a restricted notice
+    assert child_policy.can(AccessContext.for_user(world[who]), "request_access", world.child) is (
+        FINDING[who][0] in SIGHTINGS)
+
+
+@pytest.mark.parametrize("who", list(FINDING))
+def test_what_each_person_finds_of_a_restricted_child(restricted, who):
+    assert found(restricted, who, restricted.child) == FINDING[who][1]
+    assert child_policy.can(AccessContext.for_user(restricted[who]), "request_access", restricted.child) is (
+        FINDING[who][1] in SIGHTINGS)
+
+
+def test_findable_reaches_every_child_of_the_authority_for_its_staff_and_none_of_another(
+        world, la, other_la, other_team):
+    theirs = ChildFactory(local_authority=la, allocated_team=other_team)
+    unallocated = ChildFactory(local_authority=la)
+    elsewhere = ChildFactory(local_authority=other_la)
+    ctx = AccessContext.for_user(world["allocated social worker"])
+    findings = dict(child_policy.findable(ctx).values_list("pk", "finding"))
+    assert findings == {world.child.pk: FIND_OPEN, theirs.pk: FIND_MINIMAL, unallocated.pk: FIND_MINIMAL}
+    assert elsewhere.pk not in findings
+    # and opening still needs a basis
+    assert not child_policy.visible(ctx, "view").filter(pk__in=[theirs.pk, unallocated.pk]).exists()
+
+
+# --- recording a child: for which authority, both ways ------------------------------------------------
+
+# who -> the authorities they may record a child for ("la", "other_la"); the rest may record for none
+# fmt: off
+CREATE_FOR = {
+    "allocated social worker":                                  {"la"},
+    "team colleague":                                           {"la"},
+    "social worker in another team":                            {"la"},
+    "team manager of the allocated team":                       {"la"},
+    "team manager elsewhere":                                   {"la"},
+    "service manager of the child's LA":                        {"la"},
+    "service manager of another LA":                            {"other_la"},
+    "holder of an unexpired grant":                             {"la"},
+    "holder of an expired grant":                               {"la"},
+    "holder of a revoked grant":                                {"la"},
+    # what the API allows an agency's system: any active local authority
+    "API client of an involved agency":                         {"la", "other_la"},
+    "API client of an uninvolved agency":                       {"la", "other_la"},
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("who", list(FINDING))
+def test_which_authorities_each_person_may_record_a_child_for(world, who, la, other_la, school):
+    ctx = AccessContext.for_user(world[who])
+    expected = CREATE_FOR.get(who, set())
+    authorities = {"la": la, "other_la": other_la}
+    for name, authority in authorities.items():
+        assert child_policy.can_create_for(ctx, authority) is (name in expected), f"{who} for {name}"
+    assert {a.pk for a in child_policy.authorities_for_create(ctx)} == {authorities[n].pk for n in expected}
+    assert child_policy.can_create(ctx) is bool(expected)
+    # an agency that is not a local authority never holds a child's record
+    assert not child_policy.can_create_for(ctx, school)
+    assert not child_policy.can_create_for(ctx, None)
+
+
+def test_nobody_records_a_child_for_a_closed_authority(world, la):
+    type(la).objects.filter(pk=la.pk).update(is_active=False)
+    la.refresh_from_db()
+    for who in ("allocated social worker", "API client of an involved agency"):
+        ctx = AccessContext.for_user(world[who])
+        assert not child_policy.can_create_for(ctx, la)
+        assert la not in child_policy.authorities_for_create(ctx)
+
+
+def test_a_person_in_two_authorities_may_record_for_both_in_name_order(la, other_la, team):
+    both = make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Bo Both")
+    Membership.objects.create(user=both, agency=other_la, roles=[Role.TEAM_MANAGER])
+    ctx = AccessContext.for_user(both)
+    assert child_policy.authorities_for_create(ctx) == sorted([la, other_la], key=lambda a: a.name)
+    assert child_policy.can_create_for(ctx, la) and child_policy.can_create_for(ctx, other_la)

@@ -224,7 +224,6 @@ def create(actor, la, confirm=False, **overrides):
         actor=actor,
         local_authority=la,
         data=data(**overrides),
-        visible_children=child_policy.visible(AccessContext.for_user(actor), "view"),
         confirm_not_duplicate=confirm,
     )
 

@@ -115,6 +115,23 @@ DATE_ERRORS = [
         "Expected date of birth must be within the next 10 months",
     ),
     (
+        {"date_of_birth": datetime.date(1899, 12, 31)},
+        "date_of_birth",
+        "Date of birth must be 1 January 1900 or later",
+    ),
+    (
+        {"date_of_birth": None, "expected_date_of_birth": TODAY - datetime.timedelta(days=32)},
+        "expected_date_of_birth",
+        "Expected date of birth must be no more than a month ago: if the baby has been born, enter the date of "
+        "birth instead",
+    ),
+    (
+        {"date_of_birth": None, "expected_date_of_birth": datetime.date(1800, 1, 1)},
+        "expected_date_of_birth",
+        "Expected date of birth must be no more than a month ago: if the baby has been born, enter the date of "
+        "birth instead",
+    ),
+    (
         {"legal_surname": ""},
         "legal_surname",
         "Enter the child's surname (use 'Unborn' with the mother's surname for an unborn child)",
@@ -158,6 +175,15 @@ def test_child_create_boundaries_are_accepted(frozen, la, social_worker):
         legal_surname="Unborn Baker",
         date_of_birth=None,
         expected_date_of_birth=TODAY + datetime.timedelta(days=300),
+    ).is_unborn
+    # recently past: the baby may not be born yet, or the birth not yet recorded (up to 31 days)
+    assert create(
+        social_worker,
+        la,
+        legal_first_names="",
+        legal_surname="Unborn Carter",
+        date_of_birth=None,
+        expected_date_of_birth=TODAY - datetime.timedelta(days=31),
     ).is_unborn
 
 

@@ -81,3 +81,33 @@ def test_creating_a_similar_child_warns_then_saves_once_confirmed(page, la, team
     # the override is on the record's history for everyone to see
     tab(page, "History").click()
     expect(page.locator("#history")).to_contain_text("Created despite a duplicate warning")
+
+
+def test_an_exact_copy_of_another_teams_child_is_warned_with_the_minimal_row(
+        page, la, team, other_social_worker, social_worker):
+    held = ChildFactory(
+        legal_first_names="Jayden", legal_surname="Smith", date_of_birth=datetime.date(2015, 3, 4),
+        local_authority=la, allocated_social_worker=social_worker, allocated_team=team,
+    )
+    log_in(page, other_social_worker)
+    page.goto("/children/new/")
+    page.get_by_label("First names (legal)").fill("Jayden")
+    page.get_by_label("Surname (legal)").fill("Smith")
+    dob = page.get_by_role("group", name=re.compile(r"^Date of birth"))
+    dob.get_by_label("Day").fill("4")
+    dob.get_by_label("Month").fill("3")
+    dob.get_by_label("Year").fill("2015")
+    page.get_by_role("button", name="Save").click()
+
+    expect(error_summary(page).get_by_role("link", name=WARNING)).to_be_visible()
+    candidate = page.get_by_role("table", name="Possible matches").locator("tbody tr")
+    expect(candidate).to_have_count(1)
+    expect(candidate).to_contain_text(f"Jayden Smith ({held.local_child_id})")
+    expect(candidate).to_contain_text("Held by Assessment Team A, Northmoor Borough Council")
+    expect(candidate).to_contain_text("Same name")
+    expect(candidate.get_by_role("link", name="Jayden Smith", exact=True)).to_have_count(0)
+    expect(candidate.get_by_role("link", name=re.compile("^Request access"))).to_have_attribute(
+        "href", f"/children/{held.public_id}/request-access/")
+    assert_accessible(page, "duplicate warning with another team's child")
+    assert Child.objects.count() == 1
+    assert CaseEvent.objects.filter(code=events.CHILD_SIGHTED, subject_id=held.pk).count() == 1
