@@ -1,5 +1,4 @@
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.response import Response
@@ -105,6 +104,5 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewS
                            "confirm_not_duplicate=true if this is a different child.",
                 "fields": {}, "candidates": DuplicateCandidateOutput(dup.candidates, many=True).data,
             }}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(getattr(exc, "message_dict", {"non_field_errors": exc.messages})) from None
+        # a service's ValidationError becomes the one 400 shape in the kernel's exception handler
         return Response(ChildOutput(child).data, status=status.HTTP_201_CREATED)
