@@ -51,8 +51,8 @@ def render_minutes(minutes: Minutes, copy: str) -> bytes:
 def decision_letter_context(conference: Conference, copy: str) -> dict:
     decision = conference.decision
     plan = conference.plan
-    actions = list(plan.actions.filter(entered_in_error_at__isnull=True)) if plan else []
-    members = list(plan.core_group.filter(entered_in_error_at__isnull=True)) if plan else []
+    actions = list(plan.actions.live()) if plan else []
+    members = list(plan.core_group.live()) if plan else []
     from safeguarding.clock.services import open_deadlines_for
 
     review = open_deadlines_for(plan, "rcpc_first", "rcpc_next").first() if plan else None

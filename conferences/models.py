@@ -15,8 +15,8 @@ from django.db import models
 from django.db.models import Func, Q
 from simple_history.models import HistoricalRecords
 
-from cases.models import Adult, CaseRecord, Child, Involvement
 from safeguarding.accounts.models import Agency
+from safeguarding.records import CaseRecord
 
 
 class Kind(models.TextChoices):
@@ -72,7 +72,7 @@ class Conference(CaseRecord):
         DECIDED = "decided", "Decided"
         CANCELLED = "cancelled", "Cancelled"
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="conferences")
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="conferences")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True)
     plan = models.ForeignKey(
@@ -179,8 +179,10 @@ class Invitation(CaseRecord):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     role = models.CharField(max_length=200, blank=True, help_text="e.g. Mother, GP, designated safeguarding lead")
-    adult = models.ForeignKey(Adult, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    involvement = models.ForeignKey(Involvement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    adult = models.ForeignKey("cases.Adult", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    involvement = models.ForeignKey(
+        "cases.Involvement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conference_invitations"
     )
@@ -355,7 +357,7 @@ class ChildProtectionPlan(CaseRecord):
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="protection_plans")
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="protection_plans")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     started_on = models.DateField()
     initial_category = models.CharField(max_length=3, choices=Category.choices)
@@ -431,7 +433,7 @@ class CoreGroupMember(CaseRecord):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                              related_name="core_groups")
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    adult = models.ForeignKey(Adult, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    adult = models.ForeignKey("cases.Adult", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
     class Meta:

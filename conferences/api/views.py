@@ -21,6 +21,8 @@ Decisions recorded here (issue 4, section 7):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
@@ -40,8 +42,6 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
 from safeguarding.access.views import PolicyViewSet
-from safeguarding.accounts.models import Agency
-from safeguarding.audit.models import RecordView
 from safeguarding.audit.services import record_view, record_views
 
 from .. import services
@@ -56,6 +56,9 @@ from .serializers import (
     ReportInput,
     ReportOutput,
 )
+
+if TYPE_CHECKING:
+    from safeguarding.accounts.models import Agency
 
 S = Conference.Status
 
@@ -188,14 +191,14 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Policy
         page = self.paginate_queryset(qs)
         rows = list(qs) if page is None else page
         self._due_dates = due_dates(rows)
-        record_views(user=request.user, records=rows, via=RecordView.Via.API, what="api conferences list")
+        record_views(user=request.user, records=rows, via=services.VIA_API, what="api conferences list")
         data = self.get_serializer(rows, many=True).data
         return Response(data) if page is None else self.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):
         conference = self.get_object()
         self._due_dates = due_dates([conference])
-        record_view(user=request.user, record=conference, via=RecordView.Via.API, what="api conference")
+        record_view(user=request.user, record=conference, via=services.VIA_API, what="api conference")
         return Response(self.get_serializer(conference).data)
 
     # --- invitations ------------------------------------------------------------------------------
@@ -265,7 +268,7 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Policy
             return self._submit_report(conference)
         reports = list(report_policy.visible(self.access).filter(conference=conference)
                        .select_related("agency", "author").order_by("submitted_at", "id"))
-        record_views(user=request.user, records=reports, via=RecordView.Via.API, what="api conference reports")
+        record_views(user=request.user, records=reports, via=services.VIA_API, what="api conference reports")
         return Response(ReportOutput(reports, many=True).data)
 
     def _submit_report(self, conference):
@@ -273,8 +276,7 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Policy
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
         agency = self._reporting_agency(conference, d.pop("agency", None))
-        existed = AgencyReport.objects.filter(conference=conference, agency=agency,
-                                              entered_in_error_at__isnull=True).exists()
+        existed = AgencyReport.objects.live().filter(conference=conference, agency=agency).exists()
         try:
             report = services.report_submit(actor=self.request.user, conference=conference, agency=agency,
                                             via=AgencyReport.Via.API, **d)
@@ -321,7 +323,7 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Policy
         conference = self.get_object()
         document = document_policy.get_for(self.access, document_id,
                                            queryset=Document.objects.filter(conference=conference))
-        services.document_download_log(actor=request.user, document=document, via=RecordView.Via.API)
+        services.document_download_log(actor=request.user, document=document, via=services.VIA_API)
         content = bytes(document.content)
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=document.filename)

@@ -112,8 +112,7 @@ def at_risk(qs: QuerySet, *, until: date) -> QuerySet:
 
 def minutes_awaiting_sign_off(qs: QuerySet, *, chair) -> QuerySet:
     """The chair's conferences with a draft of the minutes."""
-    draft = Minutes.objects.filter(conference=OuterRef("pk"), status=Minutes.Status.DRAFT,
-                                   entered_in_error_at__isnull=True)
+    draft = Minutes.objects.live().filter(conference=OuterRef("pk"), status=Minutes.Status.DRAFT)
     draft_version = Subquery(draft.order_by("-version").values("version")[:1])
     return (qs.filter(chair=chair).filter(Exists(draft)).annotate(draft_version=draft_version)
             .select_related(*LIST_RELATED).order_by("held_on", "pk"))
@@ -122,8 +121,7 @@ def minutes_awaiting_sign_off(qs: QuerySet, *, chair) -> QuerySet:
 def plans_needing_review(plans: QuerySet, *, until: date) -> QuerySet:
     """Active plans whose open review deadline is due by ``until`` (or past it) and which have no live
     review conference requested or booked."""
-    live_review = Conference.objects.filter(plan=OuterRef("pk"), kind=Kind.REVIEW, status__in=LIVE,
-                                            entered_in_error_at__isnull=True)
+    live_review = Conference.objects.live().filter(plan=OuterRef("pk"), kind=Kind.REVIEW, status__in=LIVE)
     return (plans.filter(status=ChildProtectionPlan.Status.ACTIVE)
             .annotate(review_due=_plan_review_due("pk"))
             .filter(review_due__isnull=False, review_due__lte=until)
@@ -171,7 +169,7 @@ def conference_for_page(qs: QuerySet) -> QuerySet:
 
 
 def invitations_of(conference: Conference) -> QuerySet:
-    return (conference.invitations.filter(entered_in_error_at__isnull=True).select_related("agency", "user")
+    return (conference.invitations.live().select_related("agency", "user")
             .order_by("kind", "name", "pk"))
 
 

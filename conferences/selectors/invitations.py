@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Child, Involvement, Relationship, RelationshipKind
-
 from ..models import Conference, Invitation
 from ..rules import child_invitation_age, quorum_other_agencies
+
+if TYPE_CHECKING:
+    from cases.models import Child
+
+# The relationship kinds proposed as parents even without parental responsibility (the values of
+# cases.models.RelationshipKind.MOTHER and FATHER; the child's record is read through its relations).
+PARENT_KINDS = ("mother", "father")
 
 
 def _today() -> date:
@@ -48,14 +54,14 @@ def invitees_proposed(*, conference: Conference) -> list[ProposedInvitee]:
     the professionals of the child's open involvements."""
     child = conference.child
     today = _today()
-    invited = conference.invitations.filter(entered_in_error_at__isnull=True)
+    invited = conference.invitations.live()
     have_adults = set(invited.exclude(adult=None).values_list("adult_id", flat=True))
     have_involvements = set(invited.exclude(involvement=None).values_list("involvement_id", flat=True))
     have_users = set(invited.exclude(user=None).values_list("user_id", flat=True))
     out: list[ProposedInvitee] = []
-    parents = (Relationship.objects.filter(child=child, entered_in_error_at__isnull=True)
+    parents = (child.relationships.live()
                .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-               .filter(Q(parental_responsibility=True) | Q(kind__in=[RelationshipKind.MOTHER, RelationshipKind.FATHER]))
+               .filter(Q(parental_responsibility=True) | Q(kind__in=PARENT_KINDS))
                .select_related("adult").order_by("adult__surname"))
     for rel in parents:
         if rel.adult_id in have_adults:
@@ -70,7 +76,7 @@ def invitees_proposed(*, conference: Conference) -> list[ProposedInvitee]:
     if sw and sw.pk not in have_users:
         out.append(ProposedInvitee(Invitation.InviteeKind.PROFESSIONAL, sw.full_name, "Allocated social worker",
                                    sw.email, user_id=sw.pk, agency_id=child.local_authority_id))
-    involvements = (Involvement.objects.filter(child=child, entered_in_error_at__isnull=True)
+    involvements = (child.involvements.live()
                     .filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).select_related("professional", "agency"))
     for inv in involvements:
         if inv.pk in have_involvements or (inv.professional_id and inv.professional_id in have_users):
@@ -108,7 +114,7 @@ class Quorum:
 def quorum(*, conference: Conference) -> Quorum:
     """Children's social care plus at least CONFERENCE_QUORUM_OTHER_AGENCIES other agencies that have had direct
     contact with the child or family, in attendance (local rule: Swindon, Sussex)."""
-    present = (conference.invitations.filter(entered_in_error_at__isnull=True, kind=Invitation.InviteeKind.PROFESSIONAL,
+    present = (conference.invitations.live().filter(kind=Invitation.InviteeKind.PROFESSIONAL,
                                              attendance=Invitation.Attendance.ATTENDED)
                .select_related("agency"))
     csc = any(i.agency_id == conference.child.local_authority_id for i in present)

@@ -23,10 +23,9 @@ class ReportStatus:
 
 def reports_status(*, conference: Conference) -> list[ReportStatus]:
     """For the chair: every invited agency, whether it has reported, and when its report is due."""
-    invitations = (conference.invitations.filter(entered_in_error_at__isnull=True,
-                                                 kind=Invitation.InviteeKind.PROFESSIONAL)
+    invitations = (conference.invitations.live().filter(kind=Invitation.InviteeKind.PROFESSIONAL)
                    .select_related("agency").order_by("agency__name", "name"))
-    reports = {r.agency_id: r for r in conference.reports.filter(entered_in_error_at__isnull=True)}
+    reports = {r.agency_id: r for r in conference.reports.live()}
     due = None
     if conference.starts_at:
         due = clock.compute_due("conference_reports", timezone.localtime(conference.starts_at).date())

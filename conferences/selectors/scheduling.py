@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cases.models import Child
 from safeguarding.accounts.models import Membership, Role, User
 from safeguarding.clock import rules as clock_rules
 from safeguarding.clock import services as clock
@@ -19,6 +19,9 @@ from safeguarding.clock.models import Deadline
 
 from ..models import ChildProtectionPlan, Conference, Kind
 from ..rules import DEADLINE_RULE_FOR_KIND, REVIEW_RULES
+
+if TYPE_CHECKING:
+    from cases.models import Child
 
 S = Conference.Status
 
@@ -81,8 +84,7 @@ def chair_suggestions(*, conference: Conference, around: date | None = None) -> 
         around = deadline.due_date if deadline else _today()
     start = timezone.make_aware(datetime.combine(around, datetime.min.time())) - timedelta(days=14)
     end = start + timedelta(days=28)
-    previous_ids = set(Conference.objects.filter(child_id=conference.child_id, chair__isnull=False,
-                                                 entered_in_error_at__isnull=True)
+    previous_ids = set(Conference.objects.live().filter(child_id=conference.child_id, chair__isnull=False)
                        .exclude(pk=conference.pk).exclude(status=S.CANCELLED).values_list("chair_id", flat=True))
     chairs = eligible_chairs(child=conference.child).annotate(
         booked=Count("conferences_chaired", filter=Q(conferences_chaired__status__in=[S.SCHEDULED, S.HELD],

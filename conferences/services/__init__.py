@@ -24,7 +24,7 @@ from ..rules import DEADLINE_RULE_FOR_KIND, LABELS, REVIEW_RULES, child_invitati
 from ..selectors.invitations import ProposedInvitee, Quorum, invitees_proposed, quorum
 from ..selectors.reports import ReportStatus, reports_status
 from ..selectors.scheduling import ChairSuggestion, chair_suggestions, due_dates, due_deadline, eligible_chairs
-from ._common import TRANSITIONS
+from ._common import TRANSITIONS, VIA_API, VIA_PAGE
 from .decision import ALLOWED_OUTCOMES, ActionInput, MemberInput, conference_decide
 from .documents import decision_letter_publish, document_download_log, documents_distribute
 from .invitations import _queue_invitation_emails, invitation_add, invitation_set_attendance, invitation_withdraw
@@ -53,7 +53,7 @@ __all__ = [
     "midway_audit_record",
     "minutes_draft", "minutes_edit", "minutes_revise", "minutes_sign", "minutes_sections_from_record",
     "decision_letter_publish", "documents_distribute", "document_download_log",
-    "TRANSITIONS",
+    "TRANSITIONS", "VIA_PAGE", "VIA_API",
     "_queue_invitation_emails",  # the calendar invitations' outbox writer (conferences.invitations hands to it)
     # re-exported for now (see the docstring): reads and rules that moved
     "due_deadline", "due_dates", "eligible_chairs", "chair_suggestions", "ChairSuggestion",

@@ -1,17 +1,22 @@
-"""Helpers shared by the conference services: the workflow table, locking, today and URLs."""
+"""Helpers shared by the conference services: the workflow table, locking, today, URLs and the audit
+log's "via" values."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+
+from safeguarding.audit.models import RecordView
 
 from ..models import Conference
 
 S = Conference.Status
+# How a read or a download was made, for the audit log (pages and the API pass these)
+VIA_PAGE = RecordView.Via.PAGE
+VIA_API = RecordView.Via.API
 # The conference workflow: which status may move to which, and nothing else.
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.REQUESTED: frozenset({S.SCHEDULED, S.CANCELLED}),
@@ -20,12 +25,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DECIDED: frozenset(),
     S.CANCELLED: frozenset(),
 }
-
-
-def _stamp(obj: Model, actor, reason: str = "") -> None:
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
 
 
 def _transition(conference: Conference, to: str) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_event
 from safeguarding.clock import services as clock
+from safeguarding.records import stamp
 
 from .. import events
 from ..models import (
@@ -27,7 +28,7 @@ from ..models import (
     PlanAction,
 )
 from ..rules import LABELS
-from ._common import S, _lock, _stamp, _transition
+from ._common import S, _lock, _transition
 from .minutes import minutes_draft
 
 
@@ -94,18 +95,17 @@ def conference_decide(
         Outcome.PLAN, Outcome.CONTINUE) else "", next_step=NextStep(next_step) if next_step else "",
         end_reason=EndReason(end_reason) if outcome == Outcome.END else "", rationale=rationale.strip(),
         decided_by=actor, decided_at=timezone.now())
-    _stamp(decision, actor)
+    stamp(decision, actor)
     decision.save()
     plan = conference.plan
     child = conference.child
     team = child.allocated_team
     if outcome == Outcome.PLAN:
-        previous = ChildProtectionPlan.objects.filter(child=child, status=ChildProtectionPlan.Status.ENDED,
-                                                      entered_in_error_at__isnull=True).count()
+        previous = child.protection_plans.live().filter(status=ChildProtectionPlan.Status.ENDED).count()
         plan = ChildProtectionPlan(child=child, started_on=held_on, initial_category=category,
                                    latest_category=category, lead_social_worker=lead_social_worker,
                                    previous_plans=previous, created_by=actor)
-        _stamp(plan, actor, "Plan made by conference")
+        stamp(plan, actor, "Plan made by conference")
         plan.save()
         conference.plan = plan
         record_event(events.PLAN_STARTED, actor=actor, subject=plan, payload={"category": category,
@@ -123,21 +123,21 @@ def conference_decide(
             record_event(events.PLAN_CATEGORY_CHANGED, actor=actor, subject=plan,
                          payload={"from": plan.latest_category, "to": category})
             plan.latest_category = category
-            _stamp(plan, actor, "Category changed at review conference")
+            stamp(plan, actor, "Category changed at review conference")
             plan.save()
         if not decision.category:
             decision.category = plan.latest_category
             decision.save(update_fields=["category"])
         if lead_social_worker and lead_social_worker.pk != plan.lead_social_worker_id:
             plan.lead_social_worker = lead_social_worker
-            _stamp(plan, actor, "Lead social worker changed at review conference")
+            stamp(plan, actor, "Lead social worker changed at review conference")
             plan.save()
         clock.deadline_open(subject=plan, rule_key="rcpc_next", anchor_date=held_on, label=LABELS["rcpc_next"],
                             actor=actor, responsible_person=conference.chair, responsible_team=team)
     elif outcome == Outcome.END:
         plan = ChildProtectionPlan.objects.select_for_update().get(pk=plan.pk)
         plan.status, plan.ended_on, plan.end_reason = ChildProtectionPlan.Status.ENDED, held_on, end_reason
-        _stamp(plan, actor, f"Ended: {EndReason(end_reason).label}")
+        stamp(plan, actor, f"Ended: {EndReason(end_reason).label}")
         plan.save()
         clock.deadlines_cancel_open(subject=plan, reason="The plan has ended", actor=actor)
         record_event(events.PLAN_ENDED, actor=actor, subject=plan, payload={"reason": end_reason})
@@ -147,9 +147,9 @@ def conference_decide(
         for a in actions:
             pa = PlanAction(plan=plan, description=a.description.strip(), owner_name=a.owner_name.strip(),
                             owner_id=a.owner_id, due_date=a.due_date, created_by=actor)
-            _stamp(pa, actor, "Outline plan")
+            stamp(pa, actor, "Outline plan")
             pa.save()
-    _stamp(conference, actor, "Decided")
+    stamp(conference, actor, "Decided")
     conference.save()
     clock.deadline_open(subject=conference, rule_key="outline_plan", anchor_date=held_on,
                         label=LABELS["outline_plan"], actor=actor, responsible_person=conference.chair)
@@ -162,13 +162,13 @@ def conference_decide(
 
 
 def _core_group_add(plan: ChildProtectionPlan, m: MemberInput, actor) -> CoreGroupMember:
-    live = plan.core_group.filter(entered_in_error_at__isnull=True)
+    live = plan.core_group.live()
     if m.user_id and live.filter(user_id=m.user_id).exists():
         return live.get(user_id=m.user_id)
     if m.adult_id and live.filter(adult_id=m.adult_id).exists():
         return live.get(adult_id=m.adult_id)
     member = CoreGroupMember(plan=plan, name=m.name.strip(), role=m.role.strip(), user_id=m.user_id,
                              agency_id=m.agency_id, adult_id=m.adult_id, created_by=actor)
-    _stamp(member, actor, "Core group member")
+    stamp(member, actor, "Core group member")
     member.save()
     return member

@@ -12,17 +12,18 @@ from safeguarding.accounts.models import AgencyKind, User
 from safeguarding.audit.services import record_event
 from safeguarding.clock import services as clock
 from safeguarding.notify.services import notify_many
+from safeguarding.records import stamp
 
 from .. import events
 from ..models import Conference, Distribution, Document
-from ._common import S, _lock, _stamp, _today, _url
+from ._common import S, _lock, _today, _url
 
 
 def _document_store(actor, conference, kind, copy, version, content: bytes, minutes=None) -> Document:
     name = f"{conference.child.local_child_id}-{kind}-v{version}-{copy}.pdf".replace("_", "-")
     doc = Document(conference=conference, kind=kind, copy=copy, version=version, minutes=minutes, filename=name,
                    content=content, sha256=hashlib.sha256(content).hexdigest(), size=len(content), created_by=actor)
-    _stamp(doc, actor, "Published")
+    stamp(doc, actor, "Published")
     doc.save()
     record_event(events.DOCUMENT_PUBLISHED, actor=actor, subject=conference,
                  payload={"kind": kind, "copy": copy, "version": version, "sha256": doc.sha256})
@@ -64,7 +65,7 @@ def documents_distribute(
         raise ValidationError({"recipients": "Choose who the document is sent to"})
     latest = {}
     for copy in Document.Copy.values:
-        latest[copy] = conference.documents.filter(kind=kind, copy=copy, entered_in_error_at__isnull=True) \
+        latest[copy] = conference.documents.live().filter(kind=kind, copy=copy) \
             .order_by("-version").first()
     if not all(latest.values()):
         raise ValidationError(f"The {kind.label.lower()} has not been published yet")
@@ -76,7 +77,7 @@ def documents_distribute(
                 inv.agency_id and inv.agency.kind != AgencyKind.LOCAL_AUTHORITY):
             raise ValidationError({"method": f"{inv.name} has no account: choose secure email, post or by hand"})
         doc = latest[Document.Copy.FAMILY if inv.is_family else Document.Copy.PROFESSIONAL]
-        if doc.distributions.filter(invitation=inv, entered_in_error_at__isnull=True).exists():
+        if doc.distributions.live().filter(invitation=inv).exists():
             continue
         d = Distribution(document=doc, invitation=inv, recipient_name=inv.name,
                          recipient_role=inv.role or inv.get_kind_display(), agency_id=inv.agency_id,
@@ -84,7 +85,7 @@ def documents_distribute(
                          created_by=actor)
         if d.is_family and doc.copy != Document.Copy.FAMILY:  # parents' copies are only ever the family version
             raise AssertionError("a family invitee must only ever be sent the family copy")
-        _stamp(d, actor, "Sent")
+        stamp(d, actor, "Sent")
         d.save()
         out.append(d)
     rule = "conference_minutes" if kind == Document.Kind.MINUTES else "outline_plan"

@@ -8,14 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Involvement
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_event
 from safeguarding.clock import services as clock
+from safeguarding.records import stamp
 
 from .. import events
 from ..models import Conference, Invitation, InvitationEmail
-from ._common import S, _lock, _stamp
+from ._common import S, _lock
 from .reports import _open_report_deadlines
 
 
@@ -36,14 +36,14 @@ def invitation_add(
         errors["agency"] = "Choose the professional's agency"
     if errors:
         raise ValidationError(errors)
-    live = conference.invitations.filter(entered_in_error_at__isnull=True)
+    live = conference.invitations.live()
     for field, value in (("adult_id", adult_id), ("involvement_id", involvement_id), ("user_id", user_id)):
         if value:
             existing = live.filter(**{field: value}).first()
             if existing:
                 return existing
     if involvement_id:
-        involvement = Involvement.objects.filter(pk=involvement_id, child_id=conference.child_id).first()
+        involvement = conference.child.involvements.filter(pk=involvement_id).first()
         if involvement is None:
             raise ValidationError({"involvement": "That involvement is not this child's"})
         # the involvement's named professional is the invitee: adding them later by account is the same person
@@ -57,7 +57,7 @@ def invitation_add(
         agency_id=agency_id if kind == Invitation.InviteeKind.PROFESSIONAL else None,
         direct_contact=direct_contact, created_by=actor,
     )
-    _stamp(invitation, actor, "Invited")
+    stamp(invitation, actor, "Invited")
     invitation.save()
     record_event(events.INVITED, actor=actor, subject=conference, payload={"invitation": str(invitation.public_id),
                                                                           "kind": kind})
@@ -77,7 +77,7 @@ def invitation_withdraw(*, actor: User, invitation: Invitation, reason: str) -> 
         raise ValidationError({"reason": "Say why the invitation is withdrawn"})
     invitation.entered_in_error_at, invitation.entered_in_error_by = timezone.now(), actor
     invitation.entered_in_error_reason = reason.strip()
-    _stamp(invitation, actor, reason.strip())
+    stamp(invitation, actor, reason.strip())
     invitation.save()
     clock.deadlines_cancel_open(subject=invitation, reason="Invitation withdrawn", actor=actor)
     if invitation.sent_sequence >= 0:
@@ -94,7 +94,7 @@ def invitation_set_attendance(*, actor: User, invitation: Invitation, attendance
     if invitation.attendance == attendance:
         return invitation
     invitation.attendance = attendance
-    _stamp(invitation, actor, f"Attendance: {attendance.label}")
+    stamp(invitation, actor, f"Attendance: {attendance.label}")
     invitation.save()
     record_event(events.ATTENDANCE, actor=actor, subject=invitation.conference,
                  payload={"invitation": str(invitation.public_id), "attendance": attendance})

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_event
+from safeguarding.records import stamp
 
 from .. import events
 from ..models import Conference, ConferenceRecord, Document, Minutes, Outcome
-from ._common import _lock, _stamp
+from ._common import _lock
 from .documents import _document_store
 
 
@@ -22,7 +23,7 @@ def _section(key: str, heading: str, body: str, confidential: bool = False) -> d
 def minutes_sections_from_record(conference: Conference) -> list[dict]:
     """The first draft: the record, attendance, scaling, reports received, the decision and plan."""
     record = conference.record
-    invitations = conference.invitations.filter(entered_in_error_at__isnull=True).order_by("kind", "name")
+    invitations = conference.invitations.live().order_by("kind", "name")
     attendance = "\n".join(f"{i.name}, {i.role or i.get_kind_display()}: {i.get_attendance_display()}"
                            for i in invitations)
     sections = [_section("attendance", "Attendance", attendance)]
@@ -32,11 +33,11 @@ def minutes_sections_from_record(conference: Conference) -> list[dict]:
     for name, heading in ConferenceRecord.SECTIONS:
         sections.append(_section(name, heading, getattr(record, name),
                                  confidential=name in ConferenceRecord.CONFIDENTIAL_SECTIONS))
-    scores = conference.scaling_scores.filter(entered_in_error_at__isnull=True)
+    scores = conference.scaling_scores.live()
     if scores:
         sections.append(_section("scaling", "Scaling (0 to 10)", "\n".join(
             f"{s.participant}: {s.score}" + (f" ({s.reason})" if s.reason else "") for s in scores)))
-    reports = conference.reports.filter(entered_in_error_at__isnull=True).select_related("agency")
+    reports = conference.reports.live().select_related("agency")
     if reports:
         sections.append(_section("reports", "Reports received", "\n".join(
             f"{r.agency.name}: received {timezone.localtime(r.submitted_at):%-d %B %Y}" for r in reports)))
@@ -56,9 +57,9 @@ def minutes_sections_from_record(conference: Conference) -> list[dict]:
             plan = conference.plan
             sections.append(_section("outline_plan", "Outline plan", "\n".join(
                 f"{a.description} (by {a.owner_name}, due {a.due_date:%-d %B %Y})"
-                for a in plan.actions.filter(entered_in_error_at__isnull=True))))
+                for a in plan.actions.live())))
             sections.append(_section("core_group", "Core group", "\n".join(
-                str(m) for m in plan.core_group.filter(entered_in_error_at__isnull=True))))
+                str(m) for m in plan.core_group.live())))
     return sections
 
 
@@ -69,7 +70,7 @@ def minutes_draft(*, actor: User, conference: Conference) -> Minutes:
         return existing or conference.minutes.first()
     minutes = Minutes(conference=conference, version=1, sections=minutes_sections_from_record(conference),
                       created_by=actor)
-    _stamp(minutes, actor, "Drafted from the record")
+    stamp(minutes, actor, "Drafted from the record")
     minutes.save()
     record_event(events.MINUTES_DRAFTED, actor=actor, subject=conference, payload={"version": 1})
     return minutes
@@ -101,7 +102,7 @@ def minutes_edit(*, actor: User, minutes: Minutes, sections: list[dict]) -> Minu
     if sections == minutes.sections:
         return minutes
     minutes.sections = sections
-    _stamp(minutes, actor, "Edited")
+    stamp(minutes, actor, "Edited")
     minutes.save()
     record_event(events.MINUTES_EDITED, actor=actor, subject=minutes.conference, payload={"version": minutes.version})
     return minutes
@@ -120,7 +121,7 @@ def minutes_revise(*, actor: User, conference: Conference, reason: str) -> Minut
         raise ValidationError("There are no minutes yet")
     minutes = Minutes(conference=conference, version=latest.version + 1, sections=latest.sections,
                       change_reason=reason.strip(), created_by=actor)
-    _stamp(minutes, actor, reason.strip())
+    stamp(minutes, actor, reason.strip())
     minutes.save()
     record_event(events.MINUTES_DRAFTED, actor=actor, subject=conference,
                  payload={"version": minutes.version, "reason": reason.strip()})
@@ -137,7 +138,7 @@ def minutes_sign(*, actor: User, minutes: Minutes) -> Minutes:
     if minutes.conference.chair_id != actor.pk:
         raise ValidationError("Only the conference's chair signs the minutes off")
     minutes.status, minutes.signed_by, minutes.signed_at = Minutes.Status.SIGNED, actor, timezone.now()
-    _stamp(minutes, actor, "Signed off")
+    stamp(minutes, actor, "Signed off")
     minutes.save()
     from .. import documents
 

@@ -11,10 +11,11 @@ from safeguarding.accounts.models import Membership, Role, User
 from safeguarding.audit.services import record_event
 from safeguarding.clock import services as clock
 from safeguarding.notify.services import notify_many
+from safeguarding.records import stamp
 
 from .. import events
 from ..models import ChildProtectionPlan, CoreGroupMeeting, CoreGroupMember, MidwayAudit, PlanAction
-from ._common import _stamp, _today, _url
+from ._common import _today, _url
 from .decision import ActionInput, MemberInput, _core_group_add
 
 
@@ -41,7 +42,7 @@ def plan_action_add(*, actor: User, plan: ChildProtectionPlan, action: ActionInp
         raise ValidationError(errors)
     pa = PlanAction(plan=plan, description=action.description.strip(), owner_name=action.owner_name.strip(),
                     owner_id=action.owner_id, due_date=action.due_date, created_by=actor)
-    _stamp(pa, actor, "Added")
+    stamp(pa, actor, "Added")
     pa.save()
     return pa
 
@@ -53,7 +54,7 @@ def plan_action_update(*, actor: User, action: PlanAction, progress: str, note: 
     if (action.progress, action.progress_note) == (progress, note.strip()):
         return action
     action.progress, action.progress_note = progress, note.strip()
-    _stamp(action, actor, f"Progress: {progress.label}")
+    stamp(action, actor, f"Progress: {progress.label}")
     action.save()
     record_event(events.PLAN_ACTION_UPDATED, actor=actor, subject=action.plan, payload={
         "action": str(action.public_id), "progress": progress})
@@ -82,9 +83,9 @@ def core_group_meeting_record(
         raise ValidationError(errors)
     meeting = CoreGroupMeeting(plan=plan, held_on=held_on, progress=progress.strip(), next_meeting_on=next_meeting_on,
                                recorded_by=actor, created_by=actor)
-    _stamp(meeting, actor)
+    stamp(meeting, actor)
     meeting.save()
-    members = plan.core_group.filter(pk__in=attendee_ids, entered_in_error_at__isnull=True)
+    members = plan.core_group.live().filter(pk__in=attendee_ids)
     meeting.attendees.set(members)
     clock.deadline_meet_open(subject=plan, rule_keys=("core_group_first",), met_on=held_on, actor=actor,
                              late_reason=late_reason)
@@ -110,7 +111,7 @@ def midway_audit_record(
     audit = MidwayAudit(plan=plan, chair=actor, audited_on=audited_on, progress=progress.strip(),
                         concerns=concerns.strip(), escalation_raised=escalation_raised,
                         escalation_detail=escalation_detail.strip() if escalation_raised else "", created_by=actor)
-    _stamp(audit, actor)
+    stamp(audit, actor)
     audit.save()
     record_event(events.MIDWAY_AUDIT, actor=actor, subject=plan, payload={"escalation": escalation_raised})
     team = plan.child.allocated_team

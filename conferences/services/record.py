@@ -11,12 +11,13 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_event
 from safeguarding.clock import services as clock
+from safeguarding.records import stamp
 
 from .. import events
 from ..models import Conference, ConferenceRecord, Invitation, Kind, ScalingScore
 from ..rules import DEADLINE_RULE_FOR_KIND, REVIEW_RULES
 from ..selectors.invitations import quorum
-from ._common import S, _lock, _stamp, _today, _transition
+from ._common import S, _lock, _today, _transition
 from .reports import _report_deadlines
 
 
@@ -48,7 +49,7 @@ def record_save_section(*, actor: User, conference: Conference, section: str, te
     setattr(record, section, text)
     record.revisions = {**record.revisions, section: current + 1}
     record.updated_by = actor
-    _stamp(record, actor, f"Saved {section}")
+    stamp(record, actor, f"Saved {section}")
     record.save()
     return record, current + 1
 
@@ -68,7 +69,7 @@ def scaling_record(*, actor: User, conference: Conference, participant: str, sco
         raise ValidationError({"score": "The score must be a whole number from 0 to 10"})
     s = ScalingScore(conference=conference, participant=participant.strip(), score=int(score), reason=reason.strip(),
                      invitation=invitation, created_by=actor)
-    _stamp(s, actor)
+    stamp(s, actor)
     s.save()
     record_event(events.SCALING, actor=actor, subject=conference, payload={"score": int(score)})
     return s
@@ -94,7 +95,7 @@ def conference_hold(*, actor: User, conference: Conference, held_on: date, quoru
     conference.quorate = q.quorate
     conference.quorum_override_reason = "" if q.quorate else quorum_override_reason.strip()
     reason = late_reason.strip() or conference.late_reason
-    _stamp(conference, actor, "Held")
+    stamp(conference, actor, "Held")
     conference.save()
     if conference.kind == Kind.REVIEW:
         clock.deadline_meet_open(subject=conference.plan, rule_keys=REVIEW_RULES, met_on=held_on, actor=actor,

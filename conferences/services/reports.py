@@ -15,12 +15,13 @@ from safeguarding.audit.services import record_event
 from safeguarding.clock import services as clock
 from safeguarding.clock.models import Deadline
 from safeguarding.notify.services import notify
+from safeguarding.records import stamp
 
 from .. import events
 from ..models import AgencyReport, Conference, Invitation
 from ..policies import report_policy
 from ..rules import LABELS
-from ._common import S, _lock, _stamp, _today, _url
+from ._common import S, _lock, _today, _url
 
 
 def _report_deadlines(conference: Conference):
@@ -38,9 +39,9 @@ def _open_report_deadlines(conference: Conference, actor, only=None) -> None:
     """Reports are due a local number of working days before the conference: one deadline per invited
     professional (so the reminders chase the person), and the social work report's sharing with parents."""
     day = timezone.localtime(conference.starts_at).date()
-    invitations = only if only is not None else conference.invitations.filter(
-        entered_in_error_at__isnull=True, kind=Invitation.InviteeKind.PROFESSIONAL)
-    reported = set(conference.reports.filter(entered_in_error_at__isnull=True).values_list("agency_id", flat=True))
+    invitations = only if only is not None else conference.invitations.live().filter(
+        kind=Invitation.InviteeKind.PROFESSIONAL)
+    reported = set(conference.reports.live().values_list("agency_id", flat=True))
     for inv in invitations:
         if inv.kind != Invitation.InviteeKind.PROFESSIONAL or inv.agency_id in reported:
             continue
@@ -69,7 +70,7 @@ def report_submit(
     if not summary.strip():
         raise ValidationError({"summary": "Enter the report"})
     is_sw = agency.pk == conference.child.local_authority_id
-    invitation = conference.invitations.filter(entered_in_error_at__isnull=True, agency=agency).order_by("pk").first()
+    invitation = conference.invitations.live().filter(agency=agency).order_by("pk").first()
     if not is_sw and invitation is None:
         raise ValidationError({"agency": "This agency has not been invited to the conference"})
     # the same rule as the pages and the API: the actor must act for that agency on this conference
@@ -77,7 +78,7 @@ def report_submit(
         raise ValidationError({"agency": CANNOT_REPORT_FOR})
     fields = {"summary": summary.strip(), "worries": worries.strip(), "strengths": strengths.strip(),
               "recommendation": recommendation.strip()}
-    report = conference.reports.select_for_update().filter(agency=agency, entered_in_error_at__isnull=True).first()
+    report = conference.reports.select_for_update().live().filter(agency=agency).first()
     if report and all(getattr(report, k) == v for k, v in fields.items()):
         return report
     if report is None:
@@ -90,7 +91,7 @@ def report_submit(
             setattr(report, k, v)
         report.author, report.submitted_at, report.via = actor, timezone.now(), via
         reason = "Resubmitted"
-    _stamp(report, actor, reason)
+    stamp(report, actor, reason)
     report.save()
     for inv in conference.invitations.filter(agency=agency):
         clock.deadline_meet_open(subject=inv, rule_keys=("conference_reports",), met_on=_today(), actor=actor,
@@ -116,7 +117,7 @@ def report_share_with_parents(*, actor: User, report: AgencyReport, shared_on: d
         raise ValidationError({"shared_on": "The date shared must be today or in the past"})
     report.shared_with_parents_at = timezone.make_aware(datetime.combine(shared_on, timezone.localtime().time()))
     report.shared_with_parents_by = actor
-    _stamp(report, actor, "Shared with parents")
+    stamp(report, actor, "Shared with parents")
     report.save()
     clock.deadline_meet_open(subject=report.conference, rule_keys=("parents_report_share",), met_on=shared_on,
                              actor=actor, late_reason=late_reason)

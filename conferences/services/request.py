@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Child
 from safeguarding.accounts.models import Membership, Role, User
 from safeguarding.audit.services import record_event
 from safeguarding.clock import services as clock
 from safeguarding.notify.services import notify_many
+from safeguarding.records import stamp
 
 from .. import events
 from ..models import ChildProtectionPlan, Conference, ConferenceRecord, Kind
 from ..rules import DEADLINE_RULE_FOR_KIND, LABELS
-from ._common import S, _stamp, _today, _url
+from ._common import S, _today, _url
+
+if TYPE_CHECKING:
+    from cases.models import Child
 
 
 @transaction.atomic
@@ -29,12 +33,12 @@ def conference_request(
     """A social worker asks the conference service for a conference. Opens the deadline it must be
     held by (``icpc`` from the strategy discussion, ``transfer_in_conference`` from the notification);
     a review conference works to its plan's open review deadline."""
-    child = Child.objects.select_for_update().get(pk=child.pk)
+    child = type(child).objects.select_for_update().get(pk=child.pk)  # one request at a time per child
     kind = Kind(kind)
     today = _today()
     errors: dict[str, str] = {}
-    active_plan = ChildProtectionPlan.objects.filter(
-        child=child, status=ChildProtectionPlan.Status.ACTIVE, entered_in_error_at__isnull=True).first()
+    active_plan = ChildProtectionPlan.objects.live().filter(
+        child=child, status=ChildProtectionPlan.Status.ACTIVE).first()
     if kind in (Kind.INITIAL, Kind.PRE_BIRTH):
         if strategy_discussion_date is None:
             errors["strategy_discussion_date"] = "Enter the date of the strategy discussion that started the " \
@@ -61,8 +65,7 @@ def conference_request(
         plan = plan or active_plan
         if plan is None or plan.child_id != child.pk or plan.status != ChildProtectionPlan.Status.ACTIVE:
             errors["kind"] = "A review conference needs an active child protection plan"
-    live = Conference.objects.filter(child=child, status__in=[S.REQUESTED, S.SCHEDULED, S.HELD],
-                                     entered_in_error_at__isnull=True)
+    live = Conference.objects.live().filter(child=child, status__in=[S.REQUESTED, S.SCHEDULED, S.HELD])
     if "kind" not in errors and live.exists():
         errors["kind"] = "This child already has a conference requested or booked"
     if errors:
@@ -74,7 +77,7 @@ def conference_request(
         transferring_authority=transferring_authority.strip() if kind == Kind.TRANSFER_IN else "",
         plan=plan if kind == Kind.REVIEW else None, request_notes=notes.strip(),
     )
-    _stamp(conference, actor, "Requested")
+    stamp(conference, actor, "Requested")
     conference.save()
     ConferenceRecord.objects.create(conference=conference, updated_by=actor)
     rule = DEADLINE_RULE_FOR_KIND.get(kind)

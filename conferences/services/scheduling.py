@@ -12,11 +12,12 @@ from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_event
 from safeguarding.clock import services as clock
 from safeguarding.notify.services import notify
+from safeguarding.records import stamp
 
 from .. import events
 from ..models import Conference, InvitationEmail
 from ..selectors.scheduling import due_deadline, eligible_chairs
-from ._common import S, _lock, _stamp, _transition, _url
+from ._common import S, _lock, _transition, _url
 from .invitations import _queue_invitation_emails
 from .reports import _open_report_deadlines, _report_deadlines
 
@@ -35,8 +36,8 @@ def _check_times(conference: Conference, chair: User, starts_at: datetime, ends_
         errors["ends_at"] = "The end time must be after the start time"
     if errors:
         raise ValidationError(errors)
-    clash = Conference.objects.filter(
-        chair=chair, status__in=[S.SCHEDULED, S.HELD], entered_in_error_at__isnull=True,
+    clash = Conference.objects.live().filter(
+        chair=chair, status__in=[S.SCHEDULED, S.HELD],
         starts_at__lt=ends_at, ends_at__gt=starts_at,
     ).exclude(pk=conference.pk).first()
     if clash:
@@ -85,7 +86,7 @@ def conference_schedule(
     conference.chair, conference.minute_taker = chair, minute_taker
     conference.starts_at, conference.ends_at = starts_at, ends_at
     conference.venue, conference.online_link = venue.strip(), online_link.strip()
-    _stamp(conference, actor, "Scheduled")
+    stamp(conference, actor, "Scheduled")
     _save_booking(conference)
     record_event(events.SCHEDULED, actor=actor, subject=conference, payload={
         "chair": chair.pk, "starts_at": starts_at.isoformat(), "late_reason": conference.late_reason})
@@ -94,7 +95,7 @@ def conference_schedule(
            body=f"On {timezone.localtime(starts_at):%-d %B %Y at %H:%M}.",
            url=_url("conferences:detail", public_id=conference.public_id))
     _open_report_deadlines(conference, actor)
-    _queue_invitation_emails(conference, conference.invitations.filter(entered_in_error_at__isnull=True))
+    _queue_invitation_emails(conference, conference.invitations.live())
     return conference
 
 
@@ -126,7 +127,7 @@ def conference_reschedule(
     conference.chair, conference.starts_at, conference.ends_at = chair, starts_at, ends_at
     conference.venue, conference.online_link = venue.strip(), online_link.strip()
     conference.ics_sequence += 1
-    _stamp(conference, actor, reason.strip())
+    stamp(conference, actor, reason.strip())
     _save_booking(conference)
     new_date = timezone.localtime(starts_at).date()
     if new_date != old_date:
@@ -139,7 +140,7 @@ def conference_reschedule(
                url=_url("conferences:detail", public_id=conference.public_id))
     record_event(events.RESCHEDULED, actor=actor, subject=conference, payload={
         "from": old, "to": {"starts_at": starts_at.isoformat(), "chair": chair.pk}, "reason": reason.strip()})
-    _queue_invitation_emails(conference, conference.invitations.filter(entered_in_error_at__isnull=True))
+    _queue_invitation_emails(conference, conference.invitations.live())
     return conference
 
 
@@ -155,12 +156,12 @@ def conference_cancel(*, actor: User, conference: Conference, reason: str) -> Co
     _transition(conference, S.CANCELLED)
     conference.cancelled_reason = reason.strip()
     conference.ics_sequence += 1
-    _stamp(conference, actor, reason.strip())
+    stamp(conference, actor, reason.strip())
     conference.save()
     clock.deadlines_cancel_open(subject=conference, reason=f"Conference cancelled: {reason.strip()}", actor=actor)
     for d in _report_deadlines(conference):
         clock.deadline_cancel(deadline=d, reason="Conference cancelled", actor=actor)
     record_event(events.CANCELLED, actor=actor, subject=conference, payload={"reason": reason.strip()})
-    sent = conference.invitations.filter(entered_in_error_at__isnull=True, sent_sequence__gte=0)
+    sent = conference.invitations.live().filter(sent_sequence__gte=0)
     _queue_invitation_emails(conference, sent, method=InvitationEmail.Method.CANCEL)
     return conference

@@ -59,7 +59,7 @@ def invite_everyone(*, conference, actor) -> list[Invitation]:
 
 
 def all_professionals_attend(*, conference, actor) -> None:
-    for inv in conference.invitations.filter(entered_in_error_at__isnull=True):
+    for inv in conference.invitations.live():
         services.invitation_set_attendance(actor=actor, invitation=inv, attendance=Invitation.Attendance.ATTENDED)
 
 

@@ -95,7 +95,9 @@ def _publish(conference: Conference, actor) -> dict[str, Document]:
 
 def _build(*, restricted, people, la, team, police, health, school):
     sw, chair, officer = people["allocated social worker"], people["the chair"], people["invited police officer"]
-    child = ChildFactory(local_authority=la, allocated_social_worker=sw, allocated_team=team)
+    # aged 7: too young to be proposed as an invitee, so the invitations are the same on every run
+    child = ChildFactory(local_authority=la, allocated_social_worker=sw, allocated_team=team,
+                         date_of_birth=date(2018, 9, 1))
     mother = AdultFactory(first_names="Mary", email=f"mary{int(restricted)}@example.org")
     Relationship.objects.create(child=child, adult=mother, kind=RelationshipKind.MOTHER, parental_responsibility=True)
     Involvement.objects.create(child=child, agency=police, professional=officer, role="Public protection officer",

@@ -535,6 +535,7 @@ def test_minutes_draft_again_returns_the_existing_minutes(plan, held, chair):
 # --- signing, publishing and sending ------------------------------------------------------------------
 
 
+@pytest.mark.pdf  # the two copies differ only when really rendered
 def test_only_the_chair_signs_and_signing_publishes_a_professional_and_a_family_copy(plan, held, chair, la,
                                                                                      family):
     minutes = Minutes.objects.get(conference=held)

@@ -68,7 +68,7 @@ def deadlines_of(subject, rule_key):
 
 
 def invitation(conference, **kw) -> Invitation:
-    return Invitation.objects.get(conference=conference, entered_in_error_at__isnull=True, **kw)
+    return Invitation.objects.live().get(conference=conference, **kw)
 
 
 # --- who is proposed --------------------------------------------------------------------------------
