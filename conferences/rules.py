@@ -1,5 +1,6 @@
 """The conference app's rules that services, selectors and pages all read: which statutory clock rule
-each kind of conference works to, and two settings of local practice. No statutory numbers here (those
+each kind of conference works to, the deadlines' labels (the clock rules' titles), and two settings of
+local practice. No statutory numbers here (those
 are in ``safeguarding/clock/rules.py``), and no imports of services or selectors, so both can import
 this module.
 """
@@ -7,6 +8,8 @@ this module.
 from __future__ import annotations
 
 from django.conf import settings
+
+from safeguarding.clock import rules as clock_rules
 
 from .models import Kind
 
@@ -25,14 +28,17 @@ def child_invitation_age() -> int:
 
 DEADLINE_RULE_FOR_KIND = {Kind.INITIAL: "icpc", Kind.PRE_BIRTH: "icpc", Kind.TRANSFER_IN: "transfer_in_conference"}
 REVIEW_RULES = ("rcpc_first", "rcpc_next")
-LABELS = {  # never names (ADR 5)
-    "icpc": "Initial child protection conference",
-    "transfer_in_conference": "Transfer-in conference",
-    "conference_reports": "Agency report for a conference",
-    "parents_report_share": "Social work report shared with parents",
-    "outline_plan": "Outline plan and decision letter",
-    "conference_minutes": "Conference minutes sent",
-    "core_group_first": "First core group meeting",
-    "rcpc_first": "First review conference",
-    "rcpc_next": "Next review conference",
-}
+# Every clock rule a conference, its reports or its plan opens a deadline under.
+CONFERENCE_RULES = ("icpc", "transfer_in_conference", "conference_reports", "parents_report_share", "outline_plan",
+                    "conference_minutes", "core_group_first", "rcpc_first", "rcpc_next")
+
+
+def deadline_label(rule_key: str) -> str:
+    """The label of a deadline opened under ``rule_key``: the clock rule's plain-language title (never a
+    name, ADR 5). The one source of rule titles is ``safeguarding/clock/rules.py``."""
+    return clock_rules.get(rule_key).title
+
+
+# The same titles by rule key, read from the clock's rules (not a second table), for callers that still
+# index services.LABELS; use deadline_label() or the rule's title instead. To be removed.
+LABELS = {key: clock_rules.defaults()[key].title for key in CONFERENCE_RULES}

@@ -27,7 +27,7 @@ from ..models import (
     Outcome,
     PlanAction,
 )
-from ..rules import LABELS
+from ..rules import deadline_label
 from ._common import S, _lock, _transition
 from .minutes import minutes_draft
 
@@ -111,10 +111,11 @@ def conference_decide(
         record_event(events.PLAN_STARTED, actor=actor, subject=plan, payload={"category": category,
                                                                              "previous_plans": previous})
         clock.deadline_open(subject=plan, rule_key="core_group_first", anchor_date=held_on,
-                            label=LABELS["core_group_first"], actor=actor, responsible_person=lead_social_worker,
+                            label=deadline_label("core_group_first"), actor=actor,
+                            responsible_person=lead_social_worker, responsible_team=team)
+        clock.deadline_open(subject=plan, rule_key="rcpc_first", anchor_date=held_on,
+                            label=deadline_label("rcpc_first"), actor=actor, responsible_person=conference.chair,
                             responsible_team=team)
-        clock.deadline_open(subject=plan, rule_key="rcpc_first", anchor_date=held_on, label=LABELS["rcpc_first"],
-                            actor=actor, responsible_person=conference.chair, responsible_team=team)
     elif outcome == Outcome.CONTINUE:
         plan = ChildProtectionPlan.objects.select_for_update().get(pk=plan.pk)
         if category and category != plan.latest_category:
@@ -132,7 +133,7 @@ def conference_decide(
             plan.lead_social_worker = lead_social_worker
             stamp(plan, actor, "Lead social worker changed at review conference")
             plan.save()
-        clock.deadline_open(subject=plan, rule_key="rcpc_next", anchor_date=held_on, label=LABELS["rcpc_next"],
+        clock.deadline_open(subject=plan, rule_key="rcpc_next", anchor_date=held_on, label=deadline_label("rcpc_next"),
                             actor=actor, responsible_person=conference.chair, responsible_team=team)
     elif outcome == Outcome.END:
         plan = ChildProtectionPlan.objects.select_for_update().get(pk=plan.pk)
@@ -152,9 +153,9 @@ def conference_decide(
     stamp(conference, actor, "Decided")
     conference.save()
     clock.deadline_open(subject=conference, rule_key="outline_plan", anchor_date=held_on,
-                        label=LABELS["outline_plan"], actor=actor, responsible_person=conference.chair)
+                        label=deadline_label("outline_plan"), actor=actor, responsible_person=conference.chair)
     clock.deadline_open(subject=conference, rule_key="conference_minutes", anchor_date=held_on,
-                        label=LABELS["conference_minutes"], actor=actor, responsible_person=conference.chair)
+                        label=deadline_label("conference_minutes"), actor=actor, responsible_person=conference.chair)
     record_event(events.DECIDED, actor=actor, subject=conference, payload={
         "outcome": outcome, "category": decision.category, "next_step": next_step, "end_reason": end_reason})
     minutes_draft(actor=actor, conference=conference)

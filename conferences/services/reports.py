@@ -20,7 +20,7 @@ from safeguarding.records import stamp
 from .. import events
 from ..models import AgencyReport, Conference, Invitation
 from ..policies import report_policy
-from ..rules import LABELS
+from ..rules import deadline_label
 from ._common import S, _lock, _today, _url
 
 
@@ -46,11 +46,11 @@ def _open_report_deadlines(conference: Conference, actor, only=None) -> None:
         if inv.kind != Invitation.InviteeKind.PROFESSIONAL or inv.agency_id in reported:
             continue
         clock.deadline_open(subject=inv, rule_key="conference_reports", anchor_date=day,
-                            label=LABELS["conference_reports"], actor=actor, responsible_person=inv.user)
+                            label=deadline_label("conference_reports"), actor=actor, responsible_person=inv.user)
     sw = conference.child.allocated_social_worker
     if not conference.reports.filter(is_social_work_report=True, shared_with_parents_at__isnull=False).exists():
         clock.deadline_open(subject=conference, rule_key="parents_report_share", anchor_date=day,
-                            label=LABELS["parents_report_share"], actor=actor, responsible_person=sw,
+                            label=deadline_label("parents_report_share"), actor=actor, responsible_person=sw,
                             responsible_team=conference.child.allocated_team)
 
 

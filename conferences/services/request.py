@@ -17,7 +17,7 @@ from safeguarding.records import stamp
 
 from .. import events
 from ..models import ChildProtectionPlan, Conference, ConferenceRecord, Kind
-from ..rules import DEADLINE_RULE_FOR_KIND, LABELS
+from ..rules import DEADLINE_RULE_FOR_KIND, deadline_label
 from ._common import S, _today, _url
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def conference_request(
     rule = DEADLINE_RULE_FOR_KIND.get(kind)
     if rule:
         clock.deadline_open(subject=conference, rule_key=rule, anchor_date=conference.anchor_date,
-                            label=LABELS[rule], actor=actor, responsible_person=actor,
+                            label=deadline_label(rule), actor=actor, responsible_person=actor,
                             responsible_team=child.allocated_team)
     record_event(events.REQUESTED, actor=actor, subject=conference, payload={"kind": kind})
     service_staff = (Membership.objects.filter(agency=child.local_authority, is_active=True, user__is_active=True,

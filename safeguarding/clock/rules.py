@@ -2,7 +2,9 @@
 
 Each rule: key, description, the anchor event, an amount in working days or calendar months, the
 direction (after the anchor, or before an event such as reports due before a conference), its source
-(see ../shared/domain/statutory-timescales.md) and whether it is national or local.
+(see ../shared/domain/statutory-timescales.md) and whether it is national or local. Its ``title`` is
+the short plain-language name every deadline opened under it is labelled with (never a person's name,
+ADR 5); where none is given, the description is the title.
 
 A deployment overrides a rule in settings (``STATUTORY_RULE_OVERRIDES``, from the environment as
 JSON) without code changes, e.g. ``{"conference_minutes": {"amount": 10, "note": "Guernsey procedure"}}``:
@@ -82,6 +84,11 @@ class Rule:
     anchor_options: tuple[str, ...] = ()
     overridden: bool = field(default=False, compare=False)
     override_note: str = field(default="", compare=False)
+    title: str = ""
+
+    def __post_init__(self):
+        if not self.title:
+            object.__setattr__(self, "title", self.description)
 
     @property
     def summary(self) -> str:
@@ -117,19 +124,20 @@ _DEFAULTS: tuple[Rule, ...] = (
     # Child protection (timescales reference, section 1)
     _r("assessment", "Child and family assessment completed", "the referral", 45, WD, WT2023, NATIONAL),
     _r("icpc", "Initial child protection conference held", "the strategy discussion that started the s47 enquiry",
-       15, WD, WT2023, NATIONAL),
+       15, WD, WT2023, NATIONAL, title="Initial child protection conference"),
     _r("transfer_in_conference", "Transfer-in conference held",
-       "the written notification from the other authority", 15, WD, WT2023, NATIONAL),
+       "the written notification from the other authority", 15, WD, WT2023, NATIONAL, title="Transfer-in conference"),
     _r("core_group_first", "First core group meeting", "the initial conference", 10, WD,
        "Working Together 2023 flowchart, as in Newcastle, Sefton, Norfolk procedures", NATIONAL),
     _r("rcpc_first", "First review conference", "the initial conference", 3, MONTHS, WT2023, NATIONAL),
     _r("rcpc_next", "Next review conference", "the previous review conference", 6, MONTHS, WT2023, NATIONAL),
     _r("outline_plan", "Outline plan and decision letter sent", "the conference", 1, WD,
-       "North Yorkshire SCP standards", LOCAL),
+       "North Yorkshire SCP standards", LOCAL, title="Outline plan and decision letter"),
     _r("conference_minutes", "Conference record (minutes) sent", "the conference", 15, WD,
-       "North Yorkshire SCP standards (Guernsey 10, others 20)", LOCAL),
+       "North Yorkshire SCP standards (Guernsey 10, others 20)", LOCAL, title="Conference minutes sent"),
     _r("conference_reports", "Agency reports received by the conference service", "the conference", 2, WD,
-       "Devon CP procedures (ICPC 2 days, RCPC 5 days before)", LOCAL, direction=Direction.BEFORE),
+       "Devon CP procedures (ICPC 2 days, RCPC 5 days before)", LOCAL, direction=Direction.BEFORE,
+       title="Agency report for a conference"),
     _r("parents_report_share", "Social work report shared with parents", "the conference", 2, WD,
        "Liverpool SCP procedures (Devon: 3 days)", LOCAL, direction=Direction.BEFORE),
     # Looked-after children and the IRO (section 2)

@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from conferences import services
 from conferences.models import Conference
 from conferences.policies import conference_policy
+from safeguarding.clock import rules as clock_rules
 from safeguarding.clock.models import Deadline
 from tests.conferences import story
 
@@ -43,6 +44,12 @@ def test_flow(la, team, social_worker, chair, police, health, school, ctx, setti
     keys = set(Deadline.objects.filter(status="open").values_list("rule_key", flat=True))
     assert {"core_group_first", "rcpc_first", "outline_plan", "conference_minutes"} <= keys
     assert Deadline.objects.get(rule_key="icpc").status == "met_on_time"
+    # every deadline is labelled with its clock rule's title (one table of titles: safeguarding/clock/rules.py)
+    labels = set(Deadline.objects.values_list("rule_key", "label"))
+    assert {key for key, _ in labels} == {"icpc", "conference_reports", "parents_report_share", "outline_plan",
+                                          "conference_minutes", "core_group_first", "rcpc_first"}
+    assert labels == {(key, clock_rules.get(key).title) for key, _ in labels}
+    assert ("icpc", "Initial child protection conference") in labels  # the title, not the description ("... held")
     assert conf.minutes.get().status == "draft"
     from conferences.invitations import send_pending
 
