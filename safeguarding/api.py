@@ -16,19 +16,72 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django_filters import rest_framework as django_filters
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, parsers, permissions, serializers, status, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
 
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
 
 class Pagination(pagination.PageNumberPagination):
-    """``?page=`` beyond the last page (or not a number) is a 404 in the error shape, documented on every list
-    operation (``document_error_responses``). A page is not clamped: a client walking the pages by number learns
-    it has gone past the end instead of silently reading the last page again."""
+    """``?page=`` and ``?page_size=`` are whole numbers as the schema says (``page`` from 1, ``page_size`` from 1 to
+    200): anything else is a 400 naming the parameter. A page beyond the last is a 404 in the error shape,
+    documented on every list operation (``document_error_responses``). Pages are not clamped: a client walking
+    the pages by number learns it has gone past the end instead of silently reading the last page again."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
+    last_page_strings = ()  # ?page=last is not in the schema
+    invalid_page_message = "Page {page_number} is beyond the last page."
+
+    def _whole_number(self, request, name, low, high=None):
+        raw = request.query_params.get(name)
+        if raw is None:
+            return None
+        digits = raw.lstrip("0") or "0"
+        value = None if not _WHOLE_NUMBER.fullmatch(raw) else int(digits) if len(digits) <= 18 else 10**18
+        if value is None or value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"from {low}"
+            raise exceptions.ValidationError({name: [f"Give a whole number {span}."]})
+        return value
+
+    def get_page_size(self, request):
+        size = self._whole_number(request, self.page_size_query_param, 1, self.max_page_size)
+        return self.page_size if size is None else size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._whole_number(request, self.page_query_param, 1)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = f"Number of results to return per page (1 to {self.max_page_size}; " \
+                                           f"default {self.page_size})."
+        return parameters
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, except that a filter given with an empty value (``?status=``) is a 400 rather than no
+    filter at all, unless the filter takes free text: an empty string is not a date, an id or a choice, and
+    the schema says so."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is not None:
+            blank = {name: ["This field may not be blank."] for name, filter_ in filterset.filters.items()
+                     if not isinstance(filter_, django_filters.CharFilter)
+                     and "" in request.query_params.getlist(name)}
+            if blank:
+                raise exceptions.ValidationError(blank)
+        return super().filter_queryset(request, queryset, view)
 
 
 class IsAuthenticatedAndVerified(permissions.BasePermission):
@@ -241,9 +294,38 @@ def _error_statuses(operation: dict) -> dict[str, str]:
     return statuses
 
 
+# Text the API takes never contains NUL (PostgreSQL cannot store it; DRF and Django forms refuse it), and a
+# required text field is trimmed before it is checked, so it needs a character that str.strip() keeps.
+_PYTHON_SPACE = r"\t\n\u000b\u000c\r\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NO_NUL_PATTERN = r"^[^\u0000]*$"
+NOT_BLANK_PATTERN = rf"^[^\u0000]*[^\u0000{_PYTHON_SPACE}][^\u0000]*$"
+
+
+def _constrain_text(schema: dict) -> None:
+    """Say in a request-side string schema what the API checks of free text (see above)."""
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        _constrain_text(schema["items"])
+    if schema.get("type") != "string" or {"format", "enum", "pattern"} & set(schema):
+        return
+    schema["pattern"] = NOT_BLANK_PATTERN if schema.get("minLength", 0) >= 1 else NO_NUL_PATTERN
+
+
+def _request_components(result: dict) -> set[str]:
+    """The components that request bodies refer to (COMPONENT_SPLIT_REQUEST gives them their own)."""
+    names = set()
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                ref = media.get("schema", {}).get("$ref", "")
+                if ref.startswith("#/components/schemas/"):
+                    names.add(ref.rsplit("/", 1)[1])
+    return names
+
+
 def document_error_responses(result, generator, request, public):
-    """drf-spectacular postprocessing hook: add the error answers (in the one error shape) that every
-    operation can give and that its view did not declare itself, so that the schema tells the truth."""
+    """drf-spectacular postprocessing hook, so that the schema tells the truth: add the error answers (in the one
+    error shape) that every operation can give and that its view did not declare itself, and say what the API
+    checks of free text in requests (no NUL; a required field not blank once trimmed)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault(ERROR_COMPONENT, ERROR_SCHEMA)
     ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
@@ -251,6 +333,8 @@ def document_error_responses(result, generator, request, public):
         for method, operation in path_item.items():
             if method not in {"get", "put", "post", "patch", "delete"}:
                 continue
+            for parameter in operation.get("parameters", []):
+                _constrain_text(parameter.get("schema", {}))
             responses = operation.setdefault("responses", {})
             for code, description in _error_statuses(operation).items():
                 responses.setdefault(code, {"description": description})
@@ -258,4 +342,7 @@ def document_error_responses(result, generator, request, public):
                 if code.isdigit() and int(code) >= 400 and not response.get("content"):
                     # an error declared by its view with a description only: its body is the error shape
                     response["content"] = {"application/json": {"schema": ref}}
+    for name in _request_components(result):
+        for prop in schemas[name].get("properties", {}).values():
+            _constrain_text(prop)
     return result

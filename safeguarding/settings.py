@@ -333,7 +333,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["safeguarding.api.IsAuthenticatedAndVerified"],
     "DEFAULT_PAGINATION_CLASS": "safeguarding.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["safeguarding.api.FilterBackend"],  # django-filter; an empty ?date= is a 400
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "safeguarding.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": ["safeguarding.api.JSONParser"],  # JSON only: other media types are a 415

@@ -10,6 +10,7 @@ view made to fail (``ChildViewSet.list`` replaced by one that raises) to see wha
 
 import io
 import json
+import re
 
 import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,7 +21,8 @@ from rest_framework.views import APIView
 
 from cases.api.views import ChildViewSet
 from safeguarding.accounts.models import ApiCallLog
-from safeguarding.api import JSONParser, exception_handler, json_depth
+from safeguarding.api import NO_NUL_PATTERN, NOT_BLANK_PATTERN, JSONParser, exception_handler, json_depth
+from tests.factories import ChildFactory, InvolvementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -170,13 +172,75 @@ def test_a_wrong_accept_is_a_406_in_json(school_api):
 
 def test_a_page_beyond_the_last_is_a_documented_404(school_api, client):
     assert school_api.get(LIST, {"page": 1}).status_code == 200
-    for page in (2, 0, "last-but-one"):
-        assert_error_shape(school_api.get(LIST, {"page": page}), 404, "not_found")
+    for page in (2, "0002", "9" * 30):
+        err = assert_error_shape(school_api.get(LIST, {"page": page}), 404, "not_found")
+        assert "beyond the last page" in err["message"]
     schema = client.get("/api/v1/schema/?format=json").json()
     for path in (LIST, CONFERENCES):
         documented = schema["paths"][path]["get"]["responses"]["404"]
         assert "beyond the last page" in documented["description"]
         assert documented["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ApiErrorOutput"}
+
+
+@pytest.mark.parametrize("query", [
+    {"page": "abc"}, {"page": 0}, {"page": -1}, {"page": "1.5"}, {"page": "last"}, {"page": ""},
+    {"page_size": "abc"}, {"page_size": 0}, {"page_size": 201}, {"page_size": "null"}, {"page_size": ""},
+])
+def test_a_page_or_page_size_that_is_not_what_the_schema_says_is_a_400_naming_it(school_api, client, query):
+    err = assert_error_shape(school_api.get(LIST, query), 400, "invalid")
+    assert set(err["fields"]) == set(query)
+    params = {p["name"]: p["schema"] for p in
+              client.get("/api/v1/schema/?format=json").json()["paths"][LIST]["get"]["parameters"]}
+    assert params["page"] == {"type": "integer", "minimum": 1}
+    assert params["page_size"] == {"type": "integer", "minimum": 1, "maximum": 200}
+
+
+def test_page_sizes_within_the_bounds_are_taken(school_api, school):
+    for n in range(3):
+        child = ChildFactory(legal_surname=f"Pager{n}")
+        InvolvementFactory(child=child, agency=school)
+    resp = school_api.get(LIST, {"page_size": 2, "page": 2})
+    assert resp.status_code == 200
+    assert resp.json()["count"] == 3 and len(resp.json()["results"]) == 1
+    assert school_api.get(LIST, {"page_size": 200}).status_code == 200
+
+
+@pytest.mark.parametrize("path, query", [
+    (CONFERENCES, {"starts_before": ""}), (CONFERENCES, {"status": ""}), (CONFERENCES, {"child": ""}),
+    (LIST, {"status": ""}), (LIST, {"date_of_birth": ""}),
+])
+def test_a_filter_given_empty_is_a_400_unless_it_takes_free_text(school_api, path, query):
+    err = assert_error_shape(school_api.get(path, query), 400, "invalid")
+    assert err["fields"] == {name: ["This field may not be blank."] for name in query}
+
+
+def test_a_free_text_filter_given_empty_filters_nothing(school_api):
+    assert school_api.get(LIST, {"name": ""}).status_code == 200
+
+
+def test_text_with_a_nul_is_refused_and_the_schema_says_so(school_api, client, la):
+    err = assert_error_shape(school_api.get(LIST, {"name": "a\x00b"}), 400, "invalid")
+    assert set(err["fields"]) == {"name"}
+    body = {"legal_surname": "Ha\x00rt", "date_of_birth": "2016-05-04", "local_authority": str(la.public_id),
+            "involvement_role": "DSL"}
+    err = assert_error_shape(post_raw(school_api, json.dumps(body)), 400, "invalid")
+    assert set(err["fields"]) == {"legal_surname"}
+    schema = client.get("/api/v1/schema/?format=json").json()
+    params = {p["name"]: p["schema"] for p in schema["paths"][LIST]["get"]["parameters"]}
+    assert params["name"]["pattern"] == NO_NUL_PATTERN
+    child_input = schema["components"]["schemas"]["ChildInputRequest"]["properties"]
+    assert child_input["preferred_name"]["pattern"] == NO_NUL_PATTERN
+    assert child_input["legal_surname"]["pattern"] == NOT_BLANK_PATTERN  # required: not blank once trimmed
+    assert "pattern" not in child_input["local_authority"]  # a uuid says enough
+
+
+@pytest.mark.parametrize("text, accepted", [
+    ("Hart", True), (" Hart ", True), ("", False), ("   ", False), ("\t\n", False), ("\x1f", False),
+    ("\u3000", False), ("\u00a0x", True), ("a\x00", False),
+])
+def test_the_not_blank_pattern_is_what_a_trimmed_required_field_accepts(text, accepted):
+    assert bool(re.fullmatch(NOT_BLANK_PATTERN, text)) is accepted
+    assert (bool(text.strip()) and "\x00" not in text) is accepted  # what DRF's trimmed CharField accepts
 
 
 # --- who is asking ----------------------------------------------------------------------------------
