@@ -24,7 +24,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -47,6 +46,7 @@ from safeguarding.audit.services import record_view, record_views
 from .. import services
 from ..models import AgencyReport, Conference, Document, Kind
 from ..policies import conference_policy, document_policy, invitation_policy, report_policy
+from ..selectors.reports import report_of_agency
 from ..selectors.scheduling import due_dates
 from .serializers import (
     ApiErrorOutput,
@@ -276,13 +276,10 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Policy
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
         agency = self._reporting_agency(conference, d.pop("agency", None))
-        existed = AgencyReport.objects.live().filter(conference=conference, agency=agency).exists()
-        try:
-            report = services.report_submit(actor=self.request.user, conference=conference, agency=agency,
-                                            via=AgencyReport.Via.API, **d)
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(getattr(exc, "message_dict", {"non_field_errors": exc.messages})) \
-                from None
+        existed = report_of_agency(conference=conference, agency=agency) is not None
+        # a refusal by the service (a DjangoValidationError) is the API's 400, converted by safeguarding.api
+        report = services.report_submit(actor=self.request.user, conference=conference, agency=agency,
+                                        via=AgencyReport.Via.API, **d)
         return Response(ReportOutput(report).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     # --- documents --------------------------------------------------------------------------------

@@ -34,3 +34,8 @@ def reports_status(*, conference: Conference) -> list[ReportStatus]:
         by_agency.setdefault(inv.agency_id, []).append(inv)
     return [ReportStatus(agency=invs[0].agency, invitees=tuple(i.name for i in invs), report=reports.get(aid),
                          due_date=due) for aid, invs in by_agency.items()]
+
+
+def report_of_agency(*, conference: Conference, agency) -> AgencyReport | None:
+    """The live report of ``agency`` for ``conference``, if it has reported (a resubmission replaces it)."""
+    return conference.reports.live().filter(agency=agency).first()
