@@ -88,6 +88,9 @@ def conference_decide(
     for i, a in enumerate(actions):
         if not a.description.strip() or not a.owner_name.strip() or a.due_date is None:
             errors["actions"] = f"Action {i + 1}: enter what will be done, by whom and by when"
+        elif conference.held_on and a.due_date < conference.held_on:
+            errors["actions"] = (f"Action {i + 1}: the date it is due by cannot be before the conference "
+                                 f"({conference.held_on:%-d %B %Y})")
     if errors:
         raise ValidationError(errors)
     held_on = conference.held_on

@@ -38,6 +38,8 @@ def plan_action_add(*, actor: User, plan: ChildProtectionPlan, action: ActionInp
         errors["owner_name"] = "Enter who will do it"
     if action.due_date is None:
         errors["due_date"] = "Enter the date it is due by"
+    elif action.due_date < plan.started_on:
+        errors["due_date"] = "The date it is due by cannot be before the plan started"
     if errors:
         raise ValidationError(errors)
     pa = PlanAction(plan=plan, description=action.description.strip(), owner_name=action.owner_name.strip(),
@@ -106,6 +108,8 @@ def midway_audit_record(
         errors["escalation_detail"] = "Say what you escalated and to whom"
     if audited_on > _today():
         errors["audited_on"] = "The audit date must be today or in the past"
+    elif audited_on < plan.started_on:
+        errors["audited_on"] = "The audit cannot be before the plan started"
     if errors:
         raise ValidationError(errors)
     audit = MidwayAudit(plan=plan, chair=actor, audited_on=audited_on, progress=progress.strip(),

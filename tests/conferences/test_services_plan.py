@@ -85,6 +85,8 @@ def errors_of(exc):
 
 ACTION = ActionInput(description="Home conditions checked weekly", owner_name="Lead social worker",
                      due_date=date(2026, 4, 17))
+SUMMER_ACTION = ActionInput(description="Home conditions checked weekly", owner_name="Lead social worker",
+                            due_date=date(2026, 8, 14))  # for conferences held after ACTION's due date
 
 
 def decide_plan(conf, chair, social_worker, **kw):
@@ -164,6 +166,9 @@ def test_a_plan_opens_the_core_group_review_outline_plan_and_minutes_deadlines(h
      {"actions": ["Action 1: enter what will be done, by whom and by when"]}),
     ({"actions": [ACTION, ActionInput(description="Visit", owner_name=" ", due_date=date(2026, 4, 1))]},
      {"actions": ["Action 2: enter what will be done, by whom and by when"]}),
+    # an action of the outline plan made at the conference cannot be due before it
+    ({"actions": [ACTION, ActionInput(description="Visit", owner_name="SW", due_date=date(2026, 3, 19))]},
+     {"actions": ["Action 2: the date it is due by cannot be before the conference (20 March 2026)"]}),
 ])
 def test_a_plan_needs_a_category_a_lead_and_complete_actions(held, chair, social_worker, kw, expected):
     with pytest.raises(ValidationError) as exc:
@@ -243,7 +248,7 @@ def test_a_review_that_continues_with_a_new_category_keeps_the_change_in_history
     assert deadline(plan, "rcpc_first").status == "met_on_time"
     with pytest.raises(ValidationError) as exc:
         services.conference_decide(actor=chair, conference=review, outcome="plan", category="EMO",
-                                   lead_social_worker=social_worker, actions=[ACTION])
+                                   lead_social_worker=social_worker, actions=[SUMMER_ACTION])
     assert errors_of(exc) == {"outcome": ["This conference decides continue the plan or end the plan"]}
 
     decision = services.conference_decide(actor=chair, conference=review, outcome="continue", category="EMO",
@@ -318,7 +323,7 @@ def test_previous_plans_count_the_childs_ended_plans(plan, chair, social_worker,
     clock.move_to("2026-07-10 13:00")
     again = services.conference_hold(actor=chair, conference=again, held_on=date(2026, 7, 10),
                                      quorum_override_reason="x")
-    decide_plan(again, chair, social_worker, category="SAB")
+    decide_plan(again, chair, social_worker, category="SAB", actions=[SUMMER_ACTION])
     second = Conference.objects.get(pk=again.pk).plan
     assert second.pk != plan.pk
     assert (second.previous_plans, second.initial_category, second.latest_category) == (1, "SAB", "SAB")
@@ -388,6 +393,13 @@ def test_plan_actions_are_added_and_updated_and_an_ended_plan_takes_none(plan, c
             description=" ", owner_name="", due_date=None))
     assert errors_of(exc) == {"description": ["Enter what will be done"], "owner_name": ["Enter who will do it"],
                               "due_date": ["Enter the date it is due by"]}
+    with pytest.raises(ValidationError) as exc:  # the plan started on 20 March
+        services.plan_action_add(actor=social_worker, plan=plan, action=ActionInput(
+            description="GP check", owner_name="Health visitor", due_date=date(2026, 3, 19)))
+    assert errors_of(exc) == {"due_date": ["The date it is due by cannot be before the plan started"]}
+    # the day the plan started is the earliest
+    services.plan_action_add(actor=social_worker, plan=plan, action=ActionInput(
+        description="Safety plan signed", owner_name="Mother", due_date=FRI_20_MAR))
     services.plan_action_update(actor=social_worker, action=action, progress="in_progress", note="Booked")
     services.plan_action_update(actor=social_worker, action=action, progress="in_progress", note="Booked")
     action = PlanAction.objects.get(pk=action.pk)
@@ -429,6 +441,7 @@ def test_the_midway_audit_tells_the_allocated_teams_managers(plan, chair, team_m
     ({"progress": ""}, {"progress": ["Record the progress you found"]}),
     ({"escalation_raised": True}, {"escalation_detail": ["Say what you escalated and to whom"]}),
     ({"audited_on": date(2026, 3, 21)}, {"audited_on": ["The audit date must be today or in the past"]}),
+    ({"audited_on": date(2026, 3, 19)}, {"audited_on": ["The audit cannot be before the plan started"]}),
 ])
 def test_the_midway_audit_is_validated(plan, chair, kw, expected):
     kw = {"audited_on": FRI_20_MAR, "progress": "On track", **kw}
