@@ -111,6 +111,13 @@ def test_the_body_limit_is_the_configured_one(settings, school_api, la):
     assert_error_shape(post_raw(school_api, padded[:-1] + " }"), 413, "request_too_large")
 
 
+def test_djangos_own_upload_limit_is_a_413_too_when_it_is_the_lower(settings, school_api):
+    settings.API_MAX_BODY_BYTES = 10 * 1024 * 1024
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"legal_surname": "x" * 2000})
+    assert_error_shape(post_raw(school_api, body), 413, "request_too_large")
+
+
 def test_the_parser_reads_no_further_than_the_limit_whatever_the_length_header_said(settings):
     settings.API_MAX_BODY_BYTES = 10
     with pytest.raises(exceptions.APIException) as refused:
