@@ -186,6 +186,13 @@ class ApiErrorOutput(serializers.Serializer):
     error = ApiErrorDetailOutput()
 
 
+def error_shape(name: str, **extra: serializers.Field) -> type[serializers.Serializer]:
+    """The error shape with more in ``error``, for the schema of an answer that carries more, e.g.
+    ``error_shape("PossibleDuplicatesOutput", candidates=DuplicateCandidateOutput(many=True))`` for a 409."""
+    detail = type(f"{name.removesuffix('Output')}DetailOutput", (ApiErrorDetailOutput,), dict(extra))
+    return type(name, (serializers.Serializer,), {"error": detail(), "__doc__": ApiErrorOutput.__doc__})
+
+
 def error_body(status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}}
 

@@ -356,3 +356,17 @@ def test_every_operation_documents_its_error_answers_in_the_shape(client):
             assert op["responses"][code]["description"], (method, path, code)
         if "requestBody" in op:
             assert list(op["requestBody"]["content"]) == ["application/json"], (method, path)
+
+
+def test_an_error_shape_with_more_in_it_for_the_schema_of_an_answer_that_carries_more():
+    from rest_framework import serializers
+
+    from safeguarding.api import error_body, error_shape
+
+    shape = error_shape("PossibleDuplicatesOutput", candidates=serializers.ListField(child=serializers.CharField()))
+    assert shape.__name__ == "PossibleDuplicatesOutput"
+    assert set(shape().fields["error"].fields) == {"status", "code", "message", "fields", "candidates"}
+    body = error_body(409, "possible_duplicate", "May already be recorded.")
+    body["error"]["candidates"] = ["one"]
+    assert shape(data=body).is_valid(), shape(data=body).errors
+    assert not shape(data=error_body(409, "possible_duplicate", "No candidates.")).is_valid()
