@@ -1,6 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from safeguarding.api import error_shape
+
 from ..identifiers import validate_nhs_number, validate_upn
 from ..models import Child, Disability, Ethnicity, Gender
 from ..policies import FIND_BREAK_GLASS, FIND_OPEN, FIND_RESTRICTED
@@ -122,3 +124,7 @@ class DuplicateCandidateOutput(serializers.Serializer):
 
     def get_reasons(self, c) -> list[str]:
         return [] if self._hidden(c) else list(c.reasons)
+
+
+# a 409 answer: the error shape with the candidates found
+PossibleDuplicatesOutput = error_shape("PossibleDuplicatesOutput", candidates=DuplicateCandidateOutput(many=True))

@@ -11,12 +11,12 @@ from ..identifiers import normalise_nhs_number, normalise_upn
 from ..models import Child
 from ..policies import child_policy
 from ..selectors import SearchCriteria, child_search_queryset
-from .serializers import ChildInput, ChildOutput, DuplicateCandidateOutput
+from .serializers import ChildInput, ChildOutput, DuplicateCandidateOutput, PossibleDuplicatesOutput
 
 
 class ChildFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(method="filter_name", help_text="Any part of a name, alias or similar name")
-    date_of_birth = django_filters.DateFilter(method="filter_dob")
+    date_of_birth = django_filters.DateFilter(method="filter_dob", input_formats=["%Y-%m-%d"])
     nhs_number = django_filters.CharFilter(method="filter_nhs")
     upn = django_filters.CharFilter(method="filter_upn")
 
@@ -66,11 +66,11 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewS
 
     @extend_schema(
         summary="Record a child", request=ChildInput,
-        responses={201: ChildOutput, 409: OpenApiResponse(DuplicateCandidateOutput(many=True),
+        responses={201: ChildOutput, 409: OpenApiResponse(PossibleDuplicatesOutput,
                    description="Possible duplicates; check them and send again with confirm_not_duplicate")},
         examples=[OpenApiExample("A pupil", request_only=True, value={
             "legal_first_names": "Amelia", "legal_surname": "Hart", "date_of_birth": "2016-05-04",
-            "nhs_number": "4857773456", "local_authority": "3f1c4d7e-0000-4000-8000-000000000000",
+            "nhs_number": "9434765919", "local_authority": "3f1c4d7e-0000-4000-8000-000000000000",
             "involvement_role": "School (designated safeguarding lead)"})],
     )
     def create(self, request, *args, **kwargs):
