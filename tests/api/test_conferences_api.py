@@ -25,7 +25,7 @@ from drf_spectacular.validation import validate_schema
 from freezegun import freeze_time
 
 from cases.models import Involvement
-from conferences import services
+from conferences import selectors, services
 from conferences.models import AgencyReport, Conference, Distribution, Document, Invitation
 from safeguarding.accounts.models import Membership, Role
 from safeguarding.accounts.services import api_client_create, api_client_revoke
@@ -165,7 +165,7 @@ def test_an_invited_agencys_client_lists_and_reads_the_conference(world, police_
 
 def test_due_dates_are_the_services_answers_in_every_state(world, la, social_worker, chair, police, client_for):
     """The list works the due dates out for a whole page at once; they must be what
-    services.due_deadline and clock.compute_due say, for initial and review conferences, before and
+    selectors.due_deadline and clock.compute_due say, for initial and review conferences, before and
     after the conference is held."""
     requested = another_conference(la=la, social_worker=social_worker, chair=chair, agency=police)
     with freeze_time("2026-03-20 13:00"):
@@ -180,7 +180,7 @@ def test_due_dates_are_the_services_answers_in_every_state(world, la, social_wor
     assert set(rows) == {str(c.public_id) for c in (held, requested, review)}
     for conf in (held, requested, review):
         conf = Conference.objects.get(pk=conf.pk)
-        deadline = services.due_deadline(conf)
+        deadline = selectors.due_deadline(conf)
         assert deadline is not None, conf
         reports_due = (clock.compute_due("conference_reports", timezone.localtime(conf.starts_at).date())
                        if conf.starts_at else None)
@@ -196,7 +196,7 @@ def test_due_dates_are_the_services_answers_in_every_state(world, la, social_wor
     with freeze_time("2026-06-12 15:00"):
         review = story.hold(conference=review, chair=chair, held_on=date(2026, 6, 12),
                             quorum_override_reason="Test: nobody invited")
-        deadline = services.due_deadline(review)
+        deadline = selectors.due_deadline(review)
         answer = client_for(chair).get(detail(review)).json()  # a new session: the first one has expired
         assert answer["status"] == "held"
         assert answer["due_date"] == (deadline.due_date.isoformat() if deadline else None)

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from cases.models import Involvement, Relationship, RelationshipKind
-from conferences import services
+from conferences import selectors, services
 from conferences.models import Conference, Invitation
 from safeguarding.accounts.models import Role
 from tests.factories import AdultFactory, ChildFactory, make_user
@@ -51,7 +51,7 @@ def book(*, conference, chair, actor, day: date, hour: int = 10, late_reason: st
 
 def invite_everyone(*, conference, actor) -> list[Invitation]:
     out = []
-    for p in services.invitees_proposed(conference=conference):
+    for p in selectors.invitees_proposed(conference=conference):
         out.append(services.invitation_add(actor=actor, conference=conference, kind=p.kind, name=p.name, role=p.role,
                                            email=p.email, adult_id=p.adult_id, involvement_id=p.involvement_id,
                                            user_id=p.user_id, agency_id=p.agency_id))

@@ -35,7 +35,7 @@ from freezegun import freeze_time
 from cases import services as cases_services
 from cases.models import Child, Involvement, Relationship, RelationshipKind
 from cases.policies import child_policy
-from conferences import services
+from conferences import selectors, services
 from conferences.models import AgencyReport, ChildProtectionPlan, Conference, Document, Invitation, Minutes
 from conferences.policies import conference_policy, document_policy, invitation_policy, plan_policy, report_policy
 from safeguarding.access.context import AccessContext
@@ -109,7 +109,7 @@ def _build(*, restricted, people, la, team, police, health, school):
                                professional_name="Ms Lead", start_date=date(2020, 1, 1))
 
     conf = story.request_icpc(child=child, social_worker=sw, strategy_discussion_date=date(2026, 3, 2))
-    for p in services.invitees_proposed(conference=conf):
+    for p in selectors.invitees_proposed(conference=conf):
         if p.involvement_id == uninvited.pk:
             continue
         services.invitation_add(actor=chair, conference=conf, kind=p.kind, name=p.name, role=p.role, email=p.email,

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from freezegun import freeze_time
 
-from conferences import services
+from conferences import selectors, services
 from conferences.models import (
     CategoryChange,
     ChildProtectionPlan,
@@ -273,9 +273,9 @@ def test_a_review_that_continues_with_a_new_category_keeps_the_change_in_history
 def test_a_held_review_is_due_by_the_review_deadline_it_met(plan, chair, social_worker, clock):
     review = review_held(plan, chair=chair, social_worker=social_worker, clock=clock)
     first = deadline(plan, "rcpc_first")
-    assert services.due_deadline(Conference.objects.get(pk=review.pk)) == first
+    assert selectors.due_deadline(Conference.objects.get(pk=review.pk)) == first
     services.conference_decide(actor=chair, conference=review, outcome="continue")
-    assert services.due_deadline(Conference.objects.get(pk=review.pk)) == first
+    assert selectors.due_deadline(Conference.objects.get(pk=review.pk)) == first
 
 
 def test_a_review_that_continues_without_a_category_keeps_the_latest(plan, chair, social_worker, clock):
@@ -287,7 +287,7 @@ def test_a_review_that_continues_without_a_category_keeps_the_latest(plan, chair
     # the next review after the second is six months on again
     clock.move_to("2026-12-01 09:00")
     second = services.conference_request(actor=social_worker, child=plan.child, kind="review")
-    assert services.due_deadline(second).due_date == date(2026, 12, 18)
+    assert selectors.due_deadline(second).due_date == date(2026, 12, 18)
 
 
 def test_ending_a_plan_needs_a_reason_and_a_next_step_and_cancels_its_open_deadlines(plan, chair, social_worker,

@@ -17,7 +17,7 @@ from freezegun import freeze_time
 
 from cases import services as cases_services
 from cases.models import Involvement, Relationship, RelationshipKind
-from conferences import services
+from conferences import selectors, services
 from conferences.models import AgencyReport, Conference, ConferenceRecord, Invitation, InvitationEmail, ScalingScore
 from safeguarding.accounts.models import Role
 from safeguarding.audit.models import CaseEvent
@@ -75,7 +75,7 @@ def invitation(conference, **kw) -> Invitation:
 
 
 def proposed(conference):
-    return {(p.kind, p.name, p.role) for p in services.invitees_proposed(conference=conference)}
+    return {(p.kind, p.name, p.role) for p in selectors.invitees_proposed(conference=conference)}
 
 
 def test_parents_people_with_parental_responsibility_the_social_worker_and_open_involvements_are_proposed(
@@ -117,7 +117,7 @@ def test_parents_people_with_parental_responsibility_the_social_worker_and_open_
     cases_services.involvement_add(child=child, actor=social_worker, agency=la, role="Social worker",
                                    start_date=date(2025, 1, 1), professional=social_worker)
 
-    got = services.invitees_proposed(conference=conf)
+    got = selectors.invitees_proposed(conference=conf)
 
     assert {(p.kind, p.name, p.role) for p in got} == {
         (P.PARENT, "Mary Quennell-Marsh", "Mother (parental responsibility)"),
@@ -154,12 +154,12 @@ def test_the_child_is_proposed_from_the_age_set_locally(la, team, social_worker,
     child = ChildFactory(local_authority=la, allocated_social_worker=social_worker, allocated_team=team,
                          legal_first_names="Kit", legal_surname="Young", date_of_birth=born)
     conf = story.request_icpc(child=child, social_worker=social_worker, strategy_discussion_date=date(2026, 3, 2))
-    kids = [p for p in services.invitees_proposed(conference=conf) if p.kind == P.CHILD]
+    kids = [p for p in selectors.invitees_proposed(conference=conf) if p.kind == P.CHILD]
     assert bool(kids) is expected
     if expected:
         assert kids[0].name == "Kit Young" and kids[0].role.startswith("The child (aged 1")
         services.invitation_add(actor=social_worker, conference=conf, kind=P.CHILD, name="Kit Young")
-        assert not [p for p in services.invitees_proposed(conference=conf) if p.kind == P.CHILD]
+        assert not [p for p in selectors.invitees_proposed(conference=conf) if p.kind == P.CHILD]
 
 
 def test_an_unborn_child_is_never_proposed(la, team, social_worker, clock):
@@ -168,13 +168,13 @@ def test_an_unborn_child_is_never_proposed(la, team, social_worker, clock):
     unborn = UnbornChildFactory(local_authority=la, allocated_social_worker=social_worker, allocated_team=team)
     conf = story.request_icpc(child=unborn, social_worker=social_worker, strategy_discussion_date=date(2026, 3, 2),
                               kind="pre_birth")
-    assert [p.kind for p in services.invitees_proposed(conference=conf)] == [P.PROFESSIONAL]
+    assert [p.kind for p in selectors.invitees_proposed(conference=conf)] == [P.PROFESSIONAL]
 
 
 def test_nobody_is_proposed_twice_once_invited(conf, chair):
     first = story.invite_everyone(conference=conf, actor=chair)
     assert len(first) == 5
-    assert services.invitees_proposed(conference=conf) == []
+    assert selectors.invitees_proposed(conference=conf) == []
     # inviting everyone again adds nobody
     assert story.invite_everyone(conference=conf, actor=chair) == []
     assert conf.invitations.count() == 5
@@ -183,7 +183,7 @@ def test_nobody_is_proposed_twice_once_invited(conf, chair):
 def test_a_withdrawn_invitee_is_proposed_again(conf, chair, family):
     story.invite_everyone(conference=conf, actor=chair)
     services.invitation_withdraw(actor=chair, invitation=invitation(conf, adult=family[1]), reason="Wrong address")
-    assert [p.name for p in services.invitees_proposed(conference=conf)] == ["Mary Quennell-Marsh"]
+    assert [p.name for p in selectors.invitees_proposed(conference=conf)] == ["Mary Quennell-Marsh"]
 
 
 # --- adding and withdrawing -------------------------------------------------------------------------
@@ -325,18 +325,18 @@ def bare(conf, chair):
 
 def test_quorum_is_social_care_and_two_other_agencies_with_direct_contact_in_attendance(bare, la, police, health,
                                                                                       school):
-    q = services.quorum(conference=bare)
+    q = selectors.quorum(conference=bare)
     assert (q.quorate, q.social_care_present, q.other_agencies, q.needed) == (False, False, (), 2)
     assert q.explanation == ("Not quorate: children's social care is not present; 0 of the 2 other agencies with "
                              "direct contact are present")
 
     attend(bare, police, health)
-    q = services.quorum(conference=bare)
+    q = selectors.quorum(conference=bare)
     assert (q.quorate, q.social_care_present) == (False, False)
     assert q.explanation == "Not quorate: children's social care is not present"
 
     attend(bare, la)
-    q = services.quorum(conference=bare)
+    q = selectors.quorum(conference=bare)
     assert q.quorate and q.other_agencies == ("Northmoor NHS Trust", "Northmoor Police")
     assert q.explanation == "Quorate: children's social care and Northmoor NHS Trust, Northmoor Police"
 
@@ -346,7 +346,7 @@ def test_only_attendance_counts_towards_quorum(bare, la, police, health, school)
     attend(bare, police, state="apologies")
     attend(bare, health, state="report_only")
     attend(bare, school, state="accepted")
-    q = services.quorum(conference=bare)
+    q = selectors.quorum(conference=bare)
     assert not q.quorate and q.other_agencies == ()
 
 
@@ -354,29 +354,29 @@ def test_agencies_without_direct_contact_and_the_same_agency_twice_do_not_make_q
     attend(bare, la)
     attend(bare, police, police)  # two officers, one agency
     attend(bare, school, direct_contact=False)
-    q = services.quorum(conference=bare)
+    q = selectors.quorum(conference=bare)
     assert not q.quorate and q.other_agencies == ("Northmoor Police",)
     assert q.explanation == "Not quorate: 1 of the 2 other agencies with direct contact are present"
 
 
 def test_a_withdrawn_invitation_does_not_count_towards_quorum(bare, la, police, health):
     attend(bare, la, police, health)
-    assert services.quorum(conference=bare).quorate
+    assert selectors.quorum(conference=bare).quorate
     services.invitation_withdraw(actor=bare.chair, invitation=invitation(bare, agency=health), reason="Duplicate")
-    assert not services.quorum(conference=bare).quorate
+    assert not selectors.quorum(conference=bare).quorate
 
 
 def test_family_members_do_not_count_towards_quorum(bare, la, police):
     attend(bare, la, police)
     inv = services.invitation_add(actor=bare.chair, conference=bare, kind=P.FAMILY, name="Nan")
     services.invitation_set_attendance(actor=bare.chair, invitation=inv, attendance="attended")
-    assert not services.quorum(conference=bare).quorate
+    assert not selectors.quorum(conference=bare).quorate
 
 
 def test_the_quorum_size_is_a_local_setting(bare, la, police, settings):
     settings.CONFERENCE_QUORUM_OTHER_AGENCIES = 1
     attend(bare, la, police)
-    q = services.quorum(conference=bare)
+    q = selectors.quorum(conference=bare)
     assert q.quorate and q.needed == 1
 
 
@@ -627,7 +627,7 @@ def test_reports_status_lists_every_invited_agency_with_its_report_and_due_date(
     report = services.report_submit(actor=family[2][police.pk], conference=booked, agency=police, summary="Seen")
     services.invitation_add(actor=booked.chair, conference=booked, kind=P.PROFESSIONAL, name="Dr Green",
                             agency_id=health.pk)
-    rows = services.reports_status(conference=booked)
+    rows = selectors.reports_status(conference=booked)
     assert [(r.agency.name, r.invitees, r.report, r.due_date) for r in rows] == [
         ("Northmoor Borough Council", ("Sam Worker",), None, WED_18_MAR),
         ("Northmoor NHS Trust", ("Dr Green", "Health visitor of Northmoor NHS Trust"), None, WED_18_MAR),
@@ -638,7 +638,7 @@ def test_reports_status_lists_every_invited_agency_with_its_report_and_due_date(
 
 def test_reports_status_before_booking_has_no_due_date(conf, chair):
     story.invite_everyone(conference=conf, actor=chair)
-    assert {r.due_date for r in services.reports_status(conference=conf)} == {None}
+    assert {r.due_date for r in selectors.reports_status(conference=conf)} == {None}
 
 
 # --- the live record --------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from freezegun import freeze_time
 
-from conferences import services
+from conferences import selectors, services
 from conferences.models import Conference, ConferenceRecord, Invitation, InvitationEmail
 from safeguarding.accounts.models import Membership, Role
 from safeguarding.audit.models import CaseEvent
@@ -110,7 +110,7 @@ def test_an_initial_request_opens_the_icpc_deadline_15_working_days_after_the_st
     assert d.label == "Initial child protection conference"
     for name in ("Zebedee", "Quennell", "Mary", social_worker.full_name):
         assert name not in d.label
-    assert services.due_deadline(conf) == d
+    assert selectors.due_deadline(conf) == d
     assert CaseEvent.objects.filter(code="conference.requested", subject_id=conf.pk, actor=social_worker).exists()
 
 
@@ -209,7 +209,7 @@ def test_a_review_has_no_deadline_of_its_own_and_works_to_the_plans_review_deadl
     rcpc = deadlines_of(plan, "rcpc_first").get()
     # three calendar months after Friday 20 March 2026 is Saturday 20 June: back to Friday 19 June
     assert rcpc.due_date == date(2026, 6, 19)
-    assert services.due_deadline(review) == rcpc
+    assert selectors.due_deadline(review) == rcpc
 
 
 def test_an_active_plan_refuses_an_initial_or_a_transfer_in(child, social_worker, chair, clock):
@@ -286,7 +286,7 @@ def test_suggestions_leave_out_chairs_who_manage_the_case_or_work_elsewhere(chil
     make_user(la, Role.IRO, full_name="Ira Notachair")
 
     conf = request(child, social_worker)
-    suggested = [s.chair for s in services.chair_suggestions(conference=conf)]
+    suggested = [s.chair for s in selectors.chair_suggestions(conference=conf)]
 
     assert set(suggested) == {chair, elsewhere_manager}
     assert manager_chair not in suggested and social_worker not in suggested
@@ -303,7 +303,7 @@ def test_a_chair_in_the_allocated_team_who_manages_only_elsewhere_is_still_eligi
     dual = make_user(child.local_authority, Role.CONFERENCE_CHAIR, team=team, full_name="Dua Lrole")
     Membership.objects.create(user=dual, agency=other_la, roles=[Role.TEAM_MANAGER])
     conf = request(child, social_worker)
-    assert dual in [s.chair for s in services.chair_suggestions(conference=conf)]
+    assert dual in [s.chair for s in selectors.chair_suggestions(conference=conf)]
 
 
 def _busy(chair, *, la, day: date, hours=(9, 12, 15)):
@@ -330,7 +330,7 @@ def test_suggestions_put_the_previous_chair_first_then_the_least_booked(child, s
     _busy(chair, la=la, day=date(2026, 3, 31), hours=(9,))
     _busy(abe, la=la, day=date(2026, 4, 30), hours=(9, 12))  # outside the four weeks around the due date
 
-    suggestions = services.chair_suggestions(conference=conf)
+    suggestions = selectors.chair_suggestions(conference=conf)
 
     assert [(s.chair, s.previous, s.booked) for s in suggestions] == [
         (zed, True, 3), (abe, False, 0), (chair, False, 1)]
@@ -342,7 +342,7 @@ def test_a_cancelled_conference_does_not_make_a_previous_chair(child, social_wor
     story.book(conference=first, chair=zed, actor=chair, day=FRI_20_MAR)
     services.conference_cancel(actor=chair, conference=first, reason="Requested in error")
     conf = request(child, social_worker)
-    assert [(s.chair, s.previous) for s in services.chair_suggestions(conference=conf)] == [
+    assert [(s.chair, s.previous) for s in selectors.chair_suggestions(conference=conf)] == [
         (chair, False), (zed, False)]  # equal bookings: by name
 
 
@@ -350,8 +350,8 @@ def test_suggestions_count_bookings_around_the_given_day(child, social_worker, c
     abe = make_user(la, Role.CONFERENCE_CHAIR, full_name="Abe Able")
     _busy(abe, la=la, day=date(2026, 3, 18), hours=(9, 12))
     conf = request(child, social_worker)
-    assert [s.chair for s in services.chair_suggestions(conference=conf)] == [chair, abe]
-    far = services.chair_suggestions(conference=conf, around=date(2026, 5, 1))
+    assert [s.chair for s in selectors.chair_suggestions(conference=conf)] == [chair, abe]
+    far = selectors.chair_suggestions(conference=conf, around=date(2026, 5, 1))
     assert [(s.chair, s.booked) for s in far] == [(abe, 0), (chair, 0)]
 
 
@@ -360,7 +360,7 @@ def test_suggestions_for_a_booked_conference_do_not_count_its_own_booking(child,
     _busy(abe, la=la, day=date(2026, 3, 19), hours=(9,))
     conf = story.book(conference=request(child, social_worker), chair=chair, actor=chair, day=FRI_20_MAR)
     # moving it: Chris's only booking is this one, so Chris is the less booked
-    assert [(s.chair, s.booked) for s in services.chair_suggestions(conference=conf)] == [(chair, 0), (abe, 1)]
+    assert [(s.chair, s.booked) for s in selectors.chair_suggestions(conference=conf)] == [(chair, 0), (abe, 1)]
 
 
 # --- booking ----------------------------------------------------------------------------------------
@@ -655,7 +655,7 @@ def test_cancelling_cancels_the_deadlines_and_sends_cancellations_only_to_those_
         "cancelled"}
     cancels = InvitationEmail.objects.filter(method="CANCEL", sequence=1)
     assert {e.invitation_id for e in cancels} == {i.pk for i in emailed}
-    assert services.due_deadline(cancelled) is None
+    assert selectors.due_deadline(cancelled) is None
     # twice is harmless
     services.conference_cancel(actor=chair, conference=booked, reason="Again")
     assert Conference.objects.get(pk=booked.pk).cancelled_reason == "The family moved to Wales"
@@ -686,12 +686,12 @@ def test_cancelling_a_review_keeps_the_plans_review_deadline(child, social_worke
     services.conference_cancel(actor=chair, conference=review, reason="Chair ill: to be rebooked")
     assert deadlines_of(plan, "rcpc_first").get().status == "open"
     again = services.conference_request(actor=social_worker, child=child, kind="review")
-    assert services.due_deadline(again).due_date == date(2026, 6, 19)
+    assert selectors.due_deadline(again).due_date == date(2026, 6, 19)
 
 
 def test_due_deadline_after_the_conference_is_held_is_the_met_deadline(booked, chair, clock):
     clock.move_to("2026-03-20 13:00")
     services.conference_hold(actor=chair, conference=booked, held_on=FRI_20_MAR, quorum_override_reason="Test")
-    d = services.due_deadline(Conference.objects.get(pk=booked.pk))
+    d = selectors.due_deadline(Conference.objects.get(pk=booked.pk))
     assert (d.rule_key, d.status, d.met_on) == ("icpc", "met_on_time", FRI_20_MAR)
 

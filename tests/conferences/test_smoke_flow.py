@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from freezegun import freeze_time
 
-from conferences import services
+from conferences import selectors, services
 from conferences.models import Conference
 from conferences.policies import conference_policy
 from safeguarding.clock import rules as clock_rules
@@ -24,7 +24,7 @@ def test_flow(la, team, social_worker, chair, police, health, school, ctx, setti
         conf = story.request_icpc(child=child, social_worker=social_worker, strategy_discussion_date=date(2026, 3, 2))
         d = Deadline.objects.get(rule_key="icpc")
         assert d.due_date == date(2026, 3, 23)
-        suggestions = services.chair_suggestions(conference=conf)
+        suggestions = selectors.chair_suggestions(conference=conf)
         assert [s.chair for s in suggestions] == [chair]
         conf = story.book(conference=conf, chair=chair, actor=chair, day=date(2026, 3, 20))
         invs = story.invite_everyone(conference=conf, actor=chair)
