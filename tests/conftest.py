@@ -3,12 +3,16 @@
 Tests talk to the real PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) that `make test` provides.
 
 Under pytest-xdist (``-n``) every worker has a database of its own (pytest-django adds the ``_gw0``
-suffix) and a Redis database of its own: REDIS_URL's database for the first worker, then counting
-down (``/15`` -> 15, 14, 13 ...), wrapping within Redis's 16 databases, so that no worker reads
-another's cache keys, throttle counters, heartbeat or broker queue.
+suffix; each is a copy of one migrated template, below) and a Redis database of its own: REDIS_URL's
+database for the first worker, then counting down (``/15`` -> 15, 14, 13 ...), wrapping within Redis's
+16 databases, so that no worker reads another's cache keys, throttle counters, heartbeat or broker queue.
 """
 
+import fcntl
 import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import freezegun
@@ -72,7 +76,22 @@ def _delete_instead_of_truncate() -> None:
     DatabaseOperations.sql_flush = sql_flush
 
 
+def _asynchronous_commit() -> None:
+    """Commits in the test databases do not wait for the WAL to reach the disk (PostgreSQL's
+    ``synchronous_commit=off``, a per-session setting): a commit is visible to every other connection
+    at once, as before; only a crash of the server could lose the last commits, which a test database
+    can afford. Migrations (one transaction each), the flush after each transactional test and every
+    request of the browser tests' live server commit many times."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if database.get("ENGINE", "").endswith("postgresql"):
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 def pytest_configure(config):
+    _asynchronous_commit()
     _delete_instead_of_truncate()
     _redis_database_per_worker()
 
@@ -95,6 +114,75 @@ def _redis_database_per_worker() -> None:
     from safeguarding.celery import app
 
     app.conf.broker_url = url
+
+
+# --- one migrated template database, cloned for each xdist worker -----------------------------------------
+
+
+@contextmanager
+def _file_lock(name: str):
+    with open(Path(tempfile.gettempdir()) / f"{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _clone_worker_databases(worker: str, *, create_db: bool, run_id: str) -> None:
+    """Each worker's test database (``<name>_gw0`` ...) is made with CREATE DATABASE ... TEMPLATE from one
+    migrated ``<name>_template``, instead of every worker running the migrations at the same time. The
+    template is built (or, with --reuse-db, brought up to date) once per run, by the first worker to
+    need it; a worker whose database exists is left alone unless --create-db asks for a fresh one.
+    pytest-django then uses the worker's database as it does any kept database (running migrate, which
+    applies any migration newer than the template)."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        test = connection.settings_dict.setdefault("TEST", {})
+        name, suffix = test["NAME"], f"_{worker}"
+        if not name.endswith(suffix):
+            continue
+        template = name[: -len(suffix)] + "_template"
+        quote = connection.ops.quote_name
+        with connection._nodb_cursor() as cursor:
+            exists = connection.creation._database_exists(cursor, name)
+        if exists and not create_db:
+            continue
+        marker = Path(tempfile.gettempdir()) / f"{template}.run"
+        original_name = connection.settings_dict["NAME"]
+        with _file_lock(template):
+            try:
+                test["NAME"] = template
+                if not marker.exists() or marker.read_text() != run_id:
+                    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False,
+                                                       keepdb=not create_db)
+                    marker.write_text(run_id)
+                connection.close()  # CREATE DATABASE ... TEMPLATE needs the template without connections
+                with connection._nodb_cursor() as cursor:
+                    if exists:
+                        cursor.execute(f"DROP DATABASE {quote(name)}")
+                    cursor.execute(f"CREATE DATABASE {quote(name)} WITH TEMPLATE {quote(template)}")
+            finally:
+                test["NAME"] = name
+                connection.settings_dict["NAME"] = original_name
+                connection.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_modify_db_settings, django_db_blocker) -> bool:
+    """Overrides pytest-django's: under xdist the worker's database is cloned here (see above), so
+    pytest-django is told to keep it rather than to create it again."""
+    create_db = request.config.getvalue("create_db")
+    workerinput = getattr(request.config, "workerinput", None)
+    if not workerinput or not request.config.getvalue("reuse_db"):
+        return create_db
+    with django_db_blocker.unblock():
+        _clone_worker_databases(workerinput["workerid"], create_db=create_db, run_id=workerinput["testrunuid"])
+    return False
 
 
 # --- PDFs: a tiny fixed PDF stands in for WeasyPrint's layout, except in tests marked `pdf` ----------
