@@ -28,17 +28,9 @@ def child_invitation_age() -> int:
 
 DEADLINE_RULE_FOR_KIND = {Kind.INITIAL: "icpc", Kind.PRE_BIRTH: "icpc", Kind.TRANSFER_IN: "transfer_in_conference"}
 REVIEW_RULES = ("rcpc_first", "rcpc_next")
-# Every clock rule a conference, its reports or its plan opens a deadline under.
-CONFERENCE_RULES = ("icpc", "transfer_in_conference", "conference_reports", "parents_report_share", "outline_plan",
-                    "conference_minutes", "core_group_first", "rcpc_first", "rcpc_next")
 
 
 def deadline_label(rule_key: str) -> str:
     """The label of a deadline opened under ``rule_key``: the clock rule's plain-language title (never a
     name, ADR 5). The one source of rule titles is ``safeguarding/clock/rules.py``."""
     return clock_rules.get(rule_key).title
-
-
-# The same titles by rule key, read from the clock's rules (not a second table), for callers that still
-# index services.LABELS; use deadline_label() or the rule's title instead. To be removed.
-LABELS = {key: clock_rules.defaults()[key].title for key in CONFERENCE_RULES}

@@ -16,11 +16,13 @@ Re-exported here for now, to be removed once every caller uses their new home:
 - from ``conferences.selectors``: ``due_deadline``, ``due_dates``, ``eligible_chairs``,
   ``chair_suggestions``, ``ChairSuggestion``, ``invitees_proposed``, ``ProposedInvitee``, ``quorum``,
   ``Quorum``, ``reports_status``, ``ReportStatus``;
-- from ``conferences.rules``: ``DEADLINE_RULE_FOR_KIND``, ``REVIEW_RULES``, ``LABELS``,
-  ``quorum_other_agencies``, ``child_invitation_age``.
+- from ``conferences.rules``: ``DEADLINE_RULE_FOR_KIND``, ``REVIEW_RULES``, ``quorum_other_agencies``,
+  ``child_invitation_age``.
+Deadline labels are the clock rules' titles (``conferences.rules.deadline_label``); there is no table
+of labels here any more.
 """
 
-from ..rules import DEADLINE_RULE_FOR_KIND, LABELS, REVIEW_RULES, child_invitation_age, quorum_other_agencies
+from ..rules import DEADLINE_RULE_FOR_KIND, REVIEW_RULES, child_invitation_age, quorum_other_agencies
 from ..selectors.invitations import ProposedInvitee, Quorum, invitees_proposed, quorum
 from ..selectors.reports import ReportStatus, reports_status
 from ..selectors.scheduling import ChairSuggestion, chair_suggestions, due_dates, due_deadline, eligible_chairs
@@ -58,5 +60,5 @@ __all__ = [
     # re-exported for now (see the docstring): reads and rules that moved
     "due_deadline", "due_dates", "eligible_chairs", "chair_suggestions", "ChairSuggestion",
     "invitees_proposed", "ProposedInvitee", "quorum", "Quorum", "reports_status", "ReportStatus",
-    "DEADLINE_RULE_FOR_KIND", "REVIEW_RULES", "LABELS", "quorum_other_agencies", "child_invitation_age",
+    "DEADLINE_RULE_FOR_KIND", "REVIEW_RULES", "quorum_other_agencies", "child_invitation_age",
 ]
