@@ -14,10 +14,10 @@ outbox sends them after commit and its task (``notify.deliver_emails``) retries 
 retry policy: an address the mail server refuses stays pending with its attempts and the time of its
 next try while the others are sent. :func:`send_pending` sends this topic's due rows now.
 
-``InvitationEmail`` (the conference outbox before ADR 8) is history: nothing sends from it.
-:func:`move_legacy_rows` moves rows waiting there into the kernel outbox; migration 0002 ran it at
-upgrade, and :func:`send_pending` runs it until ``conferences.services._queue_invitation_emails``
-calls :func:`queue_emails` (it still writes the old table).
+``InvitationEmail`` (the conference outbox before ADR 8) is history: nothing writes or sends from it
+(``conferences.services`` queue through :func:`queue_emails`). :func:`move_legacy_rows` moves rows
+waiting there into the kernel outbox; migration 0002 ran it at upgrade, and :func:`send_pending` still
+runs it for rows a version between that migration and this one may have left.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def queue_emails(conference: Conference, invitations: Iterable[Invitation], meth
     current ``ics_sequence``, sent after commit; each invitation records the sequence it was sent.
     Queuing the same (invitation, sequence, method) again writes nothing. Returns the rows written.
 
-    The same arguments as ``conferences.services._queue_invitation_emails``, which should call this."""
+    What ``conferences.services._queue_invitation_emails`` calls (the same arguments)."""
     invitations = [inv for inv in invitations if inv.email]
     if not invitations:
         return []

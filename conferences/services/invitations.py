@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +12,8 @@ from safeguarding.clock import services as clock
 from safeguarding.records import stamp
 
 from .. import events
-from ..models import Conference, Invitation, InvitationEmail
+from ..invitations import CANCEL, REQUEST, queue_emails
+from ..models import Conference, Invitation
 from ._common import S, _lock
 from .reports import _open_report_deadlines
 
@@ -81,7 +80,7 @@ def invitation_withdraw(*, actor: User, invitation: Invitation, reason: str) -> 
     invitation.save()
     clock.deadlines_cancel_open(subject=invitation, reason="Invitation withdrawn", actor=actor)
     if invitation.sent_sequence >= 0:
-        _queue_invitation_emails(invitation.conference, [invitation], method=InvitationEmail.Method.CANCEL)
+        _queue_invitation_emails(invitation.conference, [invitation], method=CANCEL)
     return invitation
 
 
@@ -101,24 +100,9 @@ def invitation_set_attendance(*, actor: User, invitation: Invitation, attendance
     return invitation
 
 
-
-# --- calendar invitations (outbox) ---------------------------------------------------------------
-def _queue_invitation_emails(conference: Conference, invitations, method: str = InvitationEmail.Method.REQUEST):
-    rows = []
-    for inv in invitations:
-        if not inv.email:
-            continue
-        rows.append(InvitationEmail(invitation=inv, sequence=conference.ics_sequence, method=method, to=inv.email))
-    created = InvitationEmail.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = [inv.pk for inv in invitations if inv.email]
-    if ids:
-        Invitation.objects.filter(pk__in=ids).update(sent_sequence=conference.ics_sequence)
-    if created:
-        transaction.on_commit(partial(_send_after_commit, conference.pk))
-    return created
-
-
-def _send_after_commit(conference_id: int) -> None:
-    from ..invitations import send_pending
-
-    send_pending(conference_id=conference_id)
+# --- calendar invitations (the kernel outbox, ADR 8) ---------------------------------------------
+def _queue_invitation_emails(conference: Conference, invitations, method: str = REQUEST):
+    """One calendar email per invitee with an address, in the caller's transaction, through the kernel's
+    one outbox (``conferences.invitations.queue_emails``); sent after commit. Returns the rows written.
+    Nothing writes ``InvitationEmail`` any more (kept as history)."""
+    return queue_emails(conference, invitations, method)

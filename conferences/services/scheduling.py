@@ -15,7 +15,8 @@ from safeguarding.notify.services import notify
 from safeguarding.records import stamp
 
 from .. import events
-from ..models import Conference, InvitationEmail
+from ..invitations import CANCEL
+from ..models import Conference
 from ..selectors.scheduling import due_deadline, eligible_chairs
 from ._common import S, _lock, _transition, _url
 from .invitations import _queue_invitation_emails
@@ -163,5 +164,5 @@ def conference_cancel(*, actor: User, conference: Conference, reason: str) -> Co
         clock.deadline_cancel(deadline=d, reason="Conference cancelled", actor=actor)
     record_event(events.CANCELLED, actor=actor, subject=conference, payload={"reason": reason.strip()})
     sent = conference.invitations.live().filter(sent_sequence__gte=0)
-    _queue_invitation_emails(conference, sent, method=InvitationEmail.Method.CANCEL)
+    _queue_invitation_emails(conference, sent, method=CANCEL)
     return conference

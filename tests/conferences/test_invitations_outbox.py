@@ -378,9 +378,7 @@ def test_the_one_outbox_task_is_scheduled_and_sends_the_invitations(booked):
     assert not any(entry["task"] == "conferences.send_invitations" for entry in schedule.values())  # one outbox
     assert outbox_tasks.deliver_emails.name == "notify.deliver_emails"
     assert tasks.send_invitations.name == "conferences.send_invitations"  # kept for messages already queued
-    # (no-op once services._queue_invitation_emails hands to invitations.queue_emails; until then the
-    # services write the old table and send_pending moves its rows at commit)
-    invitations.move_legacy_rows()
+    # the services wrote the kernel outbox (nothing writes the old table): its one task sends them
     outbox_tasks.deliver_emails()
     assert sorted(m.to[0] for m in calendar_emails()) == sorted(emailable(booked))
 
@@ -442,8 +440,8 @@ def test_queue_emails_writes_each_invitation_once_in_the_transaction_and_sends_a
 
 
 def test_rows_waiting_in_the_old_conference_outbox_move_to_the_kernel_outbox_once(booked, clock):
-    """What migration 0002 did at upgrade (``include_given_up``), and what ``send_pending`` does while the
-    services still write the old table. Old rows are written here as a database upgraded from before
+    """What migration 0002 did at upgrade (``include_given_up``), and what ``send_pending`` still does for
+    rows an older version left. Old rows are written here as a database upgraded from before
     ADR 8 holds them."""
     invitations.send_pending()
     mail.outbox.clear()

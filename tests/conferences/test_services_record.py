@@ -17,8 +17,9 @@ from freezegun import freeze_time
 
 from cases import services as cases_services
 from cases.models import Involvement, Relationship, RelationshipKind
+from conferences import invitations as invitation_emails
 from conferences import selectors, services
-from conferences.models import AgencyReport, Conference, ConferenceRecord, Invitation, InvitationEmail, ScalingScore
+from conferences.models import AgencyReport, Conference, ConferenceRecord, Invitation, ScalingScore
 from safeguarding.accounts.models import Role
 from safeguarding.audit.models import CaseEvent
 from safeguarding.clock.models import Deadline
@@ -254,13 +255,13 @@ def test_invitations_added_after_booking_open_a_report_deadline_and_queue_an_ema
                                  email="dr.green@example.org", agency_id=health.pk)
     d = deadlines_of(gp, "conference_reports").get()
     assert (d.due_date, d.status) == (WED_18_MAR, "open")
-    assert InvitationEmail.objects.filter(invitation=gp, method="REQUEST", sequence=0, to="dr.green@example.org")
+    assert invitation_emails.emails_of(invitation=gp, method="REQUEST", sequence=0).filter(to="dr.green@example.org")
     gp.refresh_from_db()
     assert gp.sent_sequence == 0
     # a family invitee gets the email but no report deadline
     nan = services.invitation_add(actor=chair, conference=booked, kind=P.FAMILY, name="Nan", email="nan@example.org")
     assert not deadlines_of(nan, "conference_reports").exists()
-    assert InvitationEmail.objects.filter(invitation=nan).count() == 1
+    assert invitation_emails.emails_of(invitation=nan).count() == 1
 
 
 def test_withdrawing_an_invitation_keeps_it_marked_cancels_its_deadline_and_calendar_entry(booked, chair, police):
@@ -275,16 +276,16 @@ def test_withdrawing_an_invitation_keeps_it_marked_cancels_its_deadline_and_cale
     assert inv.entered_in_error and inv.entered_in_error_reason == "Invited the wrong officer"
     assert inv.entered_in_error_by == chair
     assert deadlines_of(inv, "conference_reports").get().status == "cancelled"
-    assert InvitationEmail.objects.filter(invitation=inv, method="CANCEL").count() == 1
+    assert invitation_emails.emails_of(invitation=inv, method="CANCEL").count() == 1
     services.invitation_withdraw(actor=chair, invitation=inv, reason="Again")  # harmless
-    assert InvitationEmail.objects.filter(invitation=inv, method="CANCEL").count() == 1
+    assert invitation_emails.emails_of(invitation=inv, method="CANCEL").count() == 1
     assert Invitation.objects.get(pk=inv.pk).entered_in_error_reason == "Invited the wrong officer"
 
 
 def test_withdrawing_an_invitation_never_sent_sends_no_cancellation(conf, chair):
     inv = services.invitation_add(actor=chair, conference=conf, kind=P.FAMILY, name="Nan", email="nan@example.org")
     services.invitation_withdraw(actor=chair, invitation=inv, reason="Not needed")
-    assert not InvitationEmail.objects.exists()
+    assert not invitation_emails.emails_of().exists()
 
 
 # --- attendance and quorum --------------------------------------------------------------------------

@@ -19,8 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from freezegun import freeze_time
 
+from conferences import invitations as invitation_emails
 from conferences import selectors, services
-from conferences.models import Conference, ConferenceRecord, Invitation, InvitationEmail
+from conferences.models import Conference, ConferenceRecord, Invitation
 from safeguarding.accounts.models import Membership, Role
 from safeguarding.audit.models import CaseEvent
 from safeguarding.clock.models import Deadline
@@ -637,7 +638,7 @@ def test_cancelling_cancels_the_deadlines_and_sends_cancellations_only_to_those_
     services.invitation_withdraw(actor=chair, invitation=withdrawn, reason="Invited in error")
     emailed = list(Invitation.objects.live().filter(conference=booked).exclude(email=""))
     assert len(emailed) == 4 and no_email.sent_sequence == -1
-    assert InvitationEmail.objects.filter(method="CANCEL").count() == 1  # the withdrawal's
+    assert invitation_emails.emails_of(method="CANCEL").count() == 1  # the withdrawal's
 
     with pytest.raises(ValidationError) as exc:
         services.conference_cancel(actor=chair, conference=booked, reason=" ")
@@ -653,8 +654,8 @@ def test_cancelling_cancels_the_deadlines_and_sends_cancellations_only_to_those_
     assert deadlines_of(cancelled, "parents_report_share").get().status == "cancelled"
     assert set(Deadline.objects.filter(rule_key="conference_reports").values_list("status", flat=True)) == {
         "cancelled"}
-    cancels = InvitationEmail.objects.filter(method="CANCEL", sequence=1)
-    assert {e.invitation_id for e in cancels} == {i.pk for i in emailed}
+    cancels = invitation_emails.emails_of(method="CANCEL", sequence=1)
+    assert {invitation_emails.key_of(e)[0] for e in cancels} == {i.pk for i in emailed}
     assert selectors.due_deadline(cancelled) is None
     # twice is harmless
     services.conference_cancel(actor=chair, conference=booked, reason="Again")
@@ -665,9 +666,9 @@ def test_cancelling_cancels_the_deadlines_and_sends_cancellations_only_to_those_
 def test_cancelling_a_request_sends_nobody_a_cancellation(child, social_worker, chair):
     conf = request(child, social_worker)
     story.invite_everyone(conference=conf, actor=chair)
-    assert not InvitationEmail.objects.exists()  # nothing is sent before a date is booked
+    assert not invitation_emails.emails_of().exists()  # nothing is sent before a date is booked
     services.conference_cancel(actor=chair, conference=conf, reason="No longer needed")
-    assert not InvitationEmail.objects.exists()
+    assert not invitation_emails.emails_of().exists()
     assert deadlines_of(conf, "icpc").get().status == "cancelled"
 
 
