@@ -116,6 +116,25 @@ def _redis_database_per_worker() -> None:
     app.conf.broker_url = url
 
 
+# --- the order of the tests under xdist ---------------------------------------------------------------------
+
+# Modules whose tests take many seconds each: started first under xdist, so that the short tests fill in
+# around them and no worker is left running one long test at the end while the others wait.
+LONG_FIRST = ("tests/e2e/", "tests/test_demo", "tests/scenarios/")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not (config.getoption("numprocesses", None) or hasattr(config, "workerinput")):
+        return
+    root = str(config.rootpath) + "/"
+
+    def long_first(item) -> int:
+        path = str(item.path).removeprefix(root)
+        return 0 if path.startswith(LONG_FIRST) else 1
+
+    items.sort(key=long_first)  # stable: the order within each part is the collection order
+
+
 # --- one migrated template database, cloned for each xdist worker -----------------------------------------
 
 
