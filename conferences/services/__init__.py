@@ -12,20 +12,10 @@ The writes live in one module per topic (``request``, ``scheduling``, ``invitati
 (``from conferences import services; services.conference_schedule(...)``). Pure reads live in
 ``conferences.selectors`` and the app's rule constants in ``conferences.rules``.
 
-Re-exported here for now, to be removed once every caller uses their new home:
-- from ``conferences.selectors``: ``due_deadline``, ``due_dates``, ``eligible_chairs``,
-  ``chair_suggestions``, ``ChairSuggestion``, ``invitees_proposed``, ``ProposedInvitee``, ``quorum``,
-  ``Quorum``, ``reports_status``, ``ReportStatus``;
-- from ``conferences.rules``: ``DEADLINE_RULE_FOR_KIND``, ``REVIEW_RULES``, ``quorum_other_agencies``,
-  ``child_invitation_age``.
 Deadline labels are the clock rules' titles (``conferences.rules.deadline_label``); there is no table
 of labels here any more.
 """
 
-from ..rules import DEADLINE_RULE_FOR_KIND, REVIEW_RULES, child_invitation_age, quorum_other_agencies
-from ..selectors.invitations import ProposedInvitee, Quorum, invitees_proposed, quorum
-from ..selectors.reports import ReportStatus, reports_status
-from ..selectors.scheduling import ChairSuggestion, chair_suggestions, due_dates, due_deadline, eligible_chairs
 from ._common import TRANSITIONS, VIA_API, VIA_PAGE
 from .decision import ALLOWED_OUTCOMES, ActionInput, MemberInput, conference_decide
 from .documents import decision_letter_publish, document_download_log, documents_distribute
@@ -57,8 +47,4 @@ __all__ = [
     "decision_letter_publish", "documents_distribute", "document_download_log",
     "TRANSITIONS", "VIA_PAGE", "VIA_API",
     "_queue_invitation_emails",  # the calendar invitations' outbox writer (conferences.invitations hands to it)
-    # re-exported for now (see the docstring): reads and rules that moved
-    "due_deadline", "due_dates", "eligible_chairs", "chair_suggestions", "ChairSuggestion",
-    "invitees_proposed", "ProposedInvitee", "quorum", "Quorum", "reports_status", "ReportStatus",
-    "DEADLINE_RULE_FOR_KIND", "REVIEW_RULES", "quorum_other_agencies", "child_invitation_age",
 ]

@@ -181,9 +181,9 @@ EMOTIONAL = Wording(
 
 class DemoConferences:
     def __init__(self, *, la: Agency, teams: dict[str, Team], logins: dict[str, User], say: Say = print):
-        from conferences import services
+        from conferences import selectors, services
 
-        self.services = services
+        self.services, self.selectors = services, selectors
         self.la, self.teams, self.logins, self.say = la, teams, logins, say
         self.today = timezone.localdate()
         self.closed = clock.closures()
@@ -337,7 +337,7 @@ class DemoConferences:
         out = [s.invitation_add(actor=self.admin, conference=conference, kind=p.kind, name=p.name, role=p.role,
                                 email=p.email, adult_id=p.adult_id, involvement_id=p.involvement_id,
                                 user_id=p.user_id, agency_id=p.agency_id)
-               for p in s.invitees_proposed(conference=conference)]
+               for p in self.selectors.invitees_proposed(conference=conference)]
         for key in PARTNER_ROLES:
             login = self.logins[key]
             agency = login.memberships.get().agency

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 
-from conferences import services
+from conferences import selectors, services
 from conferences.models import AgencyReport, Conference, Invitation
 from safeguarding.accounts.models import Role
 from safeguarding.audit.models import RecordView
@@ -363,7 +363,7 @@ def test_inviting_the_proposed_people_adding_one_and_withdrawing_one(client, boo
     resp = client(chair).get(page)
     page_text = text(resp)
     assert "Each invitee with an email address gets a calendar invitation" in page_text
-    proposals = services.invitees_proposed(conference=booked)
+    proposals = selectors.invitees_proposed(conference=booked)
     assert len(proposals) == 5  # the mother, the social worker, police, health and school
     for p in proposals:
         assert f'value="{p.key}" checked' in resp.content.decode()
