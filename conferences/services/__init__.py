@@ -19,7 +19,14 @@ of labels here any more.
 from ._common import TRANSITIONS, VIA_API, VIA_PAGE
 from .decision import ALLOWED_OUTCOMES, ActionInput, MemberInput, conference_decide
 from .documents import decision_letter_publish, document_download_log, documents_distribute
-from .invitations import _queue_invitation_emails, invitation_add, invitation_set_attendance, invitation_withdraw
+from .invitations import (
+    _queue_invitation_emails,
+    invitation_add,
+    invitation_set_attendance,
+    invitation_withdraw,
+    invitations_add,
+    invitations_set_attendance,
+)
 from .minutes import minutes_draft, minutes_edit, minutes_revise, minutes_sections_from_record, minutes_sign
 from .plans import (
     core_group_meeting_record,
@@ -37,7 +44,8 @@ __all__ = [
     # writes, by topic
     "conference_request",
     "conference_schedule", "conference_reschedule", "conference_cancel",
-    "invitation_add", "invitation_withdraw", "invitation_set_attendance",
+    "invitation_add", "invitation_withdraw", "invitation_set_attendance", "invitations_add",
+    "invitations_set_attendance",
     "report_submit", "report_share_with_parents", "CANNOT_REPORT_FOR",
     "record_save_section", "scaling_record", "conference_hold", "StaleSection",
     "conference_decide", "ActionInput", "MemberInput", "ALLOWED_OUTCOMES",

@@ -1,6 +1,9 @@
-"""Invitations: add, withdraw, attendance, and the calendar invitations they queue."""
+"""Invitations: add (one, or several at once), withdraw, attendance (one or several), and the calendar
+invitations they queue."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +17,7 @@ from safeguarding.records import stamp
 from .. import events
 from ..invitations import CANCEL, REQUEST, queue_emails
 from ..models import Conference, Invitation
+from ..selectors.invitations import ProposedInvitee
 from ._common import S, _lock
 from .reports import _open_report_deadlines
 
@@ -66,6 +70,23 @@ def invitation_add(
     return invitation
 
 
+
+@transaction.atomic
+def invitations_add(*, actor: User, conference: Conference, invitees: Iterable[ProposedInvitee]) -> list[Invitation]:
+    """Invite several people at once (the invitees proposed from the child's record, say): all of them or
+    none. Each goes through :func:`invitation_add` (its validation, its event, its calendar email); the
+    first that fails rolls the others back and its ``ValidationError`` reaches the caller. Returns each
+    invitee's invitation, in order (one already invited keeps the one they have)."""
+    invitees = list(invitees)
+    if not invitees:
+        return []
+    conference = _lock(conference)
+    return [invitation_add(actor=actor, conference=conference, kind=p.kind, name=p.name, role=p.role,
+                           email=p.email, adult_id=p.adult_id, involvement_id=p.involvement_id,
+                           user_id=p.user_id, agency_id=p.agency_id)
+            for p in invitees]
+
+
 @transaction.atomic
 def invitation_withdraw(*, actor: User, invitation: Invitation, reason: str) -> Invitation:
     """Withdraw an invitation made in error: kept, marked, and the person's calendar entry cancelled."""
@@ -98,6 +119,22 @@ def invitation_set_attendance(*, actor: User, invitation: Invitation, attendance
     record_event(events.ATTENDANCE, actor=actor, subject=invitation.conference,
                  payload={"invitation": str(invitation.public_id), "attendance": attendance})
     return invitation
+
+
+@transaction.atomic
+def invitations_set_attendance(*, actor: User, conference: Conference,
+                               changes: Iterable[tuple[Invitation, str]]) -> list[Invitation]:
+    """Record several invitees' attendance at once: every one or none. Each change is (invitation, attendance)
+    and goes through :func:`invitation_set_attendance` (its validation, its event; no change, no event); an
+    invitation of another conference is refused. Returns the invitations, as saved."""
+    changes = list(changes)
+    if not changes:
+        return []
+    conference = _lock(conference)
+    if any(invitation.conference_id != conference.pk for invitation, _attendance in changes):
+        raise ValidationError("An invitation is not to this conference")
+    return [invitation_set_attendance(actor=actor, invitation=invitation, attendance=attendance)
+            for invitation, attendance in changes]
 
 
 # --- calendar invitations (the kernel outbox, ADR 8) ---------------------------------------------

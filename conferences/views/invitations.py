@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
@@ -76,19 +75,9 @@ class InvitationsView(ConferencePage, TemplateView):
             form = ProposedInviteesForm(request.POST, proposals=self.proposals, prefix="proposed")
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(propose_form=form, form=form))
-            chosen = form.cleaned_data["invitees"]
-
-            @transaction.atomic  # all of them or none
-            def invite_all():
-                for p in chosen:
-                    services.invitation_add(
-                        actor=request.user, conference=self.conference, kind=p.kind, name=p.name, role=p.role,
-                        email=p.email, adult_id=p.adult_id, involvement_id=p.involvement_id, user_id=p.user_id,
-                        agency_id=p.agency_id)
-                return len(chosen)
-
-            return self._invite(form, invite_all, lambda n: f"{n} {'person' if n == 1 else 'people'} invited.",
-                                "propose_form")
+            return self._invite(form, lambda: len(services.invitations_add(  # all of them or none
+                actor=request.user, conference=self.conference, invitees=form.cleaned_data["invitees"])),
+                lambda n: f"{n} {'person' if n == 1 else 'people'} invited.", "propose_form")
         if which == "add":
             form = InviteeForm(request.POST, prefix="add")
             if not form.is_valid():
@@ -160,9 +149,6 @@ class AttendanceView(ConferenceFormPage):
                                          invitations=self.invitations, **kwargs)
 
     def form_valid(self, form):
-        @transaction.atomic  # every invitee's attendance or none
-        def save():
-            for inv, attendance in form.changes():
-                services.invitation_set_attendance(actor=self.request.user, invitation=inv, attendance=attendance)
-
-        return self.run(form, save, "Attendance saved.", self.url("attendance"))
+        return self.run(form, lambda: services.invitations_set_attendance(  # every invitee's or none
+            actor=self.request.user, conference=self.conference, changes=form.changes()),
+            "Attendance saved.", self.url("attendance"))

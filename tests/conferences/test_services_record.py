@@ -20,6 +20,7 @@ from cases.models import Involvement, Relationship, RelationshipKind
 from conferences import invitations as invitation_emails
 from conferences import selectors, services
 from conferences.models import AgencyReport, Conference, ConferenceRecord, Invitation, ScalingScore
+from conferences.selectors.invitations import ProposedInvitee
 from safeguarding.accounts.models import Role
 from safeguarding.audit.models import CaseEvent
 from safeguarding.clock.models import Deadline
@@ -286,6 +287,102 @@ def test_withdrawing_an_invitation_never_sent_sends_no_cancellation(conf, chair)
     inv = services.invitation_add(actor=chair, conference=conf, kind=P.FAMILY, name="Nan", email="nan@example.org")
     services.invitation_withdraw(actor=chair, invitation=inv, reason="Not needed")
     assert not invitation_emails.emails_of().exists()
+
+
+# --- several at once (the pages' forms) --------------------------------------------------------------
+
+
+def test_invitations_add_invites_everyone_proposed_at_once_and_again_adds_nobody(conf, chair):
+    proposals = selectors.invitees_proposed(conference=conf)
+    assert len(proposals) == 5
+    invited = services.invitations_add(actor=chair, conference=conf, invitees=proposals)
+    assert [(i.kind, i.name) for i in invited] == [(p.kind, p.name) for p in proposals]
+    assert set(conf.invitations.values_list("pk", flat=True)) == {i.pk for i in invited}
+    assert CaseEvent.objects.filter(code="conference.invited", subject_id=conf.pk).count() == 5
+    # the same people again: each keeps the invitation they have, nothing is written
+    assert services.invitations_add(actor=chair, conference=conf, invitees=proposals) == invited
+    assert services.invitations_add(actor=chair, conference=conf, invitees=[]) == []
+    assert conf.invitations.count() == 5
+    assert CaseEvent.objects.filter(code="conference.invited", subject_id=conf.pk).count() == 5
+
+
+def test_invitations_add_is_all_or_nothing_on_a_bad_invitee(bare, chair):
+    """Booked: each good invitee would get a report deadline and a calendar email; one bad one undoes them all."""
+    proposals = selectors.invitees_proposed(conference=bare)
+    no_agency = ProposedInvitee(kind=P.PROFESSIONAL, name="Dr Who", role="GP", email="dr.who@example.org")
+    with pytest.raises(ValidationError) as exc:
+        services.invitations_add(actor=chair, conference=bare, invitees=[*proposals, no_agency])
+    assert errors_of(exc) == {"agency": ["Choose the professional's agency"]}
+    assert not bare.invitations.exists()
+    assert not CaseEvent.objects.filter(code="conference.invited").exists()
+    assert not Deadline.objects.filter(rule_key="conference_reports").exists()
+    assert not invitation_emails.emails_of().exists()
+    # the good ones alone are invited, each with their deadline and email as one by one
+    invited = services.invitations_add(actor=chair, conference=bare, invitees=proposals)
+    assert len(invited) == len(proposals) == 5
+    assert invitation_emails.emails_of(conference=bare, method="REQUEST", sequence=0).count() == len(
+        [i for i in invited if i.email])
+
+
+def test_invitations_add_needs_a_conference_not_yet_held(booked, chair, clock):
+    clock.move_to("2026-03-20 13:00")
+    held = story.hold(conference=booked, chair=chair, held_on=FRI_20_MAR)
+    nan = ProposedInvitee(kind=P.FAMILY, name="Nan", role="Grandmother")
+    with pytest.raises(ValidationError) as exc:
+        services.invitations_add(actor=chair, conference=held, invitees=[nan])
+    assert exc.value.messages == ["Invitations can be added only before the conference is held"]
+    assert not held.invitations.filter(name="Nan").exists()
+
+
+def test_invitations_set_attendance_saves_every_change_at_once_and_no_change_is_no_event(booked, chair, police,
+                                                                                        health):
+    pc, hv = invitation(booked, agency=police), invitation(booked, agency=health)
+    saved = services.invitations_set_attendance(actor=chair, conference=booked,
+                                                changes=[(pc, "attended"), (hv, "apologies")])
+    assert [(i.pk, i.attendance) for i in saved] == [(pc.pk, "attended"), (hv.pk, "apologies")]
+    assert {(i.pk, i.attendance) for i in Invitation.objects.filter(pk__in=[pc.pk, hv.pk])} == {
+        (pc.pk, "attended"), (hv.pk, "apologies")}
+    assert CaseEvent.objects.filter(code="conference.attendance", subject_id=booked.pk).count() == 2
+    services.invitations_set_attendance(actor=chair, conference=booked, changes=[(pc, "attended")])  # no change
+    assert services.invitations_set_attendance(actor=chair, conference=booked, changes=[]) == []
+    assert CaseEvent.objects.filter(code="conference.attendance", subject_id=booked.pk).count() == 2
+
+
+def test_invitations_set_attendance_is_all_or_nothing_on_a_bad_item(booked, chair, police, health):
+    pc, hv = invitation(booked, agency=police), invitation(booked, agency=health)
+    with pytest.raises(ValueError, match="not_a_state"):
+        services.invitations_set_attendance(actor=chair, conference=booked,
+                                            changes=[(pc, "attended"), (hv, "not_a_state")])
+    assert set(Invitation.objects.filter(pk__in=[pc.pk, hv.pk]).values_list("attendance", flat=True)) == {"invited"}
+    assert not CaseEvent.objects.filter(code="conference.attendance").exists()
+
+
+def test_invitations_set_attendance_refuses_an_invitation_of_another_conference(booked, chair, police):
+    pc = invitation(booked, agency=police)
+    services.conference_cancel(actor=chair, conference=booked, reason="Rebook")
+    again = story.request_icpc(child=booked.child, social_worker=booked.requested_by,
+                               strategy_discussion_date=date(2026, 3, 2))
+    nan = services.invitation_add(actor=chair, conference=again, kind=P.FAMILY, name="Nan")
+    with pytest.raises(ValidationError) as exc:
+        services.invitations_set_attendance(actor=chair, conference=again,
+                                            changes=[(nan, "accepted"), (pc, "attended")])
+    assert exc.value.messages == ["An invitation is not to this conference"]
+    assert {(i.pk, i.attendance) for i in Invitation.objects.filter(pk__in=[pc.pk, nan.pk])} == {
+        (pc.pk, "invited"), (nan.pk, "invited")}
+    assert not CaseEvent.objects.filter(code="conference.attendance").exists()
+
+
+def test_invitations_set_attendance_ends_with_the_decision(booked, chair, police, clock):
+    pc = invitation(booked, agency=police)
+    clock.move_to("2026-03-20 13:00")
+    held = story.hold(conference=booked, chair=chair, held_on=FRI_20_MAR)
+    services.conference_decide(actor=chair, conference=held, outcome="no_plan", next_step="early_help")
+    pc.refresh_from_db()
+    assert pc.attendance == "attended"
+    with pytest.raises(ValidationError) as exc:
+        services.invitations_set_attendance(actor=chair, conference=held, changes=[(pc, "apologies")])
+    assert exc.value.messages == ["Attendance can no longer be changed: the conference is decided"]
+    assert Invitation.objects.get(pk=pc.pk).attendance == "attended"
 
 
 # --- attendance and quorum --------------------------------------------------------------------------
