@@ -42,6 +42,7 @@ from .models import (
 
 SERVICE_ROLES = (Role.CONFERENCE_CHAIR, Role.ADMINISTRATOR)
 PARTNER_ROLES = (Role.PARTNER_PRACTITIONER, Role.API_CLIENT)
+CASE_STAFF_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
 
 
 def service_local_authorities(ctx: AccessContext) -> frozenset[int]:
@@ -61,9 +62,21 @@ class ConferencePolicy(Policy):
     model = Conference
     actions = ("view", "list_service", "schedule", "record", "decide", "report", "distribute", "request")
 
+    # --- what the person does (their roles; which records, the querysets below decide) -------------
+    def is_chair(self, ctx: AccessContext) -> bool:
+        return ctx.has_role(Role.CONFERENCE_CHAIR)
+
+    def is_case_staff(self, ctx: AccessContext) -> bool:
+        """Has a role that may edit children's records (the conferences of which they request and see)."""
+        return ctx.has_role(*CASE_STAFF_ROLES)
+
+    def is_partner(self, ctx: AccessContext) -> bool:
+        """A partner agency's practitioner or API client (who sees the conferences their agency is invited to)."""
+        return ctx.has_role(*PARTNER_ROLES)
+
     # --- the building blocks (Q on Conference) --------------------------------------------------
     def chair_q(self, ctx: AccessContext) -> Q:
-        if not ctx.has_role(Role.CONFERENCE_CHAIR):
+        if not self.is_chair(ctx):
             return NOTHING
         return Q(chair_id=ctx.user_id, child__local_authority_id__in=ctx.local_authority_ids)
 
@@ -77,7 +90,7 @@ class ConferencePolicy(Policy):
         return Q(child__local_authority_id__in=las, child__restricted=False)
 
     def case_staff_q(self, ctx: AccessContext) -> Q:
-        if not ctx.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
+        if not self.is_case_staff(ctx):
             return NOTHING
         return Q(child_id__in=_child_editable(ctx))
 
@@ -140,6 +153,13 @@ class ConferencePolicy(Policy):
         else:  # pragma: no cover - _check_action refuses the rest
             raise AssertionError(action)
         return qs.filter(q)
+
+    def invited(self, ctx: AccessContext) -> QuerySet:
+        """The live conferences ``ctx`` is invited to, by their own account or as one of their partner
+        agencies (a restricted child's only when they may see the child): part of what they may view."""
+        if not ctx.is_authenticated:
+            return Conference.objects.none()
+        return Conference.objects.live().filter(self.invited_q(ctx))
 
     def is_service_staff(self, ctx: AccessContext) -> bool:
         return bool(service_local_authorities(ctx))

@@ -14,7 +14,6 @@ from django.db.models import Exists, OuterRef, QuerySet
 from safeguarding.accounts.models import Role, User
 
 from ..models import AgencyReport, Conference, Invitation, Minutes
-from ..policies import PARTNER_ROLES
 
 LIVE = (Conference.Status.REQUESTED, Conference.Status.SCHEDULED, Conference.Status.HELD)
 
@@ -28,15 +27,6 @@ def actions_allowed(conference: Conference, scoped: Mapping[str, QuerySet]) -> f
     checks = {f"can_{a}": Exists(qs.filter(pk=OuterRef("pk"))) for a, qs in scoped.items()}
     row = Conference.objects.filter(pk=conference.pk).annotate(**checks).values(*checks).first() or {}
     return frozenset(a for a in scoped if row.get(f"can_{a}"))
-
-
-def person_roles(access) -> dict[str, bool]:
-    """What the person does, for the dashboard's sections (whose rows the policy scopes)."""
-    return {
-        "is_chair": access.has_role(Role.CONFERENCE_CHAIR),
-        "is_case_staff": access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER),
-        "is_partner": access.has_role(*PARTNER_ROLES),
-    }
 
 
 # --- people offered on a form ------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from .. import selectors
 from ..forms_scheduling import ServiceFilterForm
 from ..models import Conference
 from ..policies import conference_policy, plan_policy
-from ..selectors import pages as page_selectors
 from .base import NO_SUCH_RECORD
 
 S = Conference.Status
@@ -44,8 +43,7 @@ class DashboardView(PolicyViewMixin, TemplateView):
         today = timezone.localdate()
         week = selectors.iso_week(today)
         until, working_days = selectors.at_risk_until(today)
-        roles = page_selectors.person_roles(access)
-        is_chair = roles["is_chair"]
+        is_chair = conference_policy.is_chair(access)
         is_service = conference_policy.is_service_staff(access)
         view = conference_policy.visible(access, "view")
         sections = {}
@@ -63,12 +61,12 @@ class DashboardView(PolicyViewMixin, TemplateView):
                 conference_policy.visible(access, "decide"), chair=user))
             sections["plans"] = self._rows(selectors.plans_needing_review(
                 plan_policy.visible(access, "audit"), until=selectors.review_horizon(today)))
-        if roles["is_case_staff"]:
+        if conference_policy.is_case_staff(access):
             sections["my_requests"] = self._rows(selectors.requested_by(view, person=user))
             sections["my_children"] = self._rows(selectors.live_for(
                 conference_policy.visible(access, "request").exclude(requested_by=user)))
-        if roles["is_partner"]:
-            sections["invited"] = self._rows(selectors.live_for(view.filter(conference_policy.invited_q(access))))
+        if conference_policy.is_partner(access):
+            sections["invited"] = self._rows(selectors.live_for(conference_policy.invited(access)))
         ctx.update(sections=sections, today=today, week=week, at_risk_until=until, at_risk_days=working_days,
                    review_weeks=selectors.REVIEW_HORIZON_WEEKS, review_until=selectors.review_horizon(today),
                    is_chair=is_chair, is_service=is_service, nothing=not sections, row_limit=DASHBOARD_ROWS)

@@ -612,6 +612,19 @@ def test_the_dashboard_for_a_social_worker_shows_their_requests(client, requeste
     assert "You and your agency have no invitations to conferences that are coming up." in page
 
 
+
+def test_the_dashboard_for_a_partner_lists_the_conferences_their_agency_is_invited_to(client, booked, chair,
+                                                                                      police, police_officer):
+    page = text(client(police_officer).get("/conferences/"))
+    assert "You and your agency have no invitations to conferences that are coming up." in page
+    assert url("", booked) not in page
+    services.invitation_add(actor=chair, conference=booked, kind="professional", name="Officer in the case",
+                            agency_id=police.pk)
+    page = text(client(police_officer).get("/conferences/"))
+    assert 'govuk-table__caption--m">Conferences you or your agency are invited to</caption>' in page
+    assert url("", booked) in page
+    assert "You and your agency have no invitations to conferences that are coming up." not in page
+
 def test_the_dashboard_for_an_administrator_is_the_services(client, requested, administrator, other_la_chair):
     page = text(client(administrator).get("/conferences/"))
     assert 'govuk-table__caption--m">Requests awaiting allocation</caption>' in page and "Amelia Hartley" in page

@@ -441,12 +441,63 @@ REPORTS_FOR = {
     "LADO":                                             ((),                       ()),
     "anonymous":                                        ((),                       ()),
 }
+
+# conference_policy.invited: person -> (invited to the unrestricted child's conference, the restricted one's)
+INVITED_TO = {
+    "the chair":                                        (False,                    False),
+    "another chair of the same LA":                     (False,                    False),
+    "a chair of another LA":                            (False,                    False),
+    "the minute-taker":                                 (False,                    False),
+    "administrator":                                    (False,                    False),
+    # invited by her own account; she may see the restricted child too
+    "allocated social worker":                          (True,                     True),
+    "colleague in the team":                            (False,                    False),
+    "social worker of another team":                    (False,                    False),
+    "social worker of another team with an access grant": (False,                  False),
+    "family support worker invited by her own account": (True,                     False),
+    "team manager":                                     (False,                    False),
+    "service manager":                                  (False,                    False),
+    "another LA's service manager":                     (False,                    False),
+    "invited police officer":                           (True,                     False),
+    "another officer of the invited police force":      (True,                     False),
+    "uninvited health practitioner":                    (False,                    False),
+    "school DSL (agency invited)":                      (True,                     False),
+    "API client of an invited agency":                  (True,                     False),
+    "IRO":                                              (False,                    False),
+    "LADO":                                             (False,                    False),
+    "anonymous":                                        (False,                    False),
+}
+
+# conference_policy.is_chair / is_case_staff / is_partner: person -> the roles that are true
+ROLES = {
+    "the chair":                                        {"chair"},
+    "another chair of the same LA":                     {"chair"},
+    "a chair of another LA":                            {"chair"},
+    "the minute-taker":                                 set(),
+    "administrator":                                    set(),
+    "allocated social worker":                          {"case staff"},
+    "colleague in the team":                            {"case staff"},
+    "social worker of another team":                    {"case staff"},
+    "social worker of another team with an access grant": {"case staff"},
+    "family support worker invited by her own account": {"case staff"},
+    "team manager":                                     {"case staff"},
+    "service manager":                                  {"case staff"},
+    "another LA's service manager":                     {"case staff"},
+    "invited police officer":                           {"partner"},
+    "another officer of the invited police force":      {"partner"},
+    "uninvited health practitioner":                    {"partner"},
+    "school DSL (agency invited)":                      {"partner"},
+    "API client of an invited agency":                  {"partner"},
+    "IRO":                                              set(),
+    "LADO":                                             set(),
+    "anonymous":                                        set(),
+}
 # fmt: on
 PEOPLE = list(CONFERENCE)
 
 
 def test_every_table_names_every_person_in_the_world(world):
-    for table in (CONFERENCE, REPORTS, DOCUMENTS, PLANS, SEES_WHOLE, INVITATIONS, REPORTS_FOR):
+    for table in (CONFERENCE, REPORTS, DOCUMENTS, PLANS, SEES_WHOLE, INVITATIONS, REPORTS_FOR, INVITED_TO, ROLES):
         assert list(table) == list(world.people)
 
 
@@ -502,6 +553,25 @@ def test_who_sees_the_whole_conference(world, who):
         every = {i.pk for i in world.invitations[restricted].values()}
         assert (seen == every) is SEES_WHOLE[who][restricted], restricted
 
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_which_conferences_each_person_is_invited_to(world, who):
+    ctx = AccessContext.for_user(world[who])
+    invited = set(conference_policy.invited(ctx).values_list("pk", flat=True))
+    expected = {world.conferences[r].pk for r in (False, True) if INVITED_TO[who][r]}
+    assert invited == expected  # nobody is invited to the (cancelled) reviews
+    # part of what they may view, never more
+    assert invited <= set(conference_policy.visible(ctx, "view").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_what_each_person_does(world, who):
+    ctx = AccessContext.for_user(world[who])
+    checks = {"chair": conference_policy.is_chair, "case staff": conference_policy.is_case_staff,
+              "partner": conference_policy.is_partner}
+    roles = {name for name, is_ in checks.items() if is_(ctx)}
+    assert roles == ROLES[who]
 
 @pytest.mark.parametrize("who", PEOPLE)
 def test_which_agencies_each_person_reports_for(world, who):
