@@ -114,17 +114,3 @@ class DocumentOutput(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, obj) -> str:
         return self.context["download_url"](obj)
-
-
-class ApiErrorDetailOutput(serializers.Serializer):
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                   help_text="Field name to its messages (non_field_errors for the request as a whole)")
-
-
-class ApiErrorOutput(serializers.Serializer):
-    """The one error shape of the API (safeguarding/api.py)."""
-
-    error = ApiErrorDetailOutput()

@@ -41,6 +41,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
 from safeguarding.access.views import PolicyViewSet
+from safeguarding.api import ApiErrorOutput
 from safeguarding.audit.services import record_view, record_views
 
 from .. import services
@@ -49,7 +50,6 @@ from ..policies import conference_policy, document_policy, invitation_policy, re
 from ..selectors.reports import report_of_agency
 from ..selectors.scheduling import due_dates
 from .serializers import (
-    ApiErrorOutput,
     ConferenceOutput,
     DocumentOutput,
     InvitationOutput,
