@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,9 +33,16 @@ def invitation_add(
     if conference.status not in (S.REQUESTED, S.SCHEDULED):
         raise ValidationError("Invitations can be added only before the conference is held")
     kind = Invitation.InviteeKind(kind)
+    email = email.strip()
     errors = {}
     if not name.strip():
         errors["name"] = "Enter the invitee's name"
+    if email:
+        # the address goes into an email header and a calendar file: one address, nothing else
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = "Enter an email address like name@example.org"
     if kind == Invitation.InviteeKind.PROFESSIONAL and not agency_id:
         errors["agency"] = "Choose the professional's agency"
     if errors:
@@ -55,7 +63,7 @@ def invitation_add(
         if existing:
             return existing
     invitation = Invitation(
-        conference=conference, kind=kind, name=name.strip(), role=role.strip(), email=email.strip(),
+        conference=conference, kind=kind, name=name.strip(), role=role.strip(), email=email,
         adult_id=adult_id, involvement_id=involvement_id, user_id=user_id,
         agency_id=agency_id if kind == Invitation.InviteeKind.PROFESSIONAL else None,
         direct_contact=direct_contact, created_by=actor,

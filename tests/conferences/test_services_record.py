@@ -236,6 +236,19 @@ def test_invitation_add_validates(conf, chair, kw, expected):
     assert not conf.invitations.exists()
 
 
+
+@pytest.mark.parametrize("email", ["a@x.org\r\nBcc: everyone@example.org", "a@x.org\nBcc: b@y.org", "not an address",
+                                   "a@x.org, b@y.org", "a@x.org>\r\nSubject: hi"])
+def test_invitation_add_refuses_what_is_not_one_email_address(booked, chair, email):
+    with pytest.raises(ValidationError) as exc:
+        services.invitation_add(actor=chair, conference=booked, kind=P.FAMILY, name="Nan", email=email)
+    assert errors_of(exc) == {"email": ["Enter an email address like name@example.org"]}
+    assert not booked.invitations.filter(name="Nan").exists()
+    # an address with spaces around it is kept without them, and emailed
+    nan = services.invitation_add(actor=chair, conference=booked, kind=P.FAMILY, name="Nan", email=" nan@example.org ")
+    assert nan.email == "nan@example.org"
+    assert invitation_emails.emails_of(invitation=nan).get().to == "nan@example.org"
+
 def test_an_involvement_of_another_child_is_refused(conf, chair, la, school, social_worker):
     other = ChildFactory(local_authority=la)
     inv = cases_services.involvement_add(child=other, actor=social_worker, agency=school, role="DSL",
