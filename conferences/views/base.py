@@ -21,7 +21,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.services import child_view_log
+from cases.services import VIA_PAGE, child_view_log
 from safeguarding.access.views import PolicyViewMixin
 from safeguarding.pages import ActionPage, day
 
@@ -30,8 +30,6 @@ from ..models import ChildProtectionPlan
 from ..policies import conference_policy, plan_policy
 from ..selectors import pages as page_selectors
 
-# How a page's read of a child is logged (safeguarding.audit's RecordView.Via.PAGE).
-VIA_PAGE = "page"
 NO_SUCH_RECORD = "No such record"
 
 
