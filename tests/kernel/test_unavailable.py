@@ -128,7 +128,9 @@ def server(transactional_db):
 def terminate_other_sessions() -> int:
     """What a restart of PostgreSQL does to every open connection (but this test's). Returns how many
     were ended, once they are gone."""
-    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    # client sessions only: an autovacuum worker on this database is no connection of ours
+    others = ("FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+              "AND backend_type = 'client backend'")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(pg_terminate_backend(pid)) {others}")
         ended = cursor.fetchone()[0]
