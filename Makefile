@@ -3,7 +3,8 @@
 #   make run     start everything locally (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set)
 #   make test    the whole test suite, browser tests included, in parallel (PYTEST_ARGS="-k conference -x" to narrow it)
 #   make test-fast  the inner loop: everything but the browser and slow tests
-#   make lint    ruff
+#   make lint    ruff and the layering contracts (import-linter)
+#   make api-fuzz  schemathesis against the API's schema (slow; CI runs it)
 #   make help    the full list
 #
 # A fresh machine needs only Python 3.11+ (and, for `make test`, node/npm); Debian packages for
@@ -24,7 +25,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export CHROMIUM_PATH PYTEST_ARGS
 
-.PHONY: help venv run test test-fast bench lint migrate demo services clean sysdeps-run sysdeps-test node-deps
+.PHONY: help venv run test test-fast api-fuzz bench lint migrate demo services clean sysdeps-run sysdeps-test node-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -68,8 +69,11 @@ node-deps: $(AXE)
 run: $(VENV_STAMP) sysdeps-run ## start web + worker + beat on http://127.0.0.1:8000 (Ctrl-C stops all)
 	@$(VPY) scripts/devrun.py
 
-test: $(VENV_STAMP) sysdeps-test node-deps ## run the whole test suite in parallel, listing the 20 slowest (PYTEST_ARGS=... to pass options to pytest, PYTEST_WORKERS=0 for one process)
-	@scripts/test.sh
+test: $(VENV_STAMP) sysdeps-test node-deps ## run the whole test suite in parallel, browser tests included, listing the 20 slowest (PYTEST_ARGS=... to pass options to pytest, PYTEST_WORKERS=0 for one process)
+	@PYTEST_MARKERS="$${PYTEST_MARKERS:-not slow}" scripts/test.sh
+
+api-fuzz: $(VENV_STAMP) ## schemathesis against /api/v1/schema/ (partner and staff clients, all checks, 5,000+ requests; CI runs it)
+	@PYTEST_MARKERS="slow and not e2e" PYTEST_ARGS="$${PYTEST_ARGS:-} tests/api/test_schemathesis.py" scripts/test.sh
 
 test-fast: $(VENV_STAMP) sysdeps-run ## the suite without the browser and slow tests (the inner loop)
 	@PYTEST_MARKERS='not e2e and not slow' scripts/test.sh
@@ -77,8 +81,9 @@ test-fast: $(VENV_STAMP) sysdeps-run ## the suite without the browser and slow t
 bench: $(VENV_STAMP) ## load volume data into its own database and print the benchmark table (BENCH_SCALE=0.01 for a quick run)
 	@EMBEDDED_DB_NAME=safeguarding_bench $(EMBEDDED) $(VPY) scripts/bench.py
 
-lint: $(VENV_STAMP) ## ruff check
+lint: $(VENV_STAMP) ## ruff, and the layering contracts (import-linter, .importlinter)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 migrate: $(VENV_STAMP) ## apply migrations (embedded PostgreSQL unless DATABASE_URL is set)
 	@$(EMBEDDED) $(VPY) manage.py migrate --noinput
