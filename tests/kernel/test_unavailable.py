@@ -157,14 +157,14 @@ def test_postgresql_going_away_gives_the_problem_page_and_the_service_recovers_b
 
     # 1. PostgreSQL restarts under a kept connection. With CONN_HEALTH_CHECKS the dead connection is
     #    noticed before use and replaced: no request fails.
-    assert terminate_other_sessions() == 1
+    assert terminate_other_sessions() >= 1  # the server thread's (and any other test server's left in this worker)
     assert_signed_in_home(*get(server, "/", signed_in)[::2])
     db["CONN_HEALTH_CHECKS"] = False  # (the connection opened next will not check)
-    assert terminate_other_sessions() == 1
+    assert terminate_other_sessions() >= 1
     assert_signed_in_home(*get(server, "/", signed_in)[::2])
     # Without (Django's default): the request that uses it fails with a 503, not a 500; Django drops
     # the broken connection at the end of that request, and the next request connects again.
-    assert terminate_other_sessions() == 1
+    assert terminate_other_sessions() >= 1
     assert_problem_page(*get(server, "/", signed_in))
     assert_signed_in_home(*get(server, "/", signed_in)[::2])
     assert_signed_in_home(*get(server, "/", signed_in)[::2])
