@@ -1,5 +1,5 @@
 """Page-test helpers: an HTML checker every visited page goes through (no inline script), and a
-Redis database of our own for /healthz so that a running worker's heartbeat cannot interfere."""
+Redis database of our own for /healthz (this xdist worker's, not a running `make run`'s) so no heartbeat interferes."""
 
 import re
 from html.parser import HTMLParser
@@ -8,8 +8,6 @@ import pytest
 import redis
 
 from safeguarding.health import HEARTBEAT_KEY
-
-HEALTH_REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 class PageChecker(HTMLParser):
@@ -110,8 +108,8 @@ def health_redis(settings, db):
     from safeguarding.clock.models import SweepRun
 
     SweepRun.objects.create(finished_at=timezone.now())
-    settings.REDIS_URL = HEALTH_REDIS_URL
-    r = redis.Redis.from_url(HEALTH_REDIS_URL)
+    # this worker's own Redis database (tests/conftest.py gives each xdist worker one)
+    r = redis.Redis.from_url(settings.REDIS_URL)
     r.delete(HEARTBEAT_KEY)
     yield r
     r.delete(HEARTBEAT_KEY)
