@@ -272,7 +272,7 @@ def _build() -> Built:
 
 # Every test is marked, so that pytest-django sets the test database up even when only tests that
 # read the module's PDFs (and no database) are selected; the fixture below writes to it.
-pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf, pytest.mark.xdist_group("conference_pdfs")]  # PDFs rendered once
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,7 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("conference_policy_matrix")]  # one world
 
 CONF_ACTIONS = ("view", "list_service", "schedule", "record", "decide", "report", "distribute", "request")
 REPORT_ACTIONS = ("view", "share")
