@@ -48,12 +48,30 @@ def late_reason_shown(form) -> bool:
     return form.is_bound and (bool(form.errors.get("late_reason")) or bool(form.data.get("late_reason", "").strip()))
 
 
-class ConferencePage(PolicyViewMixin):
+class _AboutOneRecord:
+    """The context every page about one conference or plan shares: the record (as ``subject``), the
+    child, the caption and the way back."""
+
+    subject = ""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx[self.subject] = getattr(self, self.subject)
+        ctx["child"] = self.child
+        ctx.setdefault("caption", self.caption())
+        back_url, back_label = self.back()
+        ctx.setdefault("back_url", back_url)
+        ctx.setdefault("back_label", back_label)
+        return ctx
+
+
+class ConferencePage(_AboutOneRecord, PolicyViewMixin):
     """A page about one conference, reached through ``conference_policy`` for ``action`` (or the first
     of ``actions`` the person has)."""
 
     abstract = True
     policy = conference_policy
+    subject = "conference"
     actions: tuple[str, ...] = ()
 
     def shape_queryset(self, qs):
@@ -109,15 +127,6 @@ class ConferencePage(PolicyViewMixin):
     def back(self) -> tuple[str, str]:
         return self.url("detail"), "Back to the conference"
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["conference"] = self.conference
-        ctx["child"] = self.child
-        ctx.setdefault("caption", self.caption())
-        back_url, back_label = self.back()
-        ctx.setdefault("back_url", back_url)
-        ctx.setdefault("back_label", back_label)
-        return ctx
 
 
 class ConferenceFormPage(ConferencePage, ActionPage):
@@ -127,11 +136,12 @@ class ConferenceFormPage(ConferencePage, ActionPage):
     optional_asks = ("late_reason",)
 
 
-class PlanPage(PolicyViewMixin):
+class PlanPage(_AboutOneRecord, PolicyViewMixin):
     """A page about one child protection plan, reached through ``plan_policy`` for ``action``."""
 
     abstract = True
     policy = plan_policy
+    subject = "plan"
 
     def shape_queryset(self, qs):
         return qs.select_related("child", "lead_social_worker")
@@ -154,15 +164,6 @@ class PlanPage(PolicyViewMixin):
     def back(self) -> tuple[str, str]:
         return self.url(), "Back to the plan"
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["plan"] = self.plan
-        ctx["child"] = self.child
-        ctx.setdefault("caption", self.caption())
-        back_url, back_label = self.back()
-        ctx.setdefault("back_url", back_url)
-        ctx.setdefault("back_label", back_label)
-        return ctx
 
 
 class PlanFormPage(PlanPage, ActionPage):
