@@ -33,7 +33,7 @@ from safeguarding.access.policies import Policy
 from safeguarding.access.services import break_glass_active_q
 from safeguarding.accounts.models import Agency, AgencyKind, Role
 
-from .models import Child, ChildAccessGrant, ChronologyEntry, Involvement
+from .models import Adult, Child, ChildAccessGrant, ChronologyEntry, Involvement, Relationship
 
 NOTHING = Q(pk__in=[])
 
@@ -165,6 +165,18 @@ class ChildPolicy(Policy):
             return True
         return (isinstance(record, ChronologyEntry) and record.child_id == child.pk
                 and record.recorded_by_id == ctx.user_id and self.can(ctx, "add_chronology", child))
+
+    def can_take_back(self, ctx: AccessContext, record) -> bool:
+        """Whether ctx may mark ``record`` (any case record) entered in error: for a child's record,
+        ``can_mark_entered_in_error`` on its child; for an adult, editing one of the children the adult
+        is related to (an adult belongs to no child of their own)."""
+        child = record if isinstance(record, Child) else getattr(record, "child", None)
+        if isinstance(child, Child):
+            return self.can_mark_entered_in_error(ctx, child, record)
+        if isinstance(record, Adult):
+            related = Relationship.objects.filter(adult_id=record.pk).values("child_id")
+            return self.visible(ctx, "edit").filter(pk__in=related).exists()
+        return False
 
     def reads_through_break_glass(self, ctx: AccessContext, child: Child) -> bool:
         """Whether ctx, having opened ``child``, reads it by breaking the glass (restricted, not named):

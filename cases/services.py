@@ -313,6 +313,8 @@ def record_mark_entered_in_error(*, record: CaseRecord, actor: User, reason: str
     """The way to take back any case record: it stays, marked, with who and why."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why this was entered in error"})
+    if not child_policy.can_take_back(AccessContext.for_user(actor), record):
+        raise ValidationError(f"You cannot mark this {record._meta.verbose_name} as entered in error")
     record = type(record).objects.select_for_update().get(pk=record.pk)
     if record.entered_in_error_at is not None:
         return record

@@ -155,9 +155,12 @@ def test_retrieve_writes_a_record_view_via_the_api_and_a_404_does_not(
 
 def test_aliases_entered_in_error_are_not_shown(school_api, school_child):
     from cases.services import child_alias_add, record_mark_entered_in_error
-    from tests.factories import UserFactory
+    from safeguarding.accounts.models import Role
+    from tests.factories import make_user
 
-    actor = UserFactory()
+    actor = make_user(school_child.local_authority, Role.SOCIAL_WORKER)
+    school_child.allocated_social_worker = actor
+    school_child.save(update_fields=["allocated_social_worker"])
     live = child_alias_add(child=school_child, actor=actor, name="Milly Hart")
     wrong = child_alias_add(child=school_child, actor=actor, name="Wrong Person")
     record_mark_entered_in_error(record=wrong, actor=actor, reason="Another child's alias")

@@ -98,7 +98,8 @@ def test_alias_matches_and_says_which_alias(la, social_worker):
 
 def test_alias_entered_in_error_is_not_used(la, social_worker):
     child = ChildFactory(
-        local_authority=la, legal_first_names="Kai", legal_surname="Brown", date_of_birth=DOB
+        local_authority=la, legal_first_names="Kai", legal_surname="Brown", date_of_birth=DOB,
+        allocated_social_worker=social_worker,
     )
     alias = services.child_alias_add(child=child, actor=social_worker, name="Jayden Smith")
     services.record_mark_entered_in_error(record=alias, actor=social_worker, reason="Wrong child's alias")
@@ -386,7 +387,8 @@ def test_duplicate_link_validation(la, social_worker):
 
 
 def test_a_link_entered_in_error_can_be_made_again(la, social_worker):
-    a, b = ChildFactory(local_authority=la), ChildFactory(local_authority=la)
+    a = ChildFactory(local_authority=la, allocated_social_worker=social_worker)
+    b = ChildFactory(local_authority=la, allocated_social_worker=social_worker)
     first = services.duplicate_link(child=a, other=b, actor=social_worker, reason="Same child")
     services.record_mark_entered_in_error(
         record=first, actor=social_worker, reason="Different children after all"

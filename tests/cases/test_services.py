@@ -32,6 +32,7 @@ from tests.factories import (
     AdultFactory,
     ChildFactory,
     ChronologyEntryFactory,
+    HealthFactory,
     InvolvementFactory,
     RelationshipFactory,
     TeamFactory,
@@ -523,7 +524,7 @@ def test_record_mark_entered_in_error_keeps_the_record_and_is_idempotent(
         "chronology": lambda: ChronologyEntryFactory(child=child),
         "relationship": lambda: RelationshipFactory(child=child),
         "alias": lambda: services.child_alias_add(child=child, actor=social_worker, name="Millie Hart"),
-        "adult": lambda: AdultFactory(),
+        "adult": lambda: RelationshipFactory(child=child).adult,  # an adult is taken back through a child
     }[kind]()
     with pytest.raises(ValidationError) as exc:
         services.record_mark_entered_in_error(record=record, actor=team_manager, reason="  ")
@@ -547,6 +548,32 @@ def test_record_mark_entered_in_error_keeps_the_record_and_is_idempotent(
     assert event.actor == team_manager
     assert event.payload == {"model": record._meta.model_name, "reason": "Wrong child"}
     assert type(record).objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.parametrize("kind", ["child", "involvement", "chronology", "relationship", "alias", "adult",
+                                  "unrelated adult"])
+def test_record_mark_entered_in_error_re_checks_the_policy(child, social_worker, kind):
+    """The service refuses whoever the policy refuses (``child_policy.can_take_back``), whichever page
+    or script calls it: a partner practitioner of another agency, and anyone at all for an adult related
+    to no child they may edit."""
+    outsider = make_user(HealthFactory(), Role.PARTNER_PRACTITIONER)
+    record = {
+        "child": lambda: child,
+        "involvement": lambda: InvolvementFactory(child=child),
+        "chronology": lambda: ChronologyEntryFactory(child=child),
+        "relationship": lambda: RelationshipFactory(child=child),
+        "alias": lambda: services.child_alias_add(child=child, actor=social_worker, name="Millie Hart"),
+        "adult": lambda: RelationshipFactory(child=child).adult,
+        "unrelated adult": lambda: AdultFactory(),
+    }[kind]()
+    actors = [outsider, social_worker] if kind == "unrelated adult" else [outsider]
+    for actor in actors:
+        with pytest.raises(ValidationError) as exc:
+            services.record_mark_entered_in_error(record=record, actor=actor, reason="Wrong child")
+        assert exc.value.messages == [f"You cannot mark this {record._meta.verbose_name} as entered in error"]
+    record.refresh_from_db()
+    assert not record.entered_in_error
+    assert not events("record.entered_in_error", record)
 
 
 # --- aliases and addresses -----------------------------------------------------------------------

@@ -758,7 +758,7 @@ def test_every_new_page_has_a_back_link_and_no_inline_script(page, social_worker
 def test_the_child_page_with_records_entered_in_error_has_a_bounded_query_count(client_for, social_worker, child):
     def grow(n):
         for i in range(n):
-            actor = UserFactory()
+            actor = social_worker
             inv = InvolvementFactory(child=child, agency=HealthFactory(), professional=UserFactory())
             rel = RelationshipFactory(child=child, adult=AdultFactory())
             entry = ChronologyEntryFactory(child=child, source_agency=SchoolFactory(), recorded_by=UserFactory())
