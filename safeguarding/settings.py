@@ -124,6 +124,7 @@ MIDDLEWARE = [
     # before the session and the person (both need the database): an unreachable PostgreSQL or Redis is a 503
     "safeguarding.unavailable.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "safeguarding.accounts.sessions.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -218,8 +219,13 @@ AXES_CLIENT_IP_CALLABLE = "safeguarding.accounts.ip.client_ip"
 # Idle sessions end: the cookie's age is refreshed on every request, so it expires after idle time.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_WARNING_MINUTES = env.int("SESSION_WARNING_MINUTES", default=2)
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# A session is written when it changes, or when less than the idle time is left of it
+# (safeguarding/accounts/sessions.py): it then lives the idle time plus a minute from that save, so it
+# never ends sooner than SESSION_IDLE_MINUTES after the last request, nor more than a minute later.
+SESSION_REFRESH_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "safeguarding.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

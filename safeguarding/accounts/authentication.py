@@ -1,9 +1,25 @@
+from datetime import timedelta
+
+from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import ApiClient
 from .services import api_client_matching_token
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _note_use(client: ApiClient) -> None:
+    """``last_used_at`` is written at most once a minute per client: concurrent calls of one client would
+    otherwise queue on its row. The conditional UPDATE keeps two workers from both writing it."""
+    now = timezone.now()
+    stale = now - LAST_USED_RESOLUTION
+    if client.last_used_at is not None and client.last_used_at > stale:
+        return
+    ApiClient.objects.filter(pk=client.pk).filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale)).update(
+        last_used_at=now)
 
 
 class ApiClientTokenAuthentication(authentication.BaseAuthentication):
@@ -27,7 +43,7 @@ class ApiClientTokenAuthentication(authentication.BaseAuthentication):
                 # A revoked client was identified: ApiCallLogMiddleware logs the refused call against it.
                 request._request.api_client_refused = client
             raise exceptions.AuthenticationFailed("The token is not valid or has been revoked.")
-        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+        _note_use(client)
         # The Django request carries the client so that every call is logged by ApiCallLogMiddleware.
         request._request.api_client = client
         return client.user, client

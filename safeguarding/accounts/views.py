@@ -87,6 +87,7 @@ def keepalive(request):
     A session that has already ended answers 401, so the page goes to the signed-out page."""
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
+    request.session.modified = True  # pushes the end of the session back, however recently it was saved
     return HttpResponse(status=204)
 
 
