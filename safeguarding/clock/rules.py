@@ -106,7 +106,9 @@ _SERVICE_OF = {
     "iro_appointment": Service.LOOKED_AFTER, "lac_review_first": Service.LOOKED_AFTER,
     "lac_review_second": Service.LOOKED_AFTER, "lac_review_next": Service.LOOKED_AFTER,
     "lac_review_decisions": Service.LOOKED_AFTER, "lac_review_record": Service.LOOKED_AFTER,
-    "iro_dispute_resolution": Service.LOOKED_AFTER, "lado_referral": Service.LADO,
+    "iro_dispute_resolution": Service.LOOKED_AFTER, "lac_review_sw_contact": Service.LOOKED_AFTER,
+    "lac_review_papers": Service.LOOKED_AFTER, "lac_review_ratification": Service.LOOKED_AFTER,
+    "lado_referral": Service.LADO,
     "serious_incident_notification": Service.PARTNERSHIP, "rapid_review": Service.PARTNERSHIP,
     "lcspr": Service.PARTNERSHIP,
 }
@@ -150,6 +152,17 @@ _DEFAULTS: tuple[Rule, ...] = (
     _r("lac_review_record", "Full review record completed", "the review", 20, WD, "St Helens IRO standards", LOCAL),
     _r("iro_dispute_resolution", "IRO formal dispute resolution completed", "the start of the formal stage", 20, WD,
        IRO_HANDBOOK + ", para 6.2", NATIONAL),
+    # Before each looked-after review (section 2.2: "[C] via summary", the IRO Handbook as summarised by
+    # NIROMP). "At least 3 days before": the clock counts working days, the earlier (stricter) reading.
+    _r("lac_review_sw_contact", "Social worker's contact with the IRO before the review", "the review", 15, WD,
+       IRO_HANDBOOK + ", as summarised by NIROMP", NATIONAL, direction=Direction.BEFORE,
+       title="Social worker to speak to the IRO before the review"),
+    _r("lac_review_papers", "Care plan, PEP and health plan with the IRO before the review", "the review", 3, WD,
+       IRO_HANDBOOK + ", as summarised by NIROMP (\"at least 3 days\", counted here as working days)", NATIONAL,
+       direction=Direction.BEFORE, title="Care plan, PEP and health plan to the IRO"),
+    # After the review (section 2.2, [L])
+    _r("lac_review_ratification", "Manager's sign-off of the review record", "receiving the review record", 5, WD,
+       "Southwark IRO procedures", LOCAL, title="Review record signed off by the manager"),
     # LADO (section 3)
     _r("lado_referral", "Employer's referral to the LADO", "the employer knowing of the allegation", 1, WD, KCSIE,
        NATIONAL),
