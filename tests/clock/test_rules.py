@@ -49,6 +49,10 @@ ISSUE_RULES = [
 EXTRA_RULES = [
     ("conference_reports", 2, WD, BEFORE, LOCAL, Service.CHILD_PROTECTION),
     ("parents_report_share", 2, WD, BEFORE, LOCAL, Service.CHILD_PROTECTION),
+    # issue 10: the pre-review clocks and the manager's sign-off of the review record (timescales §2.2)
+    ("lac_review_sw_contact", 15, WD, BEFORE, NATIONAL, Service.LOOKED_AFTER),
+    ("lac_review_papers", 3, WD, BEFORE, NATIONAL, Service.LOOKED_AFTER),
+    ("lac_review_ratification", 5, WD, AFTER, LOCAL, Service.LOOKED_AFTER),
 ]
 
 

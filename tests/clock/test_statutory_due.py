@@ -75,11 +75,17 @@ EVERY_ISSUE_RULE = [
     # Mon 31 Aug 2026 (a bank holiday) + 6 months = 28 Feb 2027, a Sunday: back to Fri 26 Feb
     ("lcspr", "2026-08-31", "2027-02-26"),
 ]
-BEFORE_RULES = [
+BEFORE_RULES = [  # the rules beyond issue 3's list (most count before their anchor)
     # 2 WD before Tue 7 Apr 2026: Mon 6 and Fri 3 are Easter holidays: Thu 2, Wed 1 Apr
     ("conference_reports", "2026-04-07", "2026-04-01"),
     # 2 WD before Tue 29 Dec 2026: Thu 24, Wed 23 Dec
     ("parents_report_share", "2026-12-29", "2026-12-23"),
+    # 15 WD before Mon 7 Dec 2026: Fri 4 .. Mon 30 Nov (5), Fri 27 .. Mon 23 Nov (10), Fri 20 .. Mon 16 Nov (15)
+    ("lac_review_sw_contact", "2026-12-07", "2026-11-16"),
+    # 3 WD before Tue 7 Apr 2026: Easter Monday 6 and Good Friday 3 Apr are holidays: Thu 2, Wed 1, Tue 31 Mar
+    ("lac_review_papers", "2026-04-07", "2026-03-31"),
+    # after, not before: Fri 1 May 2026, early May bank holiday Mon 4 May, then Tue 5 .. Mon 11 May
+    ("lac_review_ratification", "2026-05-01", "2026-05-11"),
 ]
 ISSUE_KEYS = {
     "icpc", "transfer_in_conference", "core_group_first", "rcpc_first", "rcpc_next", "outline_plan",
@@ -206,7 +212,7 @@ def test_list_shows_amount_unit_direction_anchor_scope_and_source(key, parts):
 
 def test_list_has_every_rule():
     rows = listed_rows(statutory_due("--list"))
-    assert ISSUE_KEYS | {"conference_reports", "parents_report_share"} == set(rows)
+    assert ISSUE_KEYS | {key for key, _a, _d in BEFORE_RULES} == set(rows)
 
 
 def test_list_marks_overridden_rules(settings):
