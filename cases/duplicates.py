@@ -65,17 +65,20 @@ def name_similarity(first_a: str, surname_a: str, first_b: str, surname_b: str) 
 
 
 def identifier_clashes(*, nhs_number: str = "", upn: str = "", exclude_pk=None) -> dict[str, Child]:
-    """Children (any, regardless of access) already holding these identifiers."""
-    out = {}
+    """Children (any, regardless of access) already holding these identifiers: one statement, each
+    identifier an equality lookup on its unique index (``child_nhs_unique``, ``child_upn_unique``)."""
+    wanted = {name: value for name, value in (("nhs_number", nhs_number), ("upn", upn)) if value}
+    if not wanted:
+        return {}
     base = Child.objects.exclude(pk=exclude_pk) if exclude_pk else Child.objects.all()
-    if nhs_number:
-        c = base.filter(nhs_number=nhs_number).first()
-        if c:
-            out["nhs_number"] = c
-    if upn:
-        c = base.filter(upn=upn).first()
-        if c:
-            out["upn"] = c
+    match = Q()
+    for name, value in wanted.items():
+        match |= Q(**{name: value})
+    out = {}
+    for child in base.filter(match).order_by("pk"):
+        for name, value in wanted.items():
+            if getattr(child, name) == value:
+                out.setdefault(name, child)
     return out
 
 
@@ -84,7 +87,14 @@ def find_candidates(
     expected_date_of_birth: date | None = None, exclude_pk=None, limit: int = 20,
 ) -> list[Candidate]:
     """Similar children within ``queryset`` (the children the asking person may find: the policy's
-    ``findable``, whose ``finding`` annotation each candidate's child keeps)."""
+    ``findable``, whose ``finding`` annotation each candidate's child keeps).
+
+    The candidates are drawn through the two date indexes (``date_of_birth`` or
+    ``expected_date_of_birth`` equal to one of the three or four ``near_dates``: a ``BitmapOr`` of index
+    scans, the children born on those days only), then their names, preferred names and live aliases
+    are compared here. The date is the lookup, not a trigram filter on names: Jaro-Winkler and the
+    token set ratio accept names that share few trigrams (Smith and Smyth share 3 of 9), so a trigram
+    threshold would drop candidates this check finds."""
     dob = date_of_birth or expected_date_of_birth
     if dob is None or not surname:
         return []

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases import services
-from cases.duplicates import find_candidates
+from cases.duplicates import find_candidates, identifier_clashes
 from cases.models import Child, ChildAlias, DuplicateLink
 from cases.policies import child_policy
 from safeguarding.access.context import AccessContext
@@ -270,6 +270,26 @@ def test_both_identifiers_clashing_are_both_reported(la, other_la, social_worker
         create(social_worker, la, nhs_number="9434765919", upn="B801200005001")
     assert exc.value.message_dict == {"nhs_number": [NHS_CLASH], "upn": [UPN_CLASH]}
 
+
+
+def test_identifier_clashes_one_child_holding_both_identifiers(la, other_la):
+    other = ChildFactory(local_authority=other_la)
+    assert identifier_clashes(nhs_number=other.nhs_number, upn=other.upn) == {"nhs_number": other, "upn": other}
+    assert identifier_clashes(nhs_number=other.nhs_number) == {"nhs_number": other}
+    assert identifier_clashes(upn=other.upn) == {"upn": other}
+
+
+def test_identifier_clashes_leave_out_the_child_being_changed(la):
+    child = ChildFactory(local_authority=la)
+    assert identifier_clashes(nhs_number=child.nhs_number, upn=child.upn, exclude_pk=child.pk) == {}
+    other = ChildFactory(local_authority=la)
+    assert identifier_clashes(nhs_number=child.nhs_number, upn=other.upn, exclude_pk=child.pk) == {"upn": other}
+
+
+def test_no_identifiers_to_check_sends_no_statement(la, django_assert_num_queries):
+    ChildFactory(local_authority=la, nhs_number="", upn="")
+    with django_assert_num_queries(0):
+        assert identifier_clashes(nhs_number="", upn="") == {}
 
 def test_clash_message_does_not_reveal_the_other_child(la, other_la, social_worker):
     other = ChildFactory(local_authority=other_la, nhs_number="9434765919")
