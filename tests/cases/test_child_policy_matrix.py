@@ -7,7 +7,7 @@ Each row of a table says exactly which actions a person has; every other action 
 
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from django.conf import settings
@@ -28,7 +28,7 @@ from cases.policies import (
 )
 from safeguarding.access.context import AccessContext
 from safeguarding.access.models import BreakGlass
-from safeguarding.accounts.models import AgencyKind, Membership, Role, User
+from safeguarding.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 from safeguarding.accounts.services import api_client_create, user_deactivate
 from safeguarding.audit.models import CaseEvent
 from safeguarding.notify.models import Notification
@@ -36,13 +36,18 @@ from tests.factories import (
     AgencyFactory,
     ChildFactory,
     ClosedInvolvementFactory,
+    HealthFactory,
     InvolvementFactory,
+    LocalAuthorityFactory,
+    PoliceFactory,
     RestrictedChildFactory,
+    SchoolFactory,
     TeamFactory,
     make_user,
 )
+from tests.factories.worlds import shared_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("child_policy_matrix")]  # one world
 
 ACTIONS = ("view", "find", "break_glass", "edit", "add_chronology", "view_access_log", "grant_access",
            "request_access")
@@ -67,54 +72,50 @@ def test_matrix_covers_every_policy_action():
 class World:
     child: Child
     people: dict
+    la: Agency
+    other_la: Agency
+    school: Agency
+    team: Team
+    other_team: Team
 
     def __getitem__(self, key):
         return self.people[key]
 
 
-@pytest.fixture
-def world(
-    la,
-    other_la,
-    team,
-    other_team,
-    school,
-    police,
-    health,
-    social_worker,
-    colleague,
-    other_social_worker,
-    team_manager,
-    service_manager,
-    other_la_service_manager,
-    chair,
-    iro,
-    lado,
-    business_unit,
-    administrator,
-    school_dsl,
-    police_officer,
-):
-    """The child and one person for each row of the matrix."""
+def _build_world() -> World:
+    """The child and one person for each row of the matrix (the agencies, teams and people of the
+    shared fixtures in tests/conftest.py, by the same names)."""
+    la = LocalAuthorityFactory(name="Northmoor Borough Council")
+    other_la = LocalAuthorityFactory(name="Southvale City Council")
+    police, health = PoliceFactory(name="Northmoor Police"), HealthFactory(name="Northmoor NHS Trust")
+    school = SchoolFactory(name="Oakfield Primary School")
+    team = TeamFactory(agency=la, name="Assessment Team A")
+    other_team = TeamFactory(agency=la, name="Child in Need Team B")
+    social_worker = make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker",
+                              email="sam.worker@example.org")
+    service_manager = make_user(la, Role.SERVICE_MANAGER, full_name="Sian Service")
+    administrator = make_user(la, Role.ADMINISTRATOR, full_name="Ada Admin")
     gp = AgencyFactory(name="Moorside GP Practice", kind=AgencyKind.HEALTH)
     people = {
         "allocated social worker": social_worker,
-        "team colleague": colleague,
-        "social worker in another team": other_social_worker,
-        "team manager of the allocated team": team_manager,
+        "team colleague": make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Cal Colleague"),
+        "social worker in another team": make_user(la, Role.SOCIAL_WORKER, team=other_team, full_name="Olly Other"),
+        "team manager of the allocated team": make_user(la, Role.TEAM_MANAGER, team=team, full_name="Tess Manager"),
         "team manager elsewhere": make_user(
             la, Role.TEAM_MANAGER, team=other_team, full_name="Tim Elsewhere"
         ),
         "service manager of the child's LA": service_manager,
-        "service manager of another LA": other_la_service_manager,
-        "conference chair": chair,
-        "IRO": iro,
-        "LADO officer": lado,
-        "partnership business unit": business_unit,
+        "service manager of another LA": make_user(other_la, Role.SERVICE_MANAGER, full_name="Sol Elsewhere"),
+        "conference chair": make_user(la, Role.CONFERENCE_CHAIR, full_name="Chris Chair"),
+        "IRO": make_user(la, Role.IRO, full_name="Ira Reviewing"),
+        "LADO officer": make_user(la, Role.LADO_OFFICER, full_name="Lee Lado"),
+        "partnership business unit": make_user(la, Role.PARTNERSHIP_BUSINESS_UNIT, full_name="Bea Business"),
         "administrator": administrator,
-        "partner, agency has an open involvement": school_dsl,
+        "partner, agency has an open involvement": make_user(school, Role.PARTNER_PRACTITIONER,
+                                                             full_name="Dee Safeguarding-Lead"),
         "administrator at the involved agency": make_user(school, Role.ADMINISTRATOR, full_name="Sal Office"),
-        "partner, agency's involvement has ended": police_officer,
+        "partner, agency's involvement has ended": make_user(police, Role.PARTNER_PRACTITIONER,
+                                                             full_name="Pat Police"),
         "partner, agency has no involvement": make_user(
             health, Role.PARTNER_PRACTITIONER, full_name="Hal Health"
         ),
@@ -169,7 +170,13 @@ def world(
     user_deactivate(user=people[gone], actor=administrator, reason="Left the authority")
     people[gone] = User.objects.get(pk=people[gone].pk)  # as the next request would load them
     assert not people[gone].is_active
-    return World(child=child, people=people)
+    return World(child=child, people=people, la=la, other_la=other_la, school=school, team=team,
+                 other_team=other_team)
+
+
+# Built once for the module (read-only for the matrix; a test that changes it does so in its own savepoint),
+# the module's tests kept on one xdist worker so that it is built once per run.
+world = shared_world(_build_world)
 
 
 def assert_exactly(world, who, child, expected):
@@ -226,17 +233,19 @@ def test_matrix_names_every_person_in_the_world(world):
 
 
 @pytest.fixture
-def restricted(world, social_worker, lado):
-    """The same child, restricted, with Sam Worker (allocated) and Lee Lado (no basis) named on it."""
+def restricted(world):
+    """The same child, restricted, with Sam Worker (allocated) and Lee Lado (no basis) named on it (in the
+    test's savepoint, on a copy of the child: the module's world keeps its unrestricted child)."""
+    child = Child.objects.get(pk=world.child.pk)
     services.child_set_restriction(
-        child=world.child,
+        child=child,
         actor=world["service manager of the child's LA"],
         restricted=True,
-        named_people=[social_worker, lado],
+        named_people=[world["allocated social worker"], world["LADO officer"]],
         reason="The child of a member of staff",
     )
-    world.child.refresh_from_db()
-    return world
+    child.refresh_from_db()
+    return replace(world, child=child)
 
 
 # fmt: off
@@ -343,10 +352,9 @@ def test_people_without_a_basis_cannot_find_break_the_glass_on_or_open_a_restric
     assert found == ([FIND_RESTRICTED] if entitled else [])
 
 
-def test_breaking_the_glass_is_logged_and_reported_to_the_las_service_managers(
-    restricted, la, other_la, service_manager, other_la_service_manager
-):
+def test_breaking_the_glass_is_logged_and_reported_to_the_las_service_managers(restricted):
     child, actor = restricted.child, restricted["team colleague"]
+    la, service_manager = restricted.la, restricted["service manager of the child's LA"]
     second_sm = make_user(la, Role.SERVICE_MANAGER, Role.TEAM_MANAGER, full_name="Second Service")
     left_sm = make_user(la, Role.SERVICE_MANAGER, full_name="Left Service")
     Membership.objects.filter(user=left_sm).update(is_active=False)
@@ -375,8 +383,8 @@ def test_breaking_the_glass_is_logged_and_reported_to_the_las_service_managers(
         assert n.url == f"/children/{child.public_id}/access-log/"
 
 
-def test_a_service_manager_breaking_the_glass_is_not_told_about_it_themselves(restricted, service_manager):
-    child = restricted.child
+def test_a_service_manager_breaking_the_glass_is_not_told_about_it_themselves(restricted):
+    child, service_manager = restricted.child, restricted["service manager of the child's LA"]
     services.child_break_glass(
         child=child, actor=service_manager, reason="Complaint about the family received"
     )
@@ -394,16 +402,16 @@ def test_break_glass_needs_a_real_reason_and_writes_nothing_without_one(restrict
     assert not child_policy.can(AccessContext.for_user(actor), "view", child)
 
 
-def test_named_person_sees_without_breaking_the_glass_and_it_is_not_offered(restricted, social_worker):
-    ctx = AccessContext.for_user(social_worker)
+def test_named_person_sees_without_breaking_the_glass_and_it_is_not_offered(restricted):
+    ctx = AccessContext.for_user(restricted["allocated social worker"])
     assert child_policy.get_for(ctx, restricted.child.public_id) == restricted.child
     assert not child_policy.visible(ctx, "break_glass").exists()
 
 
-def test_lifting_the_restriction_restores_ordinary_access(restricted, service_manager):
+def test_lifting_the_restriction_restores_ordinary_access(restricted):
     services.child_set_restriction(
         child=restricted.child,
-        actor=service_manager,
+        actor=restricted["service manager of the child's LA"],
         restricted=False,
         named_people=[],
         reason="Staff member has left",
@@ -474,7 +482,12 @@ def test_anonymous_context_sees_nothing(world):
 # --- no duplicate rows when a person has several bases at once ---------------------------------
 
 
-def test_visible_has_no_duplicate_rows_with_several_bases(la, team, school, service_manager):
+def test_visible_has_no_duplicate_rows_with_several_bases():
+    # agencies of its own: the module's world (a child of Northmoor known to Oakfield school) is there too
+    la = LocalAuthorityFactory(name="Eastfield Borough Council")
+    team = TeamFactory(agency=la, name="Assessment Team A")
+    school = SchoolFactory(name="Eastfield Academy")
+    service_manager = make_user(la, Role.SERVICE_MANAGER, full_name="Sian Service")
     many = make_user(
         la, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER, team=team, full_name="Many Hats"
     )
@@ -570,8 +583,8 @@ def test_what_each_person_finds_of_a_restricted_child(restricted, who):
         FINDING[who][1] in SIGHTINGS)
 
 
-def test_findable_reaches_every_child_of_the_authority_for_its_staff_and_none_of_another(
-        world, la, other_la, other_team):
+def test_findable_reaches_every_child_of_the_authority_for_its_staff_and_none_of_another(world):
+    la, other_la, other_team = world.la, world.other_la, world.other_team
     theirs = ChildFactory(local_authority=la, allocated_team=other_team)
     unallocated = ChildFactory(local_authority=la)
     elsewhere = ChildFactory(local_authority=other_la)
@@ -606,7 +619,8 @@ CREATE_FOR = {
 
 
 @pytest.mark.parametrize("who", list(FINDING))
-def test_which_authorities_each_person_may_record_a_child_for(world, who, la, other_la, school):
+def test_which_authorities_each_person_may_record_a_child_for(world, who):
+    la, other_la, school = world.la, world.other_la, world.school
     ctx = AccessContext.for_user(world[who])
     expected = CREATE_FOR.get(who, set())
     authorities = {"la": la, "other_la": other_la}
@@ -619,7 +633,8 @@ def test_which_authorities_each_person_may_record_a_child_for(world, who, la, ot
     assert not child_policy.can_create_for(ctx, None)
 
 
-def test_nobody_records_a_child_for_a_closed_authority(world, la):
+def test_nobody_records_a_child_for_a_closed_authority(world):
+    la = Agency.objects.get(pk=world.la.pk)  # a copy: the module's world keeps its open authority
     type(la).objects.filter(pk=la.pk).update(is_active=False)
     la.refresh_from_db()
     for who in ("allocated social worker", "API client of an involved agency"):
@@ -628,7 +643,8 @@ def test_nobody_records_a_child_for_a_closed_authority(world, la):
         assert la not in child_policy.authorities_for_create(ctx)
 
 
-def test_a_person_in_two_authorities_may_record_for_both_in_name_order(la, other_la, team):
+def test_a_person_in_two_authorities_may_record_for_both_in_name_order(world):
+    la, other_la, team = world.la, world.other_la, world.team
     both = make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Bo Both")
     Membership.objects.create(user=both, agency=other_la, roles=[Role.TEAM_MANAGER])
     ctx = AccessContext.for_user(both)
