@@ -36,7 +36,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-__all__ = ["rolled_back", "shared_world"]
+__all__ = ["built", "rolled_back", "shared_world"]
 
 
 @contextmanager
@@ -54,16 +54,23 @@ def rolled_back(django_db_blocker) -> Iterator[None]:
             atomic.__exit__(None, None, None)
 
 
+def built(build: Callable[[], Any], django_db_blocker) -> Iterator[Any]:
+    """``build()``'s value, built inside a transaction that is rolled back when the generator is closed: for
+    a wide-scoped fixture written by hand (a class method of a test class: ``shared_world``'s fixture is a
+    plain function): ``yield from built(build, django_db_blocker)``."""
+    with rolled_back(django_db_blocker):
+        with django_db_blocker.unblock():
+            value = build()
+        yield value
+
+
 def shared_world(build: Callable[[], Any], *, scope: str = "module", name: str | None = None):
     """A fixture (of ``scope``: "module", "class" or "package") whose value is ``build()``, run once
     inside a transaction that is rolled back when the scope ends."""
 
     @pytest.fixture(scope=scope, name=name)
     def world(django_db_setup, django_db_blocker):
-        with rolled_back(django_db_blocker):
-            with django_db_blocker.unblock():
-                value = build()
-            yield value
+        yield from built(build, django_db_blocker)
 
     world.__doc__ = f"{build.__doc__ or build.__name__} (built once per {scope}, rolled back at its end)"
     return world
