@@ -19,6 +19,16 @@ from simple_history.models import HistoricalRecords
 from safeguarding.accounts.models import Agency, Team
 from safeguarding.records import CaseRecord, CaseRecordQuerySet  # noqa: F401 (re-exported)
 
+# --- the predicates of the visibility arms' partial indexes (cases.policies, ADR 11) ------------------
+# Each arm of ChildPolicy's visibility filters with the same Q its index is built on, so the planner can
+# always prove the index's predicate from the arm's WHERE clause (tests/access/test_visibility_union.py).
+ALLOCATED_TO_A_WORKER = Q(allocated_social_worker__isnull=False)
+ALLOCATED_TO_A_TEAM = Q(allocated_team__isnull=False)
+LIVE_OPEN_ENDED = Q(entered_in_error_at__isnull=True, end_date__isnull=True)
+LIVE_END_DATED = Q(entered_in_error_at__isnull=True, end_date__isnull=False)
+LIVE_NAMED_PROFESSIONAL = Q(entered_in_error_at__isnull=True, professional__isnull=False)
+LIVE_GRANT = Q(revoked_at__isnull=True)
+
 
 class Gender(models.TextChoices):
     # CIN census gender codes
@@ -120,6 +130,13 @@ class Child(CaseRecord):
             GinIndex(name="child_surname_trgm", fields=["legal_surname"], opclasses=["gin_trgm_ops"]),
             GinIndex(name="child_first_trgm", fields=["legal_first_names"], opclasses=["gin_trgm_ops"]),
             GinIndex(name="child_preferred_trgm", fields=["preferred_name"], opclasses=["gin_trgm_ops"]),
+            # visibility arms (cases.policies): the allocated worker (within their authorities), the
+            # allocated team, the authority (service managers; staff finding its children)
+            models.Index(name="child_vis_worker", fields=["allocated_social_worker", "local_authority"],
+                         include=["id"], condition=ALLOCATED_TO_A_WORKER),
+            models.Index(name="child_vis_team", fields=["allocated_team"], include=["id"],
+                         condition=ALLOCATED_TO_A_TEAM),
+            models.Index(name="child_vis_authority", fields=["local_authority"], include=["id"]),
         ]
 
     def __str__(self):
@@ -298,7 +315,14 @@ class Involvement(CaseRecord):
     class Meta:
         ordering = ["-start_date"]
         indexes = [
-            models.Index(fields=["agency", "child"], condition=Q(end_date__isnull=True), name="open_involvement")
+            # visibility arms (cases.policies): an agency's live involvements, open-ended or ending on a
+            # date (two arms: "end_date IS NULL OR end_date >= today" as one condition matches no index),
+            # and the named professional's
+            models.Index(fields=["agency", "child"], condition=LIVE_OPEN_ENDED, name="involvement_vis_open"),
+            models.Index(fields=["agency", "end_date", "child"], condition=LIVE_END_DATED,
+                         name="involvement_vis_end_dated"),
+            models.Index(fields=["professional", "agency"], include=["child", "end_date"],
+                         condition=LIVE_NAMED_PROFESSIONAL, name="involvement_vis_professional"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -376,7 +400,12 @@ class ChildAccessGrant(UserObjectPermissionBase):
     history = HistoricalRecords()
 
     class Meta(UserObjectPermissionBase.Meta):
-        indexes = [models.Index(fields=["user", "expires_at"])]
+        indexes = [
+            models.Index(fields=["user", "expires_at"]),
+            # the visibility arm of live grants (cases.policies)
+            models.Index(fields=["user", "expires_at"], include=["content_object", "permission"], condition=LIVE_GRANT,
+                         name="grant_vis_live"),
+        ]
 
 
 class ChildAccessRequestQuerySet(models.QuerySet):

@@ -25,17 +25,28 @@ basis for, and never learn that a restricted record without one exists.
 
 from collections.abc import Callable
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguarding.access.context import AccessContext
-from safeguarding.access.policies import Policy
-from safeguarding.access.services import break_glass_active_q
+from safeguarding.access.policies import NOTHING, Policy, in_ids, union_all
+from safeguarding.access.services import break_glass_record_ids
 from safeguarding.accounts.models import Agency, AgencyKind, Role
 
-from .models import Adult, Child, ChildAccessGrant, ChronologyEntry, Involvement, Relationship
-
-NOTHING = Q(pk__in=[])
+from .models import (
+    ALLOCATED_TO_A_TEAM,
+    ALLOCATED_TO_A_WORKER,
+    LIVE_END_DATED,
+    LIVE_GRANT,
+    LIVE_NAMED_PROFESSIONAL,
+    LIVE_OPEN_ENDED,
+    Adult,
+    Child,
+    ChildAccessGrant,
+    ChronologyEntry,
+    Involvement,
+    Relationship,
+)
 
 # What a person finding a child may see of it (``ChildPolicy.findable`` annotates each row's ``finding``)
 FIND_OPEN = "open"  # a basis, nothing in the way: the whole record
@@ -44,8 +55,13 @@ FIND_MINIMAL = "minimal"  # no basis, the authority's child: name, date of birth
 FIND_RESTRICTED = "restricted"  # no basis, restricted: only that a restricted record matches
 SIGHTINGS = (FIND_MINIMAL, FIND_RESTRICTED)  # the findings that are logged as sightings
 
-# Other apps add the roles that cover their service: fn(ctx) -> Q on Child, or None.
-CoverageProvider = Callable[[AccessContext], Q | None]
+# Reading a restricted record one is not named on (the view log says so): an answer ``get_for`` can
+# work out on the row it fetches (``answers=(READS_THROUGH_BREAK_GLASS,)``)
+READS_THROUGH_BREAK_GLASS = "reads_through_break_glass"
+
+# Other apps add the roles that cover their service: fn(ctx) -> a queryset of child ids (one column,
+# served by an index: an arm of the union), or a Q on Child, or None.
+CoverageProvider = Callable[[AccessContext], "QuerySet | Q | None"]
 _coverage: list[CoverageProvider] = []
 
 
@@ -55,15 +71,15 @@ def register_coverage(provider: CoverageProvider) -> CoverageProvider:
     return provider
 
 
-def open_involvement_q(**filters) -> Q:
+def open_involvement_arms(**filters) -> list[QuerySet]:
+    """The child ids of the live involvements matching ``filters`` that are open today: open-ended, or
+    ending today or later. Two arms, each served by its partial index (``involvement_vis_open``,
+    ``involvement_vis_end_dated``): "no end date or an end date still to come" as one condition would
+    match neither."""
     today = timezone.localdate()
-    return Q(
-        Exists(
-            Involvement.objects.live().filter(child=OuterRef("pk"), **filters).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=today)
-            )
-        )
-    )
+    live = Involvement.objects.filter(**filters)
+    return [live.filter(LIVE_OPEN_ENDED).values("child_id"),
+            live.filter(LIVE_END_DATED, end_date__gte=today).values("child_id")]
 
 
 class ChildPolicy(Policy):
@@ -71,54 +87,88 @@ class ChildPolicy(Policy):
     actions = ("view", "find", "break_glass", "edit", "add_chronology", "view_access_log", "grant_access",
                "request_access")
 
-    # --- the building blocks --------------------------------------------------------------------
+    # --- the id sets (each an arm of a union, each served by an index; kept on ctx for the request) ---
+    def basis_arms(self, ctx: AccessContext) -> dict[str, QuerySet]:
+        """The reasons ``ctx`` may reach a child, each as a queryset of child ids that one index serves,
+        by name. Only the arms that apply to ``ctx`` are there."""
+        return ctx.remember("cases.child.basis_arms", lambda: self._basis_arms(ctx))
+
+    def _basis_arms(self, ctx: AccessContext) -> dict[str, QuerySet]:
+        if not ctx.is_authenticated:
+            return {}
+        uid = ctx.user_id
+        arms: dict[str, QuerySet] = {}
+        # Allocation counts only while the person is still a member of the child's local authority,
+        # and a named professional only while they still belong to the involved agency.
+        if ctx.local_authority_ids:
+            arms["allocated worker"] = Child.objects.filter(
+                ALLOCATED_TO_A_WORKER, allocated_social_worker_id=uid,
+                local_authority_id__in=sorted(ctx.local_authority_ids)).values("pk")
+        if ctx.agency_ids:
+            today = timezone.localdate()
+            arms["named professional"] = Involvement.objects.filter(
+                LIVE_NAMED_PROFESSIONAL, Q(end_date__isnull=True) | Q(end_date__gte=today), professional_id=uid,
+                agency_id__in=sorted(ctx.agency_ids)).values("child_id")
+        # The people named on a restricted record are the ones entitled to see it.
+        arms["named person"] = self._named_ids(ctx)
+        teams = ctx.team_ids_with_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+        if teams:
+            arms["allocated team"] = Child.objects.filter(
+                ALLOCATED_TO_A_TEAM, allocated_team_id__in=sorted(teams)).values("pk")
+        partner_agencies = ctx.agency_ids_with_role(Role.PARTNER_PRACTITIONER, Role.API_CLIENT)
+        if partner_agencies:
+            open_ended, end_dated = open_involvement_arms(agency_id__in=sorted(partner_agencies))
+            arms["agency's open involvement"] = open_ended
+            arms["agency's involvement ending later"] = end_dated
+        service_las = ctx.agency_ids_with_role(Role.SERVICE_MANAGER) & ctx.local_authority_ids
+        if service_las:
+            arms["service manager's authority"] = Child.objects.filter(
+                local_authority_id__in=sorted(service_las)).values("pk")
+        arms["grant"] = ChildAccessGrant.objects.filter(
+            LIVE_GRANT, user_id=uid, expires_at__gt=timezone.now(), permission__codename="view_child",
+        ).values("content_object_id")
+        for provider in _coverage:
+            extra = provider(ctx)
+            if extra is None:
+                continue
+            if isinstance(extra, Q):  # a provider that gives a condition on the child, not an id set
+                extra = Child.objects.filter(extra).values("pk")
+            arms[f"coverage: {provider.__name__}"] = extra
+        return arms
+
+    def basis_ids(self, ctx: AccessContext) -> QuerySet | None:
+        """The children ``ctx`` has a basis for, as one id set (``UNION ALL`` of the arms); None: none."""
+        return ctx.remember("cases.child.basis_ids", lambda: union_all(self.basis_arms(ctx).values()))
+
+    def _named_ids(self, ctx: AccessContext) -> QuerySet:
+        return Child.named_people.through.objects.filter(user_id=ctx.user_id).values("child_id")
+
+    def _break_glass_ids(self, ctx: AccessContext) -> QuerySet:
+        return ctx.remember("cases.child.break_glass_ids", lambda: break_glass_record_ids(Child, ctx.user_id))
+
+    # --- the building blocks (Q on Child) -----------------------------------------------------------
     def basis_q(self, ctx: AccessContext) -> Q:
         if not ctx.is_authenticated:
             return NOTHING
-        uid = ctx.user_id
-        # Allocation counts only while the person is still a member of the child's local authority,
-        # and a named professional only while they still belong to the involved agency.
-        q = Q(allocated_social_worker_id=uid, local_authority_id__in=ctx.local_authority_ids) | open_involvement_q(
-            professional_id=uid, agency_id__in=ctx.agency_ids
-        )
-        # The people named on a restricted record are the ones entitled to see it.
-        q |= Q(Exists(Child.named_people.through.objects.filter(child_id=OuterRef("pk"), user_id=uid)))
-        teams = ctx.team_ids_with_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
-        if teams:
-            q |= Q(allocated_team_id__in=teams)
-        partner_agencies = ctx.agency_ids_with_role(Role.PARTNER_PRACTITIONER, Role.API_CLIENT)
-        if partner_agencies:
-            q |= open_involvement_q(agency_id__in=partner_agencies)
-        service_las = ctx.agency_ids_with_role(Role.SERVICE_MANAGER) & ctx.local_authority_ids
-        if service_las:
-            q |= Q(local_authority_id__in=service_las)
-        q |= Q(
-            Exists(
-                ChildAccessGrant.objects.filter(
-                    content_object=OuterRef("pk"), user_id=uid, revoked_at__isnull=True,
-                    expires_at__gt=timezone.now(), permission__codename="view_child",
-                )
-            )
-        )
-        for provider in _coverage:
-            extra = provider(ctx)
-            if extra is not None:
-                q |= extra
-        return q
+        return in_ids(self.basis_ids(ctx))
+
+    def named_q(self, ctx: AccessContext) -> Q:
+        return Q(pk__in=self._named_ids(ctx)) if ctx.is_authenticated else NOTHING
 
     def unrestricted_q(self, ctx: AccessContext) -> Q:
         """True where the restriction does not stand in ctx's way."""
-        named = Q(Exists(Child.named_people.through.objects.filter(child_id=OuterRef("pk"), user_id=ctx.user_id)))
-        return Q(restricted=False) | named | break_glass_active_q(Child, ctx.user_id)
+        if not ctx.is_authenticated:
+            return Q(restricted=False)
+        return Q(restricted=False) | self.named_q(ctx) | Q(pk__in=self._break_glass_ids(ctx))
 
     def manager_q(self, ctx: AccessContext) -> Q:
         q = NOTHING
         teams = ctx.team_ids_with_role(Role.TEAM_MANAGER)
         if teams:
-            q |= Q(allocated_team_id__in=teams)
+            q |= Q(allocated_team_id__in=sorted(teams))
         service_las = ctx.agency_ids_with_role(Role.SERVICE_MANAGER) & ctx.local_authority_ids
         if service_las:
-            q |= Q(local_authority_id__in=service_las)
+            q |= Q(local_authority_id__in=sorted(service_las))
         return q
 
     def editor_q(self, ctx: AccessContext) -> Q:
@@ -128,7 +178,7 @@ class ChildPolicy(Policy):
             q |= Q(allocated_social_worker_id=ctx.user_id)
             teams = ctx.team_ids_with_role(Role.SOCIAL_WORKER)
             if teams:
-                q |= Q(allocated_team_id__in=teams)
+                q |= Q(allocated_team_id__in=sorted(teams))
         return q
 
     # --- the three answers ----------------------------------------------------------------------
@@ -158,6 +208,60 @@ class ChildPolicy(Policy):
             return self.findable(ctx).filter(finding__in=SIGHTINGS)
         raise AssertionError(action)
 
+    def restricted_opened_ids(self, ctx: AccessContext) -> QuerySet | None:
+        """The restricted children ``ctx`` may view, as an id set: the ones they are named on, and the
+        ones they broke the glass on and still have a basis for. A restricted child is in
+        ``visible(ctx, "view")`` exactly when it is in this set (being named is itself a basis), so
+        "unrestricted, or visible" is ``restricted = false OR pk IN (this)``: a few rows, where the
+        whole visible set could be an authority's."""
+        if not ctx.is_authenticated:
+            return None
+
+        def build():
+            broken = Child.objects.filter(pk__in=self._break_glass_ids(ctx)).filter(self.basis_q(ctx)).values("pk")
+            return union_all([self._named_ids(ctx), broken])
+        return ctx.remember("cases.child.restricted_opened_ids", build)
+
+    def shown_q(self, ctx: AccessContext, field: str = "child") -> Q:
+        """On a record about a child (``field`` its foreign key): the child is unrestricted, or ``ctx``
+        may view it. The same as ``child_id IN visible(ctx, "view")`` for a record whose child is
+        unrestricted or restricted, without nesting the whole visible set."""
+        opened = self.restricted_opened_ids(ctx)
+        q = Q(**{f"{field}__restricted": False})
+        return q | Q(**{f"{field}_id__in": opened}) if opened is not None else q
+
+    def visible_ids(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        """``visible(ctx, action)`` as an id set to nest in another policy's query (kept for the request)."""
+        return ctx.remember(("cases.child.visible_ids", action), lambda: self.visible(ctx, action).values("pk"))
+
+    def answer_given(self, ctx: AccessContext, fetched: str, name: str) -> Q | None:
+        """On a child fetched for ``view`` (a basis, nothing in the way) or ``find`` (a basis): what else
+        ctx may do with it, as a condition on the row (no second query): the child page asks
+        ``get_for(ctx, id, "find", answers=("view", "edit", "view_access_log", READS_THROUGH_BREAK_GLASS))``."""
+        if fetched in ("view", "add_chronology"):
+            opened = Q()
+        elif fetched == "find":
+            opened = self.unrestricted_q(ctx)
+        else:
+            return super().answer_given(ctx, fetched, name)
+        if name in (fetched, "find"):
+            return Q()
+        if name in ("view", "add_chronology"):
+            return opened
+        if name == "edit":
+            return opened & self.editor_q(ctx)
+        if name == "view_access_log":
+            return self.manager_q(ctx)
+        if name == "grant_access":
+            return opened & self.manager_q(ctx)
+        if name == "break_glass":
+            return NOTHING if fetched != "find" else Q(restricted=True) & ~opened
+        if name == "request_access":
+            return NOTHING  # a basis: not a sighting
+        if name == READS_THROUGH_BREAK_GLASS:
+            return Q(restricted=True) & ~self.named_q(ctx)
+        return None
+
     def can_mark_entered_in_error(self, ctx: AccessContext, child: Child, record) -> bool:
         """Editors may mark any of the child's records entered in error; whoever recorded a chronology
         entry may also take back their own, while they may still add to the child's chronology."""
@@ -180,7 +284,10 @@ class ChildPolicy(Policy):
 
     def reads_through_break_glass(self, ctx: AccessContext, child: Child) -> bool:
         """Whether ctx, having opened ``child``, reads it by breaking the glass (restricted, not named):
-        the view log says so."""
+        the view log says so. No query when ``get_for`` worked it out with the fetch."""
+        known = self.known_answer(ctx, child, READS_THROUGH_BREAK_GLASS)
+        if known is not None:
+            return known
         return child.restricted and not child.named_people.filter(pk=ctx.user_id).exists()
 
     # --- finding is not opening ---------------------------------------------------------------------
@@ -190,12 +297,18 @@ class ChildPolicy(Policy):
         ``FIND_MINIMAL`` (no basis: the minimal row only) or ``FIND_RESTRICTED`` (no basis, restricted:
         only that a restricted record matches). The people who may record children for an authority
         find all of its children; everyone else finds only what they have a basis for."""
+        none = Child.objects.none().annotate(finding=Value(FIND_OPEN, output_field=CharField()))
         if not ctx.is_authenticated:
-            return Child.objects.none().annotate(finding=Value(FIND_OPEN, output_field=CharField()))
-        basis = self.basis_q(ctx)
+            return none
         authorities = self._staff_authority_ids(ctx)
-        scope = basis | Q(local_authority_id__in=authorities) if authorities else basis
-        return Child.objects.filter(scope).annotate(finding=Case(
+        arms = list(self.basis_arms(ctx).values())
+        if authorities:
+            arms.append(Child.objects.filter(local_authority_id__in=sorted(authorities)).values("pk"))
+        scope = union_all(arms)
+        if scope is None:
+            return none
+        basis = self.basis_q(ctx)
+        return Child.objects.filter(pk__in=scope).annotate(finding=Case(
             When(basis & self.unrestricted_q(ctx), then=Value(FIND_OPEN)),
             When(basis, then=Value(FIND_BREAK_GLASS)),
             When(restricted=False, then=Value(FIND_MINIMAL)),

@@ -23,11 +23,11 @@ A person outside all of these gets the same 404 as for a conference that does no
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from cases.policies import NOTHING, child_policy, register_coverage
+from cases.policies import child_policy, register_coverage
 from safeguarding.access.context import AccessContext
-from safeguarding.access.policies import Policy
+from safeguarding.access.policies import NOTHING, Policy, in_ids, union_all
 from safeguarding.accounts.models import Agency, Role
 
 from .models import (
@@ -51,14 +51,19 @@ def service_local_authorities(ctx: AccessContext) -> frozenset[int]:
 
 
 def _child_editable(ctx: AccessContext) -> QuerySet:
-    return child_policy.visible(ctx, "edit").values("pk")
+    return child_policy.visible_ids(ctx, "edit")
 
 
-def _child_visible(ctx: AccessContext) -> QuerySet:
-    return child_policy.visible(ctx, "view").values("pk")
+def _live_cancelled_excluded() -> QuerySet:
+    return Conference.objects.live().exclude(status=Conference.Status.CANCELLED)
 
 
 class ConferencePolicy(Policy):
+    """Visibility is ``pk IN (arm UNION ALL arm ...)`` (ADR 11): each arm below is a queryset of
+    conference ids that an index serves (the chair's, the minute-taker's, the children of the service's
+    authority, the children case staff may edit, the invitations of the person or their agency), built
+    once per request and kept on the context."""
+
     model = Conference
     actions = ("view", "list_service", "schedule", "record", "decide", "report", "distribute", "request")
 
@@ -74,25 +79,59 @@ class ConferencePolicy(Policy):
         """A partner agency's practitioner or API client (who sees the conferences their agency is invited to)."""
         return ctx.has_role(*PARTNER_ROLES)
 
+    # --- the arms (querysets of conference ids; None where an arm does not apply) --------------------
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        return ctx.remember("conferences.conference.arms", lambda: self._arms(ctx))
+
+    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        if not ctx.is_authenticated:
+            return dict.fromkeys(("chair", "minute taker", "service", "case staff", "invited", "reporter"))
+        uid = ctx.user_id
+        las = sorted(ctx.local_authority_ids)
+        service_las = sorted(service_local_authorities(ctx))
+        ids = Conference.objects.values("pk")
+        shown = self._child_shown_to_invitees_q(ctx)
+        invitations = self.invitation_arms(ctx)
+        professional = [inv.filter(kind=Invitation.InviteeKind.PROFESSIONAL, agency__isnull=False)
+                        .exclude(agency_id=F("conference__child__local_authority_id")) for inv in invitations]
+        return {
+            "chair": ids.filter(chair_id=uid, child__local_authority_id__in=las)
+            if self.is_chair(ctx) and las else None,
+            "minute taker": ids.filter(minute_taker_id=uid, child__local_authority_id__in=las) if las else None,
+            "service": ids.filter(child__local_authority_id__in=service_las, child__restricted=False)
+            if service_las else None,
+            "case staff": ids.filter(child_id__in=_child_editable(ctx)) if self.is_case_staff(ctx) else None,
+            "invited": ids.filter(in_ids(inv.values("conference_id") for inv in invitations), shown),
+            "reporter": ids.filter(in_ids(inv.values("conference_id") for inv in professional), shown),
+        }
+
+    def invitation_arms(self, ctx: AccessContext) -> list[QuerySet]:
+        """The live invitations made to ``ctx``'s own account, and to its partner agencies (as a
+        practitioner or the agency's API client): one arm each (the invitation's user, its agency)."""
+        live = Invitation.objects.live()
+        arms = [live.filter(user_id=ctx.user_id)]
+        agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
+        if agencies:
+            arms.append(live.filter(agency_id__in=sorted(agencies)))
+        return arms
+
+    def ids(self, ctx: AccessContext, *names: str) -> QuerySet | None:
+        """The union of the named arms (kept for the request): the conference ids to nest elsewhere."""
+        return ctx.remember(("conferences.conference.ids", names),
+                            lambda: union_all(self.arms(ctx)[n] for n in names))
+
     # --- the building blocks (Q on Conference) --------------------------------------------------
     def chair_q(self, ctx: AccessContext) -> Q:
-        if not self.is_chair(ctx):
-            return NOTHING
-        return Q(chair_id=ctx.user_id, child__local_authority_id__in=ctx.local_authority_ids)
+        return in_ids(self.ids(ctx, "chair"))
 
     def minute_taker_q(self, ctx: AccessContext) -> Q:
-        return Q(minute_taker_id=ctx.user_id, child__local_authority_id__in=ctx.local_authority_ids)
+        return in_ids(self.ids(ctx, "minute taker"))
 
     def service_q(self, ctx: AccessContext) -> Q:
-        las = service_local_authorities(ctx)
-        if not las:
-            return NOTHING
-        return Q(child__local_authority_id__in=las, child__restricted=False)
+        return in_ids(self.ids(ctx, "service"))
 
     def case_staff_q(self, ctx: AccessContext) -> Q:
-        if not self.is_case_staff(ctx):
-            return NOTHING
-        return Q(child_id__in=_child_editable(ctx))
+        return in_ids(self.ids(ctx, "case staff"))
 
     def invitee_q(self, ctx: AccessContext) -> Q:
         """On Invitation: the invitations made to ``ctx``'s own account or to one of its partner agencies
@@ -100,30 +139,27 @@ class ConferencePolicy(Policy):
         q = Q(user_id=ctx.user_id)
         agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
         if agencies:
-            q |= Q(agency_id__in=agencies)
+            q |= Q(agency_id__in=sorted(agencies))
         return q
 
     def _child_shown_to_invitees_q(self, ctx: AccessContext) -> Q:
         # a restricted child's conference shows only to invitees who may see the child's record
-        return Q(child__restricted=False) | Q(child_id__in=_child_visible(ctx))
+        return child_policy.shown_q(ctx)
 
     def invited_q(self, ctx: AccessContext) -> Q:
-        live = Invitation.objects.live().filter(self.invitee_q(ctx), conference=OuterRef("pk"))
-        return Q(Exists(live)) & self._child_shown_to_invitees_q(ctx)
+        return in_ids(self.ids(ctx, "invited"))
 
     def reporter_q(self, ctx: AccessContext) -> Q:
         """Invited to report for an agency: a professional invitation of ``ctx`` (its account or its
         partner agency) for an agency other than the child's local authority (whose report, the social
         work report, is written by case staff)."""
-        live = (Invitation.objects.live()
-                .filter(self.invitee_q(ctx), conference=OuterRef("pk"), kind=Invitation.InviteeKind.PROFESSIONAL,
-                        agency__isnull=False)
-                .exclude(agency_id=OuterRef("child__local_authority_id")))
-        return Q(Exists(live)) & self._child_shown_to_invitees_q(ctx)
+        return in_ids(self.ids(ctx, "reporter"))
+
+    WHOLE = ("chair", "minute taker", "service", "case staff")
 
     def whole_q(self, ctx: AccessContext) -> Q:
         """The people who see the whole conference: every invitation, report and document."""
-        return self.chair_q(ctx) | self.minute_taker_q(ctx) | self.service_q(ctx) | self.case_staff_q(ctx)
+        return in_ids(self.ids(ctx, *self.WHOLE))
 
     def sees_whole(self, ctx: AccessContext, conference: Conference) -> bool:
         """The one rule for "sees the whole conference" (every invitation, report and document): the
@@ -132,27 +168,23 @@ class ConferencePolicy(Policy):
         return ctx.is_authenticated and Conference.objects.live().filter(self.whole_q(ctx), pk=conference.pk).exists()
 
     # --- the three answers ----------------------------------------------------------------------
+    ARMS_FOR = {
+        "view": ("chair", "minute taker", "service", "case staff", "invited"),
+        "list_service": ("chair", "service"),
+        "schedule": ("chair", "service"),
+        "distribute": ("chair", "service"),
+        "record": ("chair", "minute taker"),
+        "decide": ("chair",),
+        "report": ("reporter", "case staff"),  # the same people as report_policy.agencies_for
+        "request": ("case staff",),
+    }
+
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         self._check_action(action)
         qs = Conference.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
-        chair = self.chair_q(ctx)
-        if action == "view":
-            q = chair | self.minute_taker_q(ctx) | self.service_q(ctx) | self.case_staff_q(ctx) | self.invited_q(ctx)
-        elif action in ("list_service", "schedule", "distribute"):
-            q = chair | self.service_q(ctx)
-        elif action == "record":
-            q = chair | self.minute_taker_q(ctx)
-        elif action == "decide":
-            q = chair
-        elif action == "report":
-            q = self.reporter_q(ctx) | self.case_staff_q(ctx)  # the same people as report_policy.agencies_for
-        elif action == "request":
-            q = self.case_staff_q(ctx)
-        else:  # pragma: no cover - _check_action refuses the rest
-            raise AssertionError(action)
-        return qs.filter(q)
+        return qs.filter(in_ids(self.ids(ctx, *self.ARMS_FOR[action])))
 
     def invited(self, ctx: AccessContext) -> QuerySet:
         """The live conferences ``ctx`` is invited to, by their own account or as one of their partner
@@ -160,6 +192,29 @@ class ConferencePolicy(Policy):
         if not ctx.is_authenticated:
             return Conference.objects.none()
         return Conference.objects.live().filter(self.invited_q(ctx))
+
+    def visible_for_child(self, ctx: AccessContext, child) -> QuerySet:
+        """``visible(ctx, "view")`` of one child's conferences, through the child: the child's row (as
+        the child's page fetched it, with its answers) decides the arms that hold for all of its
+        conferences, and the rest are conditions on the child's own conferences (its index), with no
+        child visibility nested inside."""
+        qs = Conference.objects.live().filter(child_id=child.pk)
+        if not ctx.is_authenticated:
+            return qs.none()
+        in_la = child.local_authority_id in ctx.local_authority_ids
+        if ((child.local_authority_id in service_local_authorities(ctx) and not child.restricted)
+                or (self.is_case_staff(ctx) and child_policy.can(ctx, "edit", child))):
+            return qs
+        q = NOTHING
+        if in_la and self.is_chair(ctx):
+            q |= Q(chair_id=ctx.user_id)
+        if in_la:
+            q |= Q(minute_taker_id=ctx.user_id)
+        if not child.restricted or child_policy.can(ctx, "view", child):
+            invited = union_all(inv.filter(conference__child_id=child.pk).values("conference_id")
+                                for inv in self.invitation_arms(ctx))
+            q |= in_ids(invited)
+        return qs.filter(q)
 
     def is_service_staff(self, ctx: AccessContext) -> bool:
         return bool(service_local_authorities(ctx))
@@ -178,15 +233,17 @@ class AgencyReportPolicy(Policy):
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
+        ids = AgencyReport.objects.values("pk")
         if action == "share":
             # the social work report is shared with parents by the case staff or the chair
-            whole = cp.case_staff_q(ctx) | cp.chair_q(ctx)
-            return qs.filter(is_social_work_report=True, conference__in=Conference.objects.filter(whole))
-        q = Q(conference__in=Conference.objects.filter(cp.whole_q(ctx)))
+            return qs.filter(is_social_work_report=True).filter(in_ids(cp.ids(ctx, "case staff", "chair"),
+                                                                       "conference_id"))
+        whole = cp.ids(ctx, *cp.WHOLE)
         own = ctx.agency_ids_with_role(*PARTNER_ROLES)
-        if own:
-            q |= Q(agency_id__in=own, conference__in=Conference.objects.filter(cp.invited_q(ctx)))
-        return qs.filter(q)
+        return qs.filter(in_ids([
+            ids.filter(conference_id__in=whole) if whole is not None else None,
+            ids.filter(agency_id__in=sorted(own), conference_id__in=cp.ids(ctx, "invited")) if own else None,
+        ]))
 
     def agencies_for(self, ctx: AccessContext, conference: Conference) -> list[Agency]:
         """The agencies ``ctx`` may submit a report for on ``conference``, by name (one query; empty for
@@ -226,9 +283,15 @@ class InvitationPolicy(Policy):
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
-        whole = Conference.objects.live().filter(cp.whole_q(ctx))
-        invited = Conference.objects.live().filter(cp.invited_q(ctx))
-        return qs.filter(Q(conference__in=whole) | (cp.invitee_q(ctx) & Q(conference__in=invited)))
+        whole = cp.ids(ctx, *cp.WHOLE)
+        invited = cp.ids(ctx, "invited")
+        live_conference = Q(conference__entered_in_error_at__isnull=True)
+        ids = Invitation.objects.filter(live_conference).values("pk")
+        return qs.filter(in_ids([
+            ids.filter(conference_id__in=whole) if whole is not None else None,
+            *(mine.filter(live_conference, conference_id__in=invited).values("pk")
+              for mine in cp.invitation_arms(ctx)),
+        ]))
 
     def visible_for(self, ctx: AccessContext, conference: Conference) -> QuerySet:
         """The invitations of ``conference`` that ``ctx`` sees (none for a conference it may not see)."""
@@ -248,46 +311,75 @@ class DocumentPolicy(Policy):
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
-        q = Q(conference__in=Conference.objects.filter(cp.whole_q(ctx)))
-        sent = Q(user_id=ctx.user_id)
+        whole = cp.ids(ctx, *cp.WHOLE)
+        live = Distribution.objects.live()
+        sent = [live.filter(user_id=ctx.user_id)]
         agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
         if agencies:
-            sent |= Q(agency_id__in=agencies)
-        sent_to_me = Distribution.objects.live().filter(sent, document=OuterRef("pk"))
-        q |= Q(Exists(sent_to_me)) & Q(conference__in=Conference.objects.filter(cp.invited_q(ctx)))
-        return qs.filter(q)
+            sent.append(live.filter(agency_id__in=sorted(agencies)))
+        ids = Document.objects.values("pk")
+        return qs.filter(in_ids([
+            ids.filter(conference_id__in=whole) if whole is not None else None,
+            ids.filter(in_ids(d.values("document_id") for d in sent), conference_id__in=cp.ids(ctx, "invited")),
+        ]))
 
 
 class PlanPolicy(Policy):
     model = ChildProtectionPlan
     actions = ("view", "update", "audit")
 
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        return ctx.remember("conferences.plan.arms", lambda: self._arms(ctx))
+
+    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        if not ctx.is_authenticated:
+            return dict.fromkeys(("staff", "chaired", "service", "core group"))
+        ids = ChildProtectionPlan.objects.values("pk")
+        las = sorted(ctx.local_authority_ids)
+        service_las = sorted(service_local_authorities(ctx))
+        chaired = (_live_cancelled_excluded().filter(chair_id=ctx.user_id, plan__isnull=False).values("plan_id")
+                   if ctx.has_role(Role.CONFERENCE_CHAIR) and las else None)
+        member = CoreGroupMember.objects.live().filter(user_id=ctx.user_id).values("plan_id")
+        return {
+            "staff": ids.filter(child_id__in=_child_editable(ctx)) if ctx.has_role(*CASE_STAFF_ROLES) else None,
+            "chaired": ids.filter(pk__in=chaired, child__local_authority_id__in=las) if chaired is not None else None,
+            "service": ids.filter(child__local_authority_id__in=service_las, child__restricted=False)
+            if service_las else None,
+            "core group": ids.filter(child_policy.shown_q(ctx), pk__in=member),
+        }
+
+    ARMS_FOR = {"view": ("staff", "chaired", "service", "core group"), "update": ("staff", "chaired"),
+                "audit": ("chaired",)}
+
     def chaired_q(self, ctx: AccessContext) -> Q:
-        if not ctx.has_role(Role.CONFERENCE_CHAIR):
-            return NOTHING
-        chaired = Conference.objects.live().filter(
-            plan=OuterRef("pk"), chair_id=ctx.user_id,
-        ).exclude(status=Conference.Status.CANCELLED)
-        return Q(Exists(chaired), child__local_authority_id__in=ctx.local_authority_ids)
+        return in_ids(self.arms(ctx)["chaired"])
 
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         self._check_action(action)
         qs = ChildProtectionPlan.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
-        staff = NOTHING
-        if ctx.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
-            staff = Q(child_id__in=_child_editable(ctx))
-        chaired = self.chaired_q(ctx)
-        if action == "audit":
-            return qs.filter(chaired)
-        if action == "update":
-            return qs.filter(staff | chaired)
-        las = service_local_authorities(ctx)
-        service = Q(child__local_authority_id__in=las, child__restricted=False) if las else NOTHING
-        member = CoreGroupMember.objects.live().filter(plan=OuterRef("pk"), user_id=ctx.user_id)
-        members = Q(Exists(member)) & (Q(child__restricted=False) | Q(child_id__in=_child_visible(ctx)))
-        return qs.filter(staff | chaired | service | members)
+        ids = ctx.remember(("conferences.plan.ids", action),
+                           lambda: union_all(self.arms(ctx)[n] for n in self.ARMS_FOR[action]))
+        return qs.filter(in_ids(ids))
+
+    def visible_for_child(self, ctx: AccessContext, child) -> QuerySet:
+        """``visible(ctx, "view")`` of one child's plans, through the child (as
+        ``conference_policy.visible_for_child``): no child visibility nested inside."""
+        qs = ChildProtectionPlan.objects.live().filter(child_id=child.pk)
+        if not ctx.is_authenticated:
+            return qs.none()
+        if ((child.local_authority_id in service_local_authorities(ctx) and not child.restricted)
+                or (ctx.has_role(*CASE_STAFF_ROLES) and child_policy.can(ctx, "edit", child))):
+            return qs
+        q = NOTHING
+        if ctx.has_role(Role.CONFERENCE_CHAIR) and child.local_authority_id in ctx.local_authority_ids:
+            q |= Q(pk__in=_live_cancelled_excluded().filter(chair_id=ctx.user_id, plan__child_id=child.pk)
+                   .values("plan_id"))
+        if not child.restricted or child_policy.can(ctx, "view", child):
+            q |= Q(pk__in=CoreGroupMember.objects.live().filter(user_id=ctx.user_id, plan__child_id=child.pk)
+                   .values("plan_id"))
+        return qs.filter(q)
 
 
 conference_policy = ConferencePolicy()
@@ -298,13 +390,12 @@ plan_policy = PlanPolicy()
 
 
 @register_coverage
-def chairs_see_the_children_they_chair(ctx: AccessContext) -> Q | None:
-    """Conference chairs reach the records of the children whose conferences they chair."""
-    if not ctx.has_role(Role.CONFERENCE_CHAIR):
+def chairs_see_the_children_they_chair(ctx: AccessContext) -> QuerySet | None:
+    """Conference chairs reach the records of the children whose conferences they chair (while members
+    of the child's local authority): an arm of the child's visibility, the child ids of the live,
+    not cancelled conferences they chair (the conferences' chair index)."""
+    if not ctx.has_role(Role.CONFERENCE_CHAIR) or not ctx.local_authority_ids:
         return None
-    chaired = Conference.objects.live().filter(
-        child=OuterRef("pk"), chair_id=ctx.user_id,
-    ).exclude(status=Conference.Status.CANCELLED)
-    return Q(Exists(chaired), local_authority_id__in=ctx.local_authority_ids)
-
-
+    return (_live_cancelled_excluded()
+            .filter(chair_id=ctx.user_id, child__local_authority_id__in=sorted(ctx.local_authority_ids))
+            .values("child_id"))

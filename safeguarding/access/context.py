@@ -25,6 +25,8 @@ class AccessContext:
     user: object | None
     memberships: tuple[MembershipFacts, ...] = ()
     now: datetime = field(default_factory=timezone.now)
+    # What the policies build for this person once per request (their id-set subqueries): see remember()
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def for_user(cls, user) -> AccessContext:
@@ -42,6 +44,19 @@ class AccessContext:
             for m in rows
         )
         return cls(user=user, memberships=facts)
+
+    def remember(self, key, build):
+        """``build()``'s value, built once for this context (one request, or one task) and kept on it.
+
+        The policies keep here the subqueries of the records a person may reach (``pk IN (...)`` over a
+        union of id sets, ADR 11): one builder then serves every list, count, ``get_for`` and ``can``
+        of the request. Only querysets (SQL not yet run) and plain values are kept, never rows, so a
+        change made during the request is seen by the next query. A new request builds a new context."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
 
     @property
     def is_authenticated(self) -> bool:

@@ -5,17 +5,56 @@
 - ``get_for(ctx, public_id, action)``: the record, or ``Http404`` whether it is missing or forbidden.
 
 A policy answers only for the actions it names in ``actions``; any other action is a programming error.
+
+Visibility is built for a million rows (ADR 11): ``pk IN (arm UNION ALL arm ...)``, each arm a small
+queryset of ids that one index serves (``union_all``, ``in_ids``), built once per request and kept on
+the ``AccessContext`` (``ctx.remember``). The same builder serves lists, counts, ``get_for`` and
+``can``. ``get_for`` filters by id and visibility in one query, so a missing and a forbidden record take
+the same path; it can also answer other questions about the row it fetches (``answers``), which
+``can`` then reads instead of asking the database again.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import BooleanField, Case, Exists, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from .context import AccessContext
+
+NOTHING = Q(pk__in=[])
+ANSWER_PREFIX = "policy_may_"
+
+
+def union_all(arms: Iterable[QuerySet | None]) -> QuerySet | None:
+    """One id set from several: the arms (querysets that each select one id column, or None for an arm
+    that does not apply to this person) as ``arm UNION ALL arm ...``; None when no arm applies.
+    Duplicates do not matter: the set is only ever used on the right of ``IN``."""
+    arms = [arm.order_by() for arm in arms if arm is not None]
+    if not arms:
+        return None
+    first, *rest = arms
+    return first.union(*rest, all=True) if rest else first
+
+
+def in_ids(arms: Iterable[QuerySet | None] | QuerySet | None, field: str = "pk") -> Q:
+    """``field IN (the union of the arms)``, or a Q that matches nothing when no arm applies."""
+    ids = arms if isinstance(arms, QuerySet) or arms is None else union_all(arms)
+    if ids is None:
+        return NOTHING
+    return Q(**{f"{field}__in": ids})
+
+
+def flag(q: Q | None) -> Case | Value:
+    """A boolean annotation: true on the rows ``q`` matches (false for None, true for an empty Q)."""
+    if q is None:
+        return Value(False)
+    if not q:
+        return Value(True)
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 class Policy:
@@ -29,21 +68,65 @@ class Policy:
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         raise NotImplementedError
 
+    # --- answers worked out on the row fetched -------------------------------------------------------
+    def answer_given(self, ctx: AccessContext, fetched: str, name: str) -> Q | None:
+        """On a row ``ctx`` may reach for ``fetched``: a Q on that row that holds exactly when ``ctx`` may
+        also do ``name`` (an empty Q: always; None: this policy has no shortcut, and the database is
+        asked with ``visible(ctx, name)``). Policies override it for the answers their rows carry."""
+        return Q() if name == fetched else None
+
+    def _answer_expression(self, ctx: AccessContext, fetched: str, name: str):
+        given = self.answer_given(ctx, fetched, name)
+        if given is not None:
+            return flag(given)
+        self._check_action(name)
+        return Exists(self.visible(ctx, name).filter(pk=OuterRef("pk")))
+
+    def _token(self, ctx: AccessContext) -> object:
+        return ctx.remember("access.policies.token", object)
+
+    def known_answer(self, ctx: AccessContext, obj: Model, name: str) -> bool | None:
+        """What ``get_for(..., answers=...)`` found about ``obj`` for ``ctx`` in this request, if it did."""
+        known = getattr(obj, "_policy_answers", None)
+        if known is None or known[0] is not self._token(ctx):
+            return None
+        return known[1].get(name)
+
     def can(self, ctx: AccessContext, action: str, obj: Model) -> bool:
         self._check_action(action)
         if not ctx.is_authenticated or obj is None or obj.pk is None:
             return False
+        known = self.known_answer(ctx, obj, action)
+        if known is not None:
+            return known
         return self.visible(ctx, action).filter(pk=obj.pk).exists()
 
-    def get_for(self, ctx: AccessContext, public_id, action: str = "view", queryset: QuerySet | None = None):
-        """Fetch by public id. Missing and forbidden both raise the same Http404."""
+    def get_for(self, ctx: AccessContext, public_id, action: str = "view", queryset: QuerySet | None = None,
+                answers: Iterable[str] = ()):
+        """Fetch by public id. Missing and forbidden both raise the same Http404, from the same one query
+        (the id and the visibility filter together).
+
+        ``answers`` names other questions about the record (actions, or names the policy's
+        ``answer_given`` knows) worked out in the same query; ``can`` and ``known_answer`` then read
+        them for this context instead of asking again."""
         self._check_action(action)
         try:
             public_id = uuid.UUID(str(public_id))
         except (ValueError, TypeError, AttributeError):
             raise Http404("No such record") from None
         qs = self.visible(ctx, action) if queryset is None else queryset & self.visible(ctx, action)
+        names = tuple(dict.fromkeys(answers))
+        if names:
+            qs = qs.annotate(**{ANSWER_PREFIX + n: self._answer_expression(ctx, action, n) for n in names})
+        # The row's key from its public id (a scalar subquery, run first), then the key and visibility
+        # together: the planner carries the key into every arm of the union (an index probe each)
+        # instead of building the person's whole id set to look for one row in it.
+        key = self.model._base_manager.filter(public_id=public_id).order_by().values("pk")[:1]
         try:
-            return qs.get(public_id=public_id)
+            obj = qs.get(pk=Subquery(key))
         except (self.model.DoesNotExist, ValidationError):
             raise Http404("No such record") from None
+        if names:
+            found = {action: True, **{n: bool(getattr(obj, ANSWER_PREFIX + n)) for n in names}}
+            obj._policy_answers = (self._token(ctx), found)
+        return obj

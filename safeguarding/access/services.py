@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from safeguarding.audit.services import record_event
@@ -28,6 +28,13 @@ def break_glass_open(*, user, record, reason: str) -> BreakGlass:
     )
     record_event("access.break_glass", actor=user, subject=record, payload={"reason": reason})
     return bg
+
+
+def break_glass_record_ids(model, user_id) -> QuerySet:
+    """The ids of the ``model`` records ``user_id`` holds an unexpired break-glass on (an id set to use
+    as ``pk IN (...)``; served by the index on the break-glass's user)."""
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    return BreakGlass.objects.filter(record_type=ct, user_id=user_id, expires_at__gt=timezone.now()).values("record_id")
 
 
 def break_glass_active_q(model, user_id, *, outer="pk") -> Q:
