@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "reviews"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cases.policies import register_coverage
+
+        from . import events  # noqa: F401 - registers the event codes
+        from .policies import COVERAGE
+
+        # IROs reach the children allocated to them, the IRO manager the authority's looked-after children
+        for provider in COVERAGE:
+            register_coverage(provider)

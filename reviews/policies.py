@@ -1,0 +1,206 @@
+"""Who may see and do what with looked-after children's records and their reviews.
+
+The people:
+- **the allocated IRO**: the independent reviewing officer currently allocated to the child (while a
+  member of the child's local authority). They see the child's period of care, its placements, plans and
+  reviews, and book and run the reviews. The IROs who chaired a review keep seeing that review;
+- **the IRO manager**: a member of the local authority who is both an IRO and a team manager (the
+  manager of the IRO service; the kernel has no role of its own for it, see ADR 12). They see the
+  service (every looked-after child of their authority, a restricted one only when they may see the
+  child's record), allocate IROs and may book reviews;
+- **case staff**: the people who may edit the child's record (the allocated social worker, the allocated
+  team's social workers and team managers, the authority's service managers). They record the period
+  of care (start, placements, legal status, plans, end) and see its reviews.
+
+Everybody else, partners included, gets the same 404 as for a record that does not exist (partner
+agencies invited to a review arrive with section 2's invitations).
+
+Visibility is ``pk IN (arm UNION ALL arm ...)`` (ADR 11): each arm is a queryset of ids that one index
+serves (the IRO's current allocations, the reviews they chaired, the authority's children, the children
+case staff may edit), built once per request and kept on the context (``ctx.remember``).
+
+IROs and the IRO manager reach the child's own record through ``cases.policies.register_coverage``
+(``iros_see_the_children_they_review``, ``iro_managers_see_the_looked_after_children``), registered in
+``reviews.apps``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from cases.policies import child_policy
+from safeguarding.access.context import AccessContext
+from safeguarding.access.policies import Policy, in_ids, union_all
+from safeguarding.accounts.models import AgencyKind, Role
+
+from .models import LIVE, OPEN, IroAllocation, LookedAfterEpisode, Review
+
+CASE_STAFF_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
+# The IRO manager: one membership of a local authority holding both roles (ADR 12)
+IRO_MANAGER_ROLES = frozenset({Role.IRO, Role.TEAM_MANAGER})
+
+
+def iro_authorities(ctx: AccessContext) -> list[int]:
+    """The local authorities in which ``ctx`` is an IRO."""
+    return sorted(ctx.agency_ids_with_role(Role.IRO) & ctx.local_authority_ids)
+
+
+def iro_manager_authorities(ctx: AccessContext) -> list[int]:
+    """The local authorities whose IRO service ``ctx`` manages: one membership that is both an IRO's and
+    a team manager's, in a local authority."""
+    return sorted(m.agency_id for m in ctx.memberships
+                  if m.agency_kind == AgencyKind.LOCAL_AUTHORITY and IRO_MANAGER_ROLES <= m.roles)
+
+
+class EpisodePolicy(Policy):
+    """A child's period of care (and, read through it, its placements, legal statuses, plans and IRO
+    allocations)."""
+
+    model = LookedAfterEpisode
+    actions = ("view", "list_service", "allocate", "update", "review")
+    ARMS_FOR = {
+        "view": ("allocated IRO", "service", "service, restricted", "case staff"),
+        "list_service": ("service", "service, restricted"),
+        "allocate": ("service", "service, restricted"),
+        "update": ("case staff",),
+        "review": ("allocated IRO", "service", "service, restricted"),
+    }
+
+    # --- what the person does ------------------------------------------------------------------------
+    def is_iro(self, ctx: AccessContext) -> bool:
+        return bool(iro_authorities(ctx))
+
+    def is_iro_manager(self, ctx: AccessContext) -> bool:
+        return bool(iro_manager_authorities(ctx))
+
+    def is_case_staff(self, ctx: AccessContext) -> bool:
+        return ctx.has_role(*CASE_STAFF_ROLES)
+
+    # --- the arms (querysets of episode ids; None where an arm does not apply) -----------------------
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        return ctx.remember("reviews.episode.arms", lambda: self._arms(ctx))
+
+    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        if not ctx.is_authenticated:
+            return dict.fromkeys(("allocated IRO", "service", "service, restricted", "case staff"))
+        iro_las, manager_las = iro_authorities(ctx), iro_manager_authorities(ctx)
+        episodes = LookedAfterEpisode.objects.values("pk")
+        return {
+            # the IRO's current allocations (index iro_allocation_current), in their authorities
+            "allocated IRO": IroAllocation.objects.filter(
+                OPEN, iro_id=ctx.user_id, episode__child__local_authority_id__in=iro_las).values("episode_id")
+            if iro_las else None,
+            # the IRO manager's authority: unrestricted children, and restricted ones they may see
+            "service": episodes.filter(child__local_authority_id__in=manager_las, child__restricted=False)
+            if manager_las else None,
+            "service, restricted": episodes.filter(
+                child__local_authority_id__in=manager_las, child__restricted=True,
+                child_id__in=child_policy.visible_ids(ctx, "view")) if manager_las else None,
+            # the children case staff may edit
+            "case staff": episodes.filter(child_id__in=child_policy.visible_ids(ctx, "edit"))
+            if self.is_case_staff(ctx) else None,
+        }
+
+    def ids(self, ctx: AccessContext, action: str) -> QuerySet | None:
+        """The episode ids ``ctx`` may reach for ``action`` (the union of its arms; None: none)."""
+        self._check_action(action)
+        return ctx.remember(("reviews.episode.ids", action),
+                            lambda: union_all(self.arms(ctx)[name] for name in self.ARMS_FOR[action]))
+
+    # --- the three answers ---------------------------------------------------------------------------
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = LookedAfterEpisode.objects.live()
+        if not ctx.is_authenticated:
+            return qs.none()
+        return qs.filter(in_ids(self.ids(ctx, action)))
+
+    # --- other questions -----------------------------------------------------------------------------
+    def can_open_for(self, ctx: AccessContext, child) -> bool:
+        """Whether ctx may record that ``child`` became looked after: the people who may edit the child."""
+        return self.is_case_staff(ctx) and child_policy.can(ctx, "edit", child)
+
+    def service_authorities(self, ctx: AccessContext) -> list[int]:
+        """The authorities whose IRO service ctx manages (the allocation queue and the caseload view)."""
+        return iro_manager_authorities(ctx)
+
+
+class ReviewPolicy(Policy):
+    """Reviews: everyone who sees the period of care sees its reviews; the IRO who chaired a review keeps
+    seeing it. Booking (``schedule``): the allocated IRO and the IRO manager. Running it (``record``:
+    sessions, participation, holding it): its IRO. Preparing for it (``prepare``: the social worker's
+    contact, the plans received): its IRO and case staff."""
+
+    model = Review
+    actions = ("view", "schedule", "record", "prepare")
+
+    def chaired(self, ctx: AccessContext) -> QuerySet | None:
+        """The reviews ctx chairs or chaired, in authorities where they are an IRO (index review_chaired)."""
+        las = iro_authorities(ctx)
+        if not las:
+            return None
+        return Review.objects.filter(LIVE, iro_id=ctx.user_id,
+                                     episode__child__local_authority_id__in=las).values("pk")
+
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        return ctx.remember("reviews.review.arms", lambda: self._arms(ctx))
+
+    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        reviews = Review.objects.values("pk")
+
+        def of(action: str) -> QuerySet | None:
+            episodes = episode_policy.ids(ctx, action)
+            return None if episodes is None else reviews.filter(episode_id__in=episodes)
+
+        case_staff = episode_policy.arms(ctx)["case staff"]
+        return {
+            "episode seen": of("view"),
+            "episode reviewed": of("review"),
+            "chaired": self.chaired(ctx),
+            "case staff": None if case_staff is None else reviews.filter(episode_id__in=case_staff),
+        }
+
+    ARMS_FOR = {
+        "view": ("episode seen", "chaired"),
+        "schedule": ("episode reviewed",),
+        "record": ("chaired",),
+        "prepare": ("chaired", "case staff"),
+    }
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = Review.objects.live()
+        if not ctx.is_authenticated:
+            return qs.none()
+        ids = ctx.remember(("reviews.review.ids", action),
+                           lambda: union_all(self.arms(ctx)[name] for name in self.ARMS_FOR[action]))
+        return qs.filter(in_ids(ids))
+
+
+episode_policy = EpisodePolicy()
+review_policy = ReviewPolicy()
+
+
+# --- the child's record: IROs and the IRO manager reach it through their service ----------------------
+def iros_see_the_children_they_review(ctx: AccessContext) -> QuerySet | None:
+    """An IRO reaches the records of the children currently allocated to them (in their authorities):
+    an arm of the child's visibility, the child ids of their current allocations."""
+    las = iro_authorities(ctx)
+    if not las:
+        return None
+    return (IroAllocation.objects.filter(OPEN, iro_id=ctx.user_id, episode__child__local_authority_id__in=las)
+            .values("episode__child_id"))
+
+
+def iro_managers_see_the_looked_after_children(ctx: AccessContext) -> QuerySet | None:
+    """The IRO manager reaches the records of the children looked after by their authority now (to
+    allocate an IRO): the child ids of the open periods of care of their authorities' children."""
+    las = iro_manager_authorities(ctx)
+    if not las:
+        return None
+    return (LookedAfterEpisode.objects.filter(OPEN, child__local_authority_id__in=las)
+            .values("child_id"))
+
+
+COVERAGE = (iros_see_the_children_they_review, iro_managers_see_the_looked_after_children)
+__all__ = ["COVERAGE", "episode_policy", "iro_authorities", "iro_manager_authorities", "review_policy"]

@@ -1,0 +1,34 @@
+"""Reads for looked-after children and their reviews, by topic. Selectors never decide who may see what:
+callers pass records or querysets the policy has already scoped (``reviews.policies``)."""
+
+from .allocation import (
+    CaseloadRow,
+    IroSuggestion,
+    caseload,
+    current_iro_id,
+    eligible_iros,
+    iro_suggestions,
+    iros_of,
+    parent_child_iro_ids,
+    sibling_iro_ids,
+)
+from .episodes import (
+    current_allocation,
+    current_legal_status,
+    current_placement,
+    current_plans,
+    episode_deadlines,
+    held_reviews,
+    legal_statuses_of,
+    open_episode_of,
+    open_review,
+    placements_of,
+    review_deadline,
+)
+
+__all__ = [
+    "CaseloadRow", "IroSuggestion", "caseload", "current_iro_id", "eligible_iros", "iro_suggestions", "iros_of",
+    "parent_child_iro_ids", "sibling_iro_ids",
+    "current_allocation", "current_legal_status", "current_placement", "current_plans", "episode_deadlines",
+    "held_reviews", "legal_statuses_of", "open_episode_of", "open_review", "placements_of", "review_deadline",
+]

@@ -1,0 +1,29 @@
+"""Every write to a looked-after child's period of care and their reviews. Keyword-only, one transaction
+each: each service locks what it changes, re-checks the policy question that guards it, validates, writes
+(with history: who and why), records a CaseEvent and returns early when nothing changes. Every timescale
+goes through the statutory clock (``safeguarding.clock``); deadline labels are the clock rules' titles and
+never carry names (ADR 5).
+
+By topic: ``episodes`` (becoming looked after, placements, legal status, plans, the end of the period),
+``allocation`` (the IRO), ``cycle`` (the reviews). Reads are in ``reviews.selectors``.
+"""
+
+from .allocation import iro_allocate
+from .cycle import (
+    review_cancel,
+    review_hold,
+    review_paper_received,
+    review_record_contact,
+    review_request_early,
+    review_reschedule,
+    review_schedule,
+    review_session_record,
+)
+from .episodes import episode_end, episode_open, episode_update, legal_status_change, placement_change, plan_record
+
+__all__ = [
+    "episode_open", "episode_update", "placement_change", "legal_status_change", "plan_record", "episode_end",
+    "iro_allocate",
+    "review_request_early", "review_schedule", "review_reschedule", "review_cancel", "review_record_contact",
+    "review_paper_received", "review_session_record", "review_hold",
+]

@@ -1,0 +1,335 @@
+"""The permission matrix for looked-after children's records and reviews, both ways (issue 10, section 4).
+
+One world, built through the real services: two children of Northmoor, allocated to Sam Worker in
+Assessment Team A, each with an open police involvement (naming Pat Police). The second child is
+restricted, with Sam Worker and Tess Manager named on the record. For each child:
+
+- a period of care (section 20, in foster care) recorded by Sam Worker;
+- Prue Previous (an IRO) appointed by Ivy Manager (the IRO manager: an IRO and team manager of the
+  Safeguarding and QA team), who chaired the first review (held);
+- then Ira Reviewing appointed in her place, who booked the second review.
+
+Each table says exactly what each person may do with each record; every other action must be refused,
+``can`` and ``visible`` must agree on every cell, and ``get_for`` must return the record when allowed and
+raise the same Http404 as for a missing record when not.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from freezegun import freeze_time
+
+from cases import services as cases_services
+from cases.models import Child, Involvement
+from cases.policies import child_policy
+from reviews import services
+from reviews.models import LookedAfterEpisode, Review
+from reviews.policies import episode_policy, review_policy
+from safeguarding.access.context import AccessContext
+from safeguarding.accounts.models import Role
+from tests.factories import ChildFactory, LocalAuthorityFactory, PoliceFactory, TeamFactory, make_user
+from tests.factories.worlds import shared_world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reviews_policy_matrix")]  # one world
+
+EPISODE_ACTIONS = ("view", "list_service", "allocate", "update", "review")
+REVIEW_ACTIONS = ("view", "schedule", "record", "prepare")
+
+
+def test_the_tables_cover_every_policy_action():
+    assert set(EPISODE_ACTIONS) == set(episode_policy.actions)
+    assert set(REVIEW_ACTIONS) == set(review_policy.actions)
+
+
+@dataclass
+class World:
+    people: dict
+    children: dict[bool, Child]  # keyed by "restricted"
+    episodes: dict[bool, LookedAfterEpisode]
+    held: dict[bool, Review]  # the first review, chaired by the previous IRO
+    booked: dict[bool, Review]  # the second review, booked by the allocated IRO
+
+    def __getitem__(self, who):
+        return self.people[who]
+
+
+def _build() -> World:
+    la = LocalAuthorityFactory(name="Northmoor Borough Council")
+    other_la = LocalAuthorityFactory(name="Southvale City Council")
+    police = PoliceFactory(name="Northmoor Police")
+    team = TeamFactory(agency=la, name="Assessment Team A")
+    other_team = TeamFactory(agency=la, name="Child in Need Team B")
+    sqa = TeamFactory(agency=la, name="Safeguarding and QA")
+    social_worker = make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker")
+    people = {
+        "the allocated IRO": make_user(la, Role.IRO, team=sqa, full_name="Ira Reviewing"),
+        "the IRO who chaired the first review": make_user(la, Role.IRO, team=sqa, full_name="Prue Previous"),
+        "another IRO of the same LA": make_user(la, Role.IRO, team=sqa, full_name="Ian Other"),
+        "an IRO of another LA": make_user(other_la, Role.IRO, full_name="Olga Southvale"),
+        "the IRO manager": make_user(la, Role.IRO, Role.TEAM_MANAGER, team=sqa, full_name="Ivy Manager"),
+        "an IRO manager of another LA": make_user(other_la, Role.IRO, Role.TEAM_MANAGER, full_name="Sue South"),
+        "allocated social worker": social_worker,
+        "colleague in the team": make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Cal Colleague"),
+        "social worker of another team": make_user(la, Role.SOCIAL_WORKER, team=other_team, full_name="Olly Other"),
+        "team manager": make_user(la, Role.TEAM_MANAGER, team=team, full_name="Tess Manager"),
+        "service manager": make_user(la, Role.SERVICE_MANAGER, full_name="Sian Service"),
+        "another LA's service manager": make_user(other_la, Role.SERVICE_MANAGER, full_name="Sol Elsewhere"),
+        "conference chair": make_user(la, Role.CONFERENCE_CHAIR, full_name="Chris Chair"),
+        "police officer with an open involvement": make_user(police, Role.PARTNER_PRACTITIONER, full_name="Pat Police"),
+        "LADO": make_user(la, Role.LADO_OFFICER, full_name="Lee Lado"),
+        "administrator": make_user(la, Role.ADMINISTRATOR, full_name="Ada Admin"),
+        "anonymous": AnonymousUser(),
+    }
+    manager, previous, iro = people["the IRO manager"], people["the IRO who chaired the first review"], \
+        people["the allocated IRO"]
+    children, episodes, held, booked = {}, {}, {}, {}
+    for restricted in (False, True):
+        with freeze_time("2026-03-02 09:00"):
+            child = ChildFactory(local_authority=la, allocated_social_worker=social_worker, allocated_team=team,
+                                 date_of_birth=date(2014, 5, 1))
+            Involvement.objects.create(child=child, agency=police, professional=people[
+                "police officer with an open involvement"], role="Public protection officer",
+                start_date=date(2020, 1, 1))
+            episode = services.episode_open(actor=social_worker, child=child, start_date=date(2026, 3, 2),
+                                            legal_status="V2", category_of_need="N1", placement_type="U6",
+                                            provider="PR1")
+            services.iro_allocate(actor=manager, episode=episode, iro=previous, start_date=date(2026, 3, 2))
+            first = services.review_schedule(actor=previous, episode=episode, planned_for=date(2026, 3, 25))
+        with freeze_time("2026-03-25 15:00"):
+            held[restricted] = services.review_hold(actor=previous, review=first, participation="PN1",
+                                                    held_on=date(2026, 3, 25))
+        with freeze_time("2026-04-01 09:00"):
+            services.iro_allocate(actor=manager, episode=episode, iro=iro, start_date=date(2026, 4, 1),
+                                  reason="Caseloads rebalanced")
+            booked[restricted] = services.review_schedule(actor=iro, episode=episode, planned_for=date(2026, 6, 20))
+        if restricted:
+            cases_services.child_set_restriction(child=child, actor=people["service manager"], restricted=True,
+                                                 named_people=[social_worker, people["team manager"]],
+                                                 reason="A member of staff's child")
+        children[restricted] = Child.objects.get(pk=child.pk)
+        episodes[restricted] = LookedAfterEpisode.objects.get(pk=episode.pk)
+    return World(people=people, children=children, episodes=episodes, held=held, booked=booked)
+
+
+world = shared_world(_build)
+
+
+# --- the tables ---------------------------------------------------------------------------------------
+# fmt: off
+NONE = frozenset()
+IRO = frozenset({"view", "review"})
+MANAGER = frozenset({"view", "list_service", "allocate", "review"})
+STAFF = frozenset({"view", "update"})
+
+# episode_policy: person -> actions, for the unrestricted and the restricted child
+EPISODES = {
+    #                                                unrestricted      restricted
+    "the allocated IRO":                             (IRO,             IRO),
+    "the IRO who chaired the first review":          (NONE,            NONE),
+    "another IRO of the same LA":                    (NONE,            NONE),
+    "an IRO of another LA":                          (NONE,            NONE),
+    # the service, but a restricted child only when they may see the child's record (named, break-glass)
+    "the IRO manager":                               (MANAGER,         NONE),
+    "an IRO manager of another LA":                  (NONE,            NONE),
+    "allocated social worker":                       (STAFF,           STAFF),
+    "colleague in the team":                         (STAFF,           NONE),
+    "social worker of another team":                 (NONE,            NONE),
+    "team manager":                                  (STAFF,           STAFF),
+    "service manager":                               (STAFF,           NONE),
+    "another LA's service manager":                  (NONE,            NONE),
+    "conference chair":                              (NONE,            NONE),
+    "police officer with an open involvement":       (NONE,            NONE),
+    "LADO":                                          (NONE,            NONE),
+    "administrator":                                 (NONE,            NONE),
+    "anonymous":                                     (NONE,            NONE),
+}
+
+CHAIR = frozenset({"view", "record", "prepare"})
+BOOKS = frozenset({"view", "schedule"})
+PREPARES = frozenset({"view", "prepare"})
+# review_policy on the review booked by the allocated IRO (which she chairs)
+BOOKED = {
+    "the allocated IRO":                             (BOOKS | CHAIR,   BOOKS | CHAIR),
+    # the booked review went to the new IRO with the allocation
+    "the IRO who chaired the first review":          (NONE,            NONE),
+    "another IRO of the same LA":                    (NONE,            NONE),
+    "an IRO of another LA":                          (NONE,            NONE),
+    "the IRO manager":                               (BOOKS,           NONE),
+    "an IRO manager of another LA":                  (NONE,            NONE),
+    "allocated social worker":                       (PREPARES,        PREPARES),
+    "colleague in the team":                         (PREPARES,        NONE),
+    "social worker of another team":                 (NONE,            NONE),
+    "team manager":                                  (PREPARES,        PREPARES),
+    "service manager":                               (PREPARES,        NONE),
+    "another LA's service manager":                  (NONE,            NONE),
+    "conference chair":                              (NONE,            NONE),
+    "police officer with an open involvement":       (NONE,            NONE),
+    "LADO":                                          (NONE,            NONE),
+    "administrator":                                 (NONE,            NONE),
+    "anonymous":                                     (NONE,            NONE),
+}
+# review_policy on the first review, held by the IRO who was allocated then
+HELD = {
+    "the allocated IRO":                             (BOOKS,           BOOKS),
+    # she chaired it: she keeps it (its record is hers to write)
+    "the IRO who chaired the first review":          (CHAIR,           CHAIR),
+    "another IRO of the same LA":                    (NONE,            NONE),
+    "an IRO of another LA":                          (NONE,            NONE),
+    "the IRO manager":                               (BOOKS,           NONE),
+    "an IRO manager of another LA":                  (NONE,            NONE),
+    "allocated social worker":                       (PREPARES,        PREPARES),
+    "colleague in the team":                         (PREPARES,        NONE),
+    "social worker of another team":                 (NONE,            NONE),
+    "team manager":                                  (PREPARES,        PREPARES),
+    "service manager":                               (PREPARES,        NONE),
+    "another LA's service manager":                  (NONE,            NONE),
+    "conference chair":                              (NONE,            NONE),
+    "police officer with an open involvement":       (NONE,            NONE),
+    "LADO":                                          (NONE,            NONE),
+    "administrator":                                 (NONE,            NONE),
+    "anonymous":                                     (NONE,            NONE),
+}
+
+# child_policy: what each person may do with the child's own record ("view" / "break_glass"), through
+# the coverage the reviews app registers (the allocated IRO, the IRO manager) or their own basis
+OPENS, BREAKS = "view", "break_glass"
+CHILD = {
+    "the allocated IRO":                             (OPENS,           BREAKS),
+    # no longer the child's IRO: no basis
+    "the IRO who chaired the first review":          (None,            None),
+    "another IRO of the same LA":                    (None,            None),
+    "an IRO of another LA":                          (None,            None),
+    "the IRO manager":                               (OPENS,           BREAKS),
+    "an IRO manager of another LA":                  (None,            None),
+    "allocated social worker":                       (OPENS,           OPENS),
+    "colleague in the team":                         (OPENS,           BREAKS),
+    "social worker of another team":                 (None,            None),
+    "team manager":                                  (OPENS,           OPENS),
+    "service manager":                               (OPENS,           BREAKS),
+    "another LA's service manager":                  (None,            None),
+    "conference chair":                              (None,            None),
+    "police officer with an open involvement":       (OPENS,           BREAKS),
+    "LADO":                                          (None,            None),
+    "administrator":                                 (None,            None),
+    "anonymous":                                     (None,            None),
+}
+
+# episode_policy.can_open_for (record that the child became looked after) and what each person does
+OPENS_A_PERIOD = {"allocated social worker": (True, True), "colleague in the team": (True, False),
+                  "team manager": (True, True), "service manager": (True, False)}
+ROLES = {
+    "the allocated IRO": {"iro"}, "the IRO who chaired the first review": {"iro"},
+    "another IRO of the same LA": {"iro"}, "an IRO of another LA": {"iro"},
+    "the IRO manager": {"iro", "iro manager", "case staff"}, "an IRO manager of another LA": {"iro", "iro manager",
+                                                                                            "case staff"},
+    "allocated social worker": {"case staff"}, "colleague in the team": {"case staff"},
+    "social worker of another team": {"case staff"}, "team manager": {"case staff"},
+    "service manager": {"case staff"}, "another LA's service manager": {"case staff"},
+}
+# fmt: on
+PEOPLE = list(EPISODES)
+
+
+def test_every_table_names_every_person_in_the_world(world):
+    for table in (EPISODES, BOOKED, HELD, CHILD):
+        assert list(table) == list(world.people)
+
+
+def _check(policy, ctx, obj, actions, allowed, where) -> list[str]:
+    """Every action on one record: can, visible and get_for must all say the same as the table."""
+    wrong = []
+    for action in actions:
+        expected = action in allowed
+        can = policy.can(ctx, action, obj)
+        listed = policy.visible(ctx, action).filter(pk=obj.pk).exists()
+        try:
+            got = policy.get_for(ctx, obj.public_id, action)
+            fetched = True
+            if got.pk != obj.pk:
+                wrong.append(f"{where} {action}: get_for returned another record")
+        except Http404:
+            fetched = False
+        if (can, listed, fetched) != (expected, expected, expected):
+            wrong.append(f"{where} {action}: expected {expected}, can={can} visible={listed} get_for={fetched}")
+    return wrong
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_matrix(world, who):
+    ctx = AccessContext.for_user(world[who])
+    wrong = []
+    for restricted in (False, True):
+        label = "restricted" if restricted else "unrestricted"
+        wrong += _check(episode_policy, ctx, world.episodes[restricted], EPISODE_ACTIONS,
+                        EPISODES[who][restricted], f"episode ({label})")
+        wrong += _check(review_policy, ctx, world.booked[restricted], REVIEW_ACTIONS, BOOKED[who][restricted],
+                        f"booked review ({label})")
+        wrong += _check(review_policy, ctx, world.held[restricted], REVIEW_ACTIONS, HELD[who][restricted],
+                        f"held review ({label})")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_child_record_through_the_looked_after_service(world, who):
+    ctx = AccessContext.for_user(world[who])
+    for restricted in (False, True):
+        child = world.children[restricted]
+        expected = CHILD[who][restricted]
+        assert child_policy.can(ctx, "view", child) is (expected == OPENS), restricted
+        assert child_policy.can(ctx, "break_glass", child) is (expected == BREAKS), restricted
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_who_may_record_that_a_child_is_looked_after(world, who):
+    ctx = AccessContext.for_user(world[who])
+    for restricted in (False, True):
+        expected = OPENS_A_PERIOD.get(who, (False, False))[restricted]
+        assert episode_policy.can_open_for(ctx, world.children[restricted]) is expected, restricted
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_what_each_person_does(world, who):
+    ctx = AccessContext.for_user(world[who])
+    checks = {"iro": episode_policy.is_iro, "iro manager": episode_policy.is_iro_manager,
+              "case staff": episode_policy.is_case_staff}
+    assert {name for name, is_ in checks.items() if is_(ctx)} == ROLES.get(who, set())
+
+
+def test_a_missing_record_is_the_same_404(world):
+    ctx = AccessContext.for_user(world["the IRO manager"])
+    for policy in (episode_policy, review_policy):
+        for bad in (uuid.uuid4(), "not-a-uuid", None):
+            with pytest.raises(Http404):
+                policy.get_for(ctx, bad)
+
+
+def test_the_iro_manager_who_breaks_the_glass_sees_the_restricted_child_s_period(world):
+    manager = world["the IRO manager"]
+    child = world.children[True]
+    cases_services.child_break_glass(child=child, actor=manager, reason="Allocating an IRO urgently")
+    ctx = AccessContext.for_user(manager)
+    assert episode_policy.can(ctx, "allocate", world.episodes[True])
+    assert review_policy.can(ctx, "schedule", world.booked[True])
+
+
+def test_an_ended_allocation_is_no_longer_a_basis(world):
+    """The IRO allocated now keeps the child while allocated; an earlier IRO lost it the day they were
+    replaced (the matrix above), and an ended period ends the IRO manager's coverage."""
+    ctx = AccessContext.for_user(world["the IRO manager"])
+    episode = world.episodes[False]
+    with freeze_time(episode.start_date + timedelta(days=120)):
+        services.episode_end(actor=world["allocated social worker"], episode=episode,
+                             end_date=episode.start_date + timedelta(days=119), reason="E4A")
+    ctx = AccessContext.for_user(world["the IRO manager"])
+    assert not child_policy.can(ctx, "view", world.children[False])
+    assert not child_policy.can(AccessContext.for_user(world["the allocated IRO"]), "view", world.children[False])
+    # the IRO manager still sees the service's (ended) period; the IRO who chaired the review, her review
+    assert episode_policy.can(ctx, "view", episode)
+    assert review_policy.can(AccessContext.for_user(world["the IRO who chaired the first review"]), "view",
+                             world.held[False])
