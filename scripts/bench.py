@@ -905,7 +905,7 @@ def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
             raise SystemExit(f"error: gunicorn stopped (exit status {proc.returncode})")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/bench/bare/")
+            conn.request("GET", "/api/v1/bench-view/")  # under /api/: no login page
             if conn.getresponse().status == 200:
                 return
         except OSError:
@@ -928,7 +928,7 @@ def throughput(sizes: dict[str, dict], *, seconds: int, rounds: int, log: Callab
             proc = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
                  "--pythonpath", f"{ROOT},{ROOT / 'scripts'}", "--chdir", str(ROOT), "--log-level", "warning",
-                 "bench:wsgi_app()"], cwd=ROOT, env=env, start_new_session=True)
+                 "--timeout", "120", "bench:wsgi_app()"], cwd=ROOT, env=env, start_new_session=True)
             servers[name] = (port, proc)
         for port, proc in servers.values():
             _wait_ready(port, proc)
@@ -1072,7 +1072,10 @@ def format_plans(runs: list[dict]) -> list[str]:
                 lines.append(f"    ??   {p['label']}: EXPLAIN failed: {p['error']}")
                 continue
             mark = "FAIL" if not p["ok"] else "full" if p["full_index_scans"] else "ok  "
-            lines.append(f"    {mark} {p['label']}: {'; '.join(p['shape']) or 'no scan of ' + KEY_TABLE}")
+            shape = "; ".join(p["shape"]) or f"no scan of {KEY_TABLE}"
+            if p["ok"] and len(shape) > 140:
+                shape = shape[:137] + "..."
+            lines.append(f"    {mark} {p['label']}: {shape}")
     return lines
 
 
@@ -1184,7 +1187,7 @@ def ensure_database(url: str, name: str) -> None:
 
 
 def _run(args: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(args, cwd=ROOT, env=env)
+    result = subprocess.run(args, cwd=ROOT, env=env, stdout=sys.stderr)  # stdout is the report's
     if result.returncode != 0:
         raise SystemExit(f"error: {' '.join(args[1:])} failed (exit status {result.returncode})")
 
