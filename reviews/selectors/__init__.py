@@ -25,10 +25,12 @@ from .episodes import (
     placements_of,
     review_deadline,
 )
+from .lists import ROWS, awaiting_iro, my_caseload
 
 __all__ = [
     "CaseloadRow", "IroSuggestion", "caseload", "current_iro_id", "eligible_iros", "iro_suggestions", "iros_of",
     "parent_child_iro_ids", "sibling_iro_ids",
+    "ROWS", "awaiting_iro", "my_caseload",
     "current_allocation", "current_legal_status", "current_placement", "current_plans", "episode_deadlines",
     "held_reviews", "legal_statuses_of", "open_episode_of", "open_review", "placements_of", "review_deadline",
 ]

@@ -50,6 +50,8 @@ from ._common import (
     _require,
     _urn,
 )
+from .allocation import _end_allocation
+from .cycle import _cancel_review, review_request_early
 
 if TYPE_CHECKING:
     from cases.models import Child
@@ -246,8 +248,6 @@ def placement_change(
         "start_date": start_date.isoformat(), "placement_type": placement_type, "provider": provider,
         "change_reason": change_reason, "same_carer": same_carer})
     if early_review_reason.strip():
-        from .cycle import review_request_early
-
         review_request_early(actor=actor, episode=episode, trigger=EarlyReviewTrigger.PLACEMENT_CHANGE,
                              reason=early_review_reason)
     placement.refresh_from_db()
@@ -350,9 +350,6 @@ def episode_end(*, actor: User, episode: LookedAfterEpisode, end_date: date, rea
         errors["end_date"] = f"The end must be on or after {latest:%-d %B %Y}, the latest change"
     if errors:
         raise ValidationError(errors)
-    from .allocation import _end_allocation
-    from .cycle import _cancel_review
-
     label = ReasonEpisodeCeased(reason).label
     for model in (Placement, LegalStatusPeriod):
         row = _open_row(model, episode)

@@ -1,0 +1,52 @@
+"""Reads for the IRO caseload page: an IRO's looked-after children with what is due, and the periods of
+care waiting for an IRO. Each list is one query whatever its length: the due dates come from the clock's
+``Deadline`` rows as subqueries, the current placement and the review booked likewise. Callers pass a
+queryset the policy has already scoped."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, OuterRef, QuerySet, Subquery
+
+from safeguarding.clock.models import Deadline
+
+from ..models import LIVE, OPEN, IroAllocation, LookedAfterEpisode, Placement, Review
+from ..rules import REVIEW_RULES
+
+ROWS = 200  # a caseload is tens of children; more than this and the page says it shows the first ROWS
+
+
+def _open_deadline_due(*rule_keys: str) -> Subquery:
+    ct = ContentType.objects.get_for_model(LookedAfterEpisode)
+    return Subquery(Deadline.objects.filter(
+        subject_type=ct, subject_id=OuterRef("pk"), rule_key__in=rule_keys, status__in=Deadline.OPEN_STATUSES,
+    ).order_by("due_date", "id").values("due_date")[:1])
+
+
+def my_caseload(qs: QuerySet, *, iro) -> QuerySet:
+    """The open periods of care in ``qs`` currently allocated to ``iro``, each with ``review_due`` (the next
+    review's due date), ``review_booked`` (the day of the review booked, if any), ``early`` (an early review
+    asked for), ``last_review`` (the last held) and ``placement_type``; the soonest due first."""
+    open_reviews = Review.objects.filter(LIVE, episode=OuterRef("pk"), status__in=(Review.Status.REQUESTED,
+                                                                                   Review.Status.SCHEDULED))
+    held = Review.objects.filter(LIVE, episode=OuterRef("pk"), status=Review.Status.HELD).order_by("-held_on")
+    mine = IroAllocation.objects.filter(OPEN, iro=iro).values("episode_id")
+    return (qs.filter(OPEN, pk__in=mine)
+            .annotate(review_due=_open_deadline_due(*REVIEW_RULES),
+                      review_booked=Subquery(open_reviews.order_by("id").values("planned_for")[:1]),
+                      early=Subquery(open_reviews.order_by("id").values("early_trigger")[:1]),
+                      last_review=Subquery(held.values("held_on")[:1]),
+                      placement_type=Subquery(Placement.objects.filter(OPEN, episode=OuterRef("pk"))
+                                              .values("placement_type")[:1]))
+            .select_related("child")
+            .order_by(F("review_due").asc(nulls_last=True), "start_date", "pk"))
+
+
+def awaiting_iro(qs: QuerySet) -> QuerySet:
+    """The open periods of care in ``qs`` with no IRO allocated now, each with ``iro_due`` (the
+    ``iro_appointment`` due date while it is open), the longest waiting first."""
+    allocated = IroAllocation.objects.filter(OPEN).values("episode_id")
+    return (qs.filter(OPEN).exclude(pk__in=allocated)
+            .annotate(iro_due=_open_deadline_due("iro_appointment"))
+            .select_related("child")
+            .order_by("start_date", "pk"))

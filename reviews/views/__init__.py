@@ -1,0 +1,1 @@
+"""The looked-after reviews pages, one module per topic (``caseload``)."""
