@@ -136,7 +136,30 @@ def _redis_database_per_worker() -> None:
 LONG_FIRST = ("tests/e2e/", "tests/test_demo", "tests/scenarios/")
 
 
+def _xdist_groups_in_node_ids(config, items) -> None:
+    """``--dist loadgroup`` keeps the tests of one ``xdist_group`` on one worker by adding "@<group>" to their
+    node ids on the workers (pytest-xdist's ``WorkerInteractor.pytest_collection_modifyitems``). xdist 3.8
+    writes ``item._nodeid``, which pytest 9 no longer reads (node ids are structured: ``item._id``), so the
+    groups were silently ignored and each worker built the shared worlds of the grouped modules for its
+    share of their tests (pytest-dev/pytest-xdist#1386). Until xdist writes the structured id, it is
+    written here (after xdist's hook: ``trylast``), for the tests that did not get their suffix."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest before 9: xdist's own suffix works
+        return
+    for item in items:
+        names = {str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                 for m in item.iter_markers("xdist_group")}
+        suffix = "@" + "_".join(sorted(names))
+        if names and not item.nodeid.endswith(suffix) and isinstance(getattr(item, "_id", None), NodeId):
+            item._id = NodeId.parse(item.nodeid + suffix)
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    _xdist_groups_in_node_ids(config, items)
     if not (config.getoption("numprocesses", None) or hasattr(config, "workerinput")):
         return
     root = str(config.rootpath) + "/"
