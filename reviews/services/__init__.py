@@ -10,6 +10,7 @@ By topic: ``episodes`` (becoming looked after, placements, legal status, plans, 
 
 from .allocation import iro_allocate
 from .cycle import (
+    TRANSITIONS,
     review_cancel,
     review_hold,
     review_paper_received,
@@ -25,5 +26,5 @@ __all__ = [
     "episode_open", "episode_update", "placement_change", "legal_status_change", "plan_record", "episode_end",
     "iro_allocate",
     "review_request_early", "review_schedule", "review_reschedule", "review_cancel", "review_record_contact",
-    "review_paper_received", "review_session_record", "review_hold",
+    "review_paper_received", "review_session_record", "review_hold", "TRANSITIONS",
 ]

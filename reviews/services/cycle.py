@@ -44,6 +44,21 @@ from ._common import _ctx, _lock_episode, _lock_review, _not_future, _require, _
 
 S = Review.Status
 OPEN_STATUSES = (S.REQUESTED, S.SCHEDULED)
+# The review workflow: which status may move to which, and nothing else (a new review starts requested,
+# for an early review, or scheduled).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.REQUESTED: frozenset({S.SCHEDULED, S.CANCELLED}),
+    S.SCHEDULED: frozenset({S.HELD, S.CANCELLED}),
+    S.HELD: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+
+def _transition(review: Review, to: str) -> None:
+    if review.pk is not None and to not in TRANSITIONS[review.status]:
+        raise ValidationError(f"A review that is {review.get_status_display().lower()} cannot be "
+                              f"{Review.Status(to).label.lower()}")
+    review.status = to
 
 
 def _current_iro(episode: LookedAfterEpisode) -> User | None:
@@ -99,7 +114,8 @@ def _papers(review: Review):
 
 def _cancel_review(*, review: Review, actor: User, reason: str) -> Review:
     """Cancel a review not yet held, with its preparation deadlines (used by ending a period too)."""
-    review.status, review.cancelled_reason = S.CANCELLED, reason
+    _transition(review, S.CANCELLED)
+    review.cancelled_reason = reason
     stamp(review, actor, reason)
     review.save()
     clock.deadlines_cancel_open(subject=review, reason=f"Review cancelled: {reason}", actor=actor)
@@ -170,7 +186,8 @@ def review_schedule(*, actor: User, episode: LookedAfterEpisode, planned_for: da
     kept_late = _check_due(episode, planned_for, late_reason)
     if review is None:
         review = Review(episode=episode, created_by=actor)
-    review.status, review.planned_for, review.iro, review.late_reason = S.SCHEDULED, planned_for, iro, kept_late
+    _transition(review, S.SCHEDULED)
+    review.planned_for, review.iro, review.late_reason = planned_for, iro, kept_late
     review.episode = episode
     stamp(review, actor, "Review booked")
     review.save()
@@ -332,7 +349,8 @@ def review_hold(*, actor: User, review: Review, participation: str, held_on: dat
                                else "Choose how the child took part (PN0 is only for a child under 4)"})
     held_before = Review.objects.live().filter(episode=episode, status=S.HELD).count()
     review.number = number_after(held_before)
-    review.status, review.held_on, review.participation = S.HELD, last.held_on, participation
+    _transition(review, S.HELD)
+    review.held_on, review.participation = last.held_on, participation
     stamp(review, actor, "Review held")
     review.save()
     clock.deadline_meet_open(subject=episode, rule_keys=tuple(RULE_OF_NUMBER.values()), met_on=last.held_on,

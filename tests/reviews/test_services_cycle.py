@@ -285,3 +285,13 @@ def test_an_early_review_needs_a_trigger_and_what_happened(episode, iro, la):
     assert early.pk == review.pk and early.early_trigger == "iro_request"
     assert services.review_request_early(actor=iro, episode=episode, trigger="welfare", reason="Again") == early
     assert Review.objects.count() == 1
+
+
+def test_the_review_workflow(clock, episode, iro):
+    assert services.TRANSITIONS == {"requested": {"scheduled", "cancelled"}, "scheduled": {"held", "cancelled"},
+                                    "held": set(), "cancelled": set()}
+    held = hold(clock, book(episode, iro), iro)
+    with pytest.raises(ValidationError, match="held cannot be cancelled"):
+        services.review_cancel(actor=iro, review=held, reason="Too late")
+    with pytest.raises(ValidationError, match="Only a booked review"):
+        services.review_reschedule(actor=iro, review=held, planned_for=date(2026, 4, 2), reason="Moving")
