@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("safeguarding.clock.urls")),
     path("children/", include("cases.urls")),
     path("conferences/", include("conferences.urls")),
+    path("reviews/", include("reviews.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]
