@@ -133,14 +133,19 @@ def session_cookie(user) -> dict:
     }
 
 
-def log_in(page: Page, user) -> None:
-    """Sign in as ``user`` without the form (a stored session), and check the home page greets them.
+def log_in(page: Page, user, path: str = "/") -> None:
+    """Sign in as ``user`` without the form (a stored session) and open ``path``: the home page (the
+    default), which must greet them, or the page the test goes to next, whose header must name them as
+    the person signed in (one page load instead of the home page and then that page).
 
     Replaces any session the browser had, so a test may sign in as someone else at any point."""
     assert live_server_url, "the context fixture sets live_server_url"
     page.context.add_cookies([session_cookie(user)])
-    page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {user.display_name}")
+    page.goto(path)
+    if path == "/":
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {user.display_name}")
+    else:
+        expect(page.get_by_role("banner").locator(".app-header__name")).to_have_text(user.display_name)
 
 
 def log_in_with_form(page: Page, user, password: str = PASSWORD) -> None:
@@ -159,6 +164,17 @@ def fill_login_form(page: Page, email: str, password: str) -> None:
 def log_out(page: Page) -> None:
     page.get_by_role("banner").get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Safeguarding Hub")
+
+
+# static/js/record-autosave.js saves a section this long after the typing stops (DEBOUNCE_MS).
+AUTOSAVE_PAUSE_MS = 1_500
+
+
+def after_the_autosave_pause(page: Page) -> None:
+    """Move the page's clock (``page.clock.install()`` before the page loaded) on past the pause the live
+    record waits for after typing, instead of waiting it out: the save then starts at once. The clock
+    otherwise runs at real pace."""
+    page.clock.fast_forward(AUTOSAVE_PAUSE_MS)
 
 
 def tab(page: Page, name: str):

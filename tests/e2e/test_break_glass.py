@@ -70,8 +70,7 @@ def test_break_the_glass_then_the_manager_sees_it_in_the_access_log(
     log_out(page)
 
     # --- the team manager, named on the record, reads the access log
-    log_in(page, team_manager)
-    page.goto(f"/children/{child.public_id}/")
+    log_in(page, team_manager, f"/children/{child.public_id}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mia Thornbury")
     page.get_by_role("link", name="Who has looked at this record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Who has looked at this record")

@@ -89,8 +89,7 @@ def test_an_exact_copy_of_another_teams_child_is_warned_with_the_minimal_row(
         legal_first_names="Jayden", legal_surname="Smith", date_of_birth=datetime.date(2015, 3, 4),
         local_authority=la, allocated_social_worker=social_worker, allocated_team=team,
     )
-    log_in(page, other_social_worker)
-    page.goto("/children/new/")
+    log_in(page, other_social_worker, "/children/new/")
     page.get_by_label("First names (legal)").fill("Jayden")
     page.get_by_label("Surname (legal)").fill("Smith")
     dob = page.get_by_role("group", name=re.compile(r"^Date of birth"))

@@ -40,8 +40,7 @@ def test_add_an_involvement_a_person_and_a_chronology_entry(page, la, team, soci
         local_authority=la, allocated_social_worker=social_worker, allocated_team=team,
     )
     child_url = f"/children/{child.public_id}/"
-    log_in(page, social_worker)
-    page.goto(child_url)
+    log_in(page, social_worker, child_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Leah Brennan")
 
     # --- an agency involvement -----------------------------------------------------------------

@@ -28,7 +28,7 @@ from safeguarding.clock.models import Deadline
 from safeguarding.clock.workdays import add_working_days
 from tests.conferences import story
 
-from .helpers import assert_accessible, error_summary, log_in, log_out
+from .helpers import after_the_autosave_pause, assert_accessible, error_summary, log_in, log_out
 
 pytestmark = pytest.mark.e2e
 
@@ -92,8 +92,8 @@ def test_a_chair_takes_a_conference_from_request_to_distributed_minutes(page, fa
     conference_name = re.compile(rf"^{re.escape(child.full_name)}\s*: initial child protection conference$")
 
     # --- 1. the social worker requests an initial conference from the child's page ---------------------
-    log_in(page, social_worker)
-    page.goto(reverse("cases:child_detail", kwargs={"public_id": child.public_id}))
+    page.clock.install()  # real pace; moved on past the autosave pause after typing in the record
+    log_in(page, social_worker, reverse("cases:child_detail", kwargs={"public_id": child.public_id}))
     page.get_by_role("link", name="Request a conference").click()
     expect(heading(page)).to_have_text("Request a conference")
     expect(page).to_have_title("Request a conference – Safeguarding Hub")
@@ -175,8 +175,8 @@ def test_a_chair_takes_a_conference_from_request_to_distributed_minutes(page, fa
 
     # --- 4. the police practitioner submits the police report --------------------------------------------
     report_due = clock.compute_due("conference_reports", day)
-    log_in(page, police_officer)
-    page.goto(reverse("conferences:dashboard"))  # partners have no "Conferences" menu item (see the report)
+    # partners have no "Conferences" menu item (see the report)
+    log_in(page, police_officer, reverse("conferences:dashboard"))
     page.get_by_role("table", name="Conferences you or your agency are invited to").get_by_role(
         "link", name=conference_name).click()
     expect(page.get_by_role("table", name="Your agency's report")).not_to_contain_text(health.name)
@@ -209,8 +209,7 @@ def test_a_chair_takes_a_conference_from_request_to_distributed_minutes(page, fa
         earlier = max(now.replace(hour=0, minute=0, second=0, microsecond=0), now - datetime.timedelta(hours=2))
         Conference.objects.filter(pk=conf.pk).update(starts_at=earlier, ends_at=now)
 
-    log_in(page, chair)
-    page.goto(reverse("conferences:detail", kwargs={"public_id": conf.public_id}))
+    log_in(page, chair, reverse("conferences:detail", kwargs={"public_id": conf.public_id}))
     page.get_by_role("link", name="Record attendance").click()
     expect(heading(page)).to_have_text("Attendance")
     assert_accessible(page, "attendance")
@@ -226,8 +225,10 @@ def test_a_chair_takes_a_conference_from_request_to_distributed_minutes(page, fa
     expect(heading(page)).to_have_text("Conference record")
     voice = page.get_by_label("The child's voice")
     voice.fill(CHILDS_VOICE)
+    after_the_autosave_pause(page)
     expect(page.locator("#status-child_voice")).to_have_text(re.compile(r"^Saved \d\d:\d\d$"))
     page.get_by_label("Parents' and carers' views").fill(PARENTS_VIEWS)
+    after_the_autosave_pause(page)
     expect(page.locator("#status-parents_views")).to_have_text(re.compile(r"^Saved "))
     page.reload()
     expect(page.get_by_label("The child's voice")).to_have_value(CHILDS_VOICE)

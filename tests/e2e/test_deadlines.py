@@ -106,8 +106,7 @@ def test_a_team_manager_reviews_team_deadlines_and_accepts_a_late_reason(page, l
     services.deadline_open(subject=child, rule_key="rcpc_first", anchor_date=today, label="Review for Noah Pemberton",
                            responsible_person=colleague, responsible_team=team)
 
-    log_in(page, team_manager)
-    page.goto("/deadlines/team/")
+    log_in(page, team_manager, "/deadlines/team/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Team deadlines")
     by_person = page.get_by_role("table", name="By person")
     expect(by_person.get_by_role("row", name=re.compile(social_worker.full_name))).to_contain_text("1")
@@ -142,8 +141,7 @@ def test_cancel_page_and_a_person_without_a_team(page, la, team, social_worker, 
     child = ChildFactory(local_authority=la, allocated_social_worker=social_worker, allocated_team=team)
     dl = services.deadline_open(subject=child, rule_key="icpc", anchor_date=timezone.localdate(), label="ICPC",
                                 responsible_person=social_worker, responsible_team=team)
-    log_in(page, team_manager)
-    page.goto(f"/deadlines/{dl.public_id}/cancel/")
+    log_in(page, team_manager, f"/deadlines/{dl.public_id}/cancel/")
     page.get_by_role("button", name="Cancel the deadline").click()
     expect(error_summary(page)).to_be_focused()
     assert_accessible(page, "cancel form with errors")
@@ -154,7 +152,6 @@ def test_cancel_page_and_a_person_without_a_team(page, la, team, social_worker, 
     assert_accessible(page, "cancelled deadline")
 
     page.get_by_role("banner").get_by_role("button", name="Sign out").click()
-    log_in(page, chair)
-    page.goto("/deadlines/team/")
+    log_in(page, chair, "/deadlines/team/")
     expect(page.get_by_role("main")).to_contain_text("You are not a member of a team")
     assert_accessible(page, "Team deadlines for a person with no team")

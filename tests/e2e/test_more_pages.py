@@ -92,8 +92,7 @@ def test_edit_form_shows_the_date_of_birth_as_recorded(page, la, team, social_wo
     child = ChildFactory(legal_first_names="Ellie", legal_surname="Marsh",
                          date_of_birth=datetime.date(2015, 12, 14), local_authority=la,
                          allocated_social_worker=social_worker, allocated_team=team)
-    log_in(page, social_worker)
-    page.goto(f"/children/{child.public_id}/edit/")
+    log_in(page, social_worker, f"/children/{child.public_id}/edit/")
     dob = page.get_by_role("group", name=re.compile(r"^Date of birth"))
     page.get_by_label("Why are you changing the record?").fill("Checking the record.")
     page.get_by_role("button", name="Save").click()

@@ -11,8 +11,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_choosing_the_daily_digest(page, social_worker):
-    log_in(page, social_worker)
-    page.goto("/notifications/settings/")
+    log_in(page, social_worker, "/notifications/settings/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page, "notification settings")
     page.get_by_label("Daily digest", exact=False).check()

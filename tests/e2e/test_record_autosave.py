@@ -14,7 +14,7 @@ from conferences import services
 from conferences.models import ConferenceRecord
 from tests.conferences import story
 
-from .helpers import assert_accessible, log_in
+from .helpers import after_the_autosave_pause, assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -41,14 +41,15 @@ def status(page, section):
 
 
 def test_the_record_saves_as_it_is_typed(page, context, conference, chair, other_social_worker):
-    log_in(page, chair)
-    page.goto(f"/conferences/{conference.public_id}/record/")
+    page.clock.install()  # real pace; moved on past the autosave pause after typing
+    log_in(page, chair, f"/conferences/{conference.public_id}/record/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Conference record")
     expect(page.get_by_text("Each section is saved a moment after you stop typing")).to_be_visible()
     assert_accessible(page, "the record, empty")
 
     # typed, then saved on its own: the status line says when
     page.get_by_label("What is working well").fill("Grandmother collects Amelia from school every day")
+    after_the_autosave_pause(page)
     expect(status(page, "working_well")).to_have_text(re.compile(r"^Saved \d\d:\d\d$"))
     assert record(conference).working_well == "Grandmother collects Amelia from school every day"
     assert record(conference).revisions == {"working_well": 1}
@@ -58,6 +59,7 @@ def test_the_record_saves_as_it_is_typed(page, context, conference, chair, other
                                  text="Bruising to the left arm (minute-taker)", base_revision=0)
     harm = page.get_by_label("Harm", exact=True)
     harm.fill("Bruising seen by the school (chair)")
+    after_the_autosave_pause(page)
     conflict = page.locator('[data-conflict-for="harm"]')
     expect(conflict).to_be_visible()
     expect(conflict).to_contain_text("Bruising to the left arm (minute-taker)")
@@ -75,6 +77,7 @@ def test_the_record_saves_as_it_is_typed(page, context, conference, chair, other
     # the connection drops: the text stays on the device, and comes back after a reload
     page.route("**/record/save/", lambda route: route.abort())
     page.get_by_label("Complicating factors").fill("Father's drinking at weekends")
+    after_the_autosave_pause(page)
     expect(status(page, "complicating_factors")).to_contain_text("Not saved yet")
     expect(status(page, "complicating_factors")).to_contain_text("kept on this device")
     key = f"sgh-record:{conference.public_id}:complicating_factors"
@@ -92,6 +95,7 @@ def test_the_record_saves_as_it_is_typed(page, context, conference, chair, other
     # offline: said so; saved when the browser is back online
     context.set_offline(True)
     page.get_by_label("What needs to happen").fill("Amelia sleeps in her own bed every night")
+    after_the_autosave_pause(page)
     expect(status(page, "safety_goals")).to_contain_text("you are offline")
     context.set_offline(False)
     expect(status(page, "safety_goals")).to_have_text(re.compile(r"^Saved "))
@@ -133,8 +137,7 @@ def fill_date(group, d):
 def test_hold_decide_sign_and_send_in_the_browser(page, held_yesterday, chair):
     conf, mother = held_yesterday
     day = timezone.localdate() - datetime.timedelta(days=1)
-    log_in(page, chair)
-    page.goto(f"/conferences/{conf.public_id}/hold/")
+    log_in(page, chair, f"/conferences/{conf.public_id}/hold/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Record that the conference was held")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Quorate")
     assert_accessible(page, "hold")

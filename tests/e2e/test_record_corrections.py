@@ -46,8 +46,7 @@ def test_mark_a_chronology_entry_entered_in_error(page, social_worker, child, sc
     entry = ChronologyEntryFactory(child=child, source_agency=school, recorded_by=social_worker,
                                    occurred_on=datetime.date(2025, 3, 14), summary="Leah was absent all week.")
     child_url = f"/children/{child.public_id}/"
-    log_in(page, social_worker)
-    page.goto(child_url)
+    log_in(page, social_worker, child_url)
     tab(page, "Chronology").click()
     item = page.locator("#chronology .app-timeline__item")
     item.get_by_role(
@@ -88,8 +87,7 @@ def test_mark_a_chronology_entry_entered_in_error(page, social_worker, child, sc
 def test_end_an_agency_involvement(page, social_worker, child, school):
     inv = InvolvementFactory(child=child, agency=school, role="Class teacher", start_date=datetime.date(2024, 9, 2))
     child_url = f"/children/{child.public_id}/"
-    log_in(page, social_worker)
-    page.goto(child_url)
+    log_in(page, social_worker, child_url)
     tab(page, "Agencies").click()
     page.locator("#agencies").get_by_role(
         "link", name="End involvement of Oakfield Primary School as Class teacher").click()
@@ -122,8 +120,7 @@ def test_end_an_agency_involvement(page, social_worker, child, school):
 def test_link_a_possible_duplicate(page, social_worker, child, la, team):
     twin = ChildFactory(legal_first_names="Lea", legal_surname="Brennan", date_of_birth=datetime.date(2014, 8, 31),
                         local_authority=la, allocated_team=team)
-    log_in(page, social_worker)
-    page.goto(f"/children/{child.public_id}/duplicates/")
+    log_in(page, social_worker, f"/children/{child.public_id}/duplicates/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Possible duplicate records")
     reason = page.get_by_label(f"Why do you believe Lea Brennan ({twin.local_child_id}) is the same child?")
     button = page.get_by_role("button", name=f"Link as possible duplicate (Lea Brennan, {twin.local_child_id})")
@@ -151,8 +148,7 @@ def test_link_a_possible_duplicate(page, social_worker, child, la, team):
 
 
 def test_grant_a_colleague_access_from_the_access_log(page, team_manager, other_social_worker, child):
-    log_in(page, team_manager)
-    page.goto(f"/children/{child.public_id}/")
+    log_in(page, team_manager, f"/children/{child.public_id}/")
     page.get_by_role("link", name="Who has looked at this record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Who has looked at this record")
     page.get_by_role("link", name="Give someone access").click()

@@ -17,8 +17,7 @@ def test_rules_page_passes_axe(page, settings, social_worker):
     settings.STATUTORY_RULE_OVERRIDES = {}
     LocalClosureDay.objects.create(date=datetime.date.today() + datetime.timedelta(days=10),
                                    name="Council offices closed")
-    log_in(page, social_worker)
-    page.goto("/rules/")
+    log_in(page, social_worker, "/rules/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Statutory timescales")
     cp = page.get_by_role("region", name="Child protection")
     expect(cp.get_by_role("row", name="Initial child protection conference held")).to_contain_text(
@@ -39,8 +38,7 @@ def test_rules_page_with_overrides_passes_axe(page, settings, chair):
         "icpc": {"amount": 20, "override_national": True, "note": "Agreed by the partnership"},
         "conference_minutes": {"amount": 10, "note": "Guernsey procedure"},
     }
-    log_in(page, chair)
-    page.goto("/rules/")
+    log_in(page, chair, "/rules/")
     icpc = page.get_by_role("row", name="Initial child protection conference held")
     expect(icpc.locator(".govuk-tag--red")).to_have_text("National rule overridden")
     expect(icpc).to_contain_text("Agreed by the partnership")

@@ -143,8 +143,7 @@ def test_another_teams_child_is_found_and_the_social_worker_asks_for_access(
     from safeguarding.notify.models import Notification
 
     amara, tobi, theirs = okafor_children  # Amara and Tobi are Sam's; Olly Other is in another team
-    log_in(page, other_social_worker)
-    page.goto("/children/?name=Amara")
+    log_in(page, other_social_worker, "/children/?name=Amara")
     row = results_table(page).locator("tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Amara Okafor")
