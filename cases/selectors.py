@@ -2,13 +2,18 @@
 a record the policy has already fetched)."""
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import JSONObject
 from django.http import Http404
 
 from safeguarding.access.context import AccessContext
 from safeguarding.access.models import BreakGlass
+from safeguarding.access.policies import union_all
 from safeguarding.accounts.models import Agency, AgencyKind, Role, Team, User
 from safeguarding.audit.models import CaseEvent
 from safeguarding.audit.selectors import views_of
@@ -50,37 +55,95 @@ def duplicate_link_exists(*, child: Child, other: Child) -> bool:
     return DuplicateLink.objects.live().filter(child_id=a, other_id=b).exists()
 
 
-def child_page(*, child: Child, include_history: bool, include_access_log: bool) -> dict:
-    """Everything the child's page shows, in a fixed number of queries."""
-    relationships = Relationship.objects.filter(child=child).select_related("adult").order_by(
-        "end_date", "-parental_responsibility"
-    )
-    involvements = Involvement.objects.filter(child=child).select_related("agency", "professional").order_by(
-        "end_date", "agency__name")
-    chronology = ChronologyEntry.objects.filter(child=child).select_related("source_agency", "recorded_by")
-    # Addresses and names entered in error are not the child's: leave them out (history keeps them).
-    addresses = ChildAddress.objects.live().filter(child=child).order_by("-start_date")
-    aliases = ChildAlias.objects.live().filter(child=child)
-    data = {
-        "child": child,
-        "relationships": list(relationships),
-        "involvements": list(involvements),
-        "chronology": list(chronology),
-        "addresses": list(addresses),
-        "aliases": list(aliases),
+# --- the child's page: everything it shows in one statement ---------------------------------------------
+
+
+def _row_json(model, prefix: str = "", related: tuple[str, ...] = (), fields: tuple[str, ...] | None = None):
+    """A row of ``model`` (reached through ``prefix``, a relation path ending in ``__``) as a JSON object
+    keyed by column attribute name; ``related`` foreign keys nested as objects of their own (the way
+    ``select_related`` loads them)."""
+    names = fields or tuple(f.attname for f in model._meta.concrete_fields)
+    parts = {name: F(prefix + name) for name in names}
+    for name in related:
+        parts[name] = _row_json(model._meta.get_field(name).related_model, f"{prefix}{name}__")
+    return JSONObject(**parts)
+
+
+def _rows_array(qs: QuerySet, related: tuple[str, ...] = (), fields: tuple[str, ...] | None = None,
+                limit: int | None = None) -> ArraySubquery:
+    """``qs`` (in its order, at most ``limit`` rows) as an array of JSON rows, to load in another query."""
+    rows = qs.values(row=_row_json(qs.model, related=related, fields=fields))
+    return ArraySubquery(rows[:limit] if limit else rows)
+
+
+def _instance(model, data: dict):
+    fields = [f for f in model._meta.concrete_fields if f.attname in data]
+    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], [f.to_python(data[f.attname]) for f in fields])
+
+
+def _hydrate(model, rows, related: tuple[str, ...] = ()) -> list:
+    """Model instances from ``_rows_array``'s JSON rows, their ``related`` objects loaded with them (a
+    missing optional relation is None): what the same queryset with ``select_related`` would give."""
+    out = []
+    for data in rows or ():
+        obj = _instance(model, data)
+        for name in related:
+            field = model._meta.get_field(name)
+            target = field.related_model
+            nested = data.get(name) or {}
+            field.set_cached_value(obj, _instance(target, nested)
+                                   if nested.get(target._meta.pk.attname) is not None else None)
+        out.append(obj)
+    return out
+
+
+@dataclass(frozen=True)
+class _PageList:
+    qs: QuerySet
+    related: tuple[str, ...] = ()
+    fields: tuple[str, ...] | None = None
+    limit: int | None = None
+
+
+def _page_lists(child: Child, include_history: bool) -> dict[str, _PageList]:
+    links = DuplicateLink.objects.live()
+    linked = union_all([links.filter(child_id=child.pk).values("other_id"),
+                        links.filter(other_id=child.pk).values("child_id")])
+    lists = {
+        "relationships": _PageList(Relationship.objects.filter(child_id=child.pk).order_by(
+            "end_date", "-parental_responsibility"), ("adult",)),
+        "involvements": _PageList(Involvement.objects.filter(child_id=child.pk).order_by("end_date", "agency__name"),
+                                  ("agency", "professional")),
+        "chronology": _PageList(ChronologyEntry.objects.filter(child_id=child.pk), ("source_agency", "recorded_by")),
+        # Addresses and names entered in error are not the child's: leave them out (history keeps them).
+        "addresses": _PageList(ChildAddress.objects.live().filter(child_id=child.pk).order_by("-start_date")),
+        "aliases": _PageList(ChildAlias.objects.live().filter(child_id=child.pk)),
         # the child's links first (both columns indexed), then the other records: no scan of all children
-        "duplicates": list(
-            Child.objects.filter(pk__in=duplicate_linked_ids(child=child))
-            .only("public_id", "legal_first_names", "legal_surname", "local_child_id")
-        ),
+        "duplicates": _PageList(Child.objects.filter(pk__in=linked),
+                                fields=("id", "public_id", "legal_first_names", "legal_surname", "local_child_id")),
     }
     if include_history:
-        data["history"] = list(child.history.select_related("history_user").order_by("-history_date")[:100])
+        lists["history"] = _PageList(child.history.order_by("-history_date"), ("history_user",), limit=100)
         # sightings are who found the record without opening it: the access log shows them, not the history
-        data["events"] = list(
+        lists["events"] = _PageList(
             CaseEvent.objects.filter(subject_type=ContentType.objects.get_for_model(Child), subject_id=child.pk)
-            .exclude(code=events.CHILD_SIGHTED).select_related("actor")[:100]
-        )
+            .exclude(code=events.CHILD_SIGHTED), ("actor",), limit=100)
+    return lists
+
+
+def child_page(*, child: Child, include_history: bool, include_access_log: bool) -> dict:
+    """Everything the child's page shows, in one statement (two with the access log): each list is an
+    array of JSON rows in one select by the child's key, loaded into the same model instances (and
+    related objects) the lists' querysets would give. The page has already fetched and authorised the
+    child; nothing here decides who may see what."""
+    lists = _page_lists(child, include_history)
+    row = (Child.objects.filter(pk=child.pk).order_by()
+           .values(**{f"page_{name}": _rows_array(pl.qs, pl.related, pl.fields, pl.limit)
+                      for name, pl in lists.items()})
+           .first()) or {}
+    data = {"child": child}
+    for name, pl in lists.items():
+        data[name] = _hydrate(pl.qs.model, row.get(f"page_{name}"), pl.related)
     if include_access_log:
         data["access_log"] = list(views_of(child, limit=500))
     return data

@@ -35,8 +35,8 @@ from .forms import (
     InvolvementForm,
     SearchForm,
 )
-from .models import ChildAddress, ChildAlias, ChronologyEntry, Involvement, Relationship
-from .policies import FIND_OPEN, child_policy
+from .models import Child, ChildAddress, ChildAlias, ChronologyEntry, Involvement, Relationship
+from .policies import FIND_OPEN, READS_THROUGH_BREAK_GLASS, child_policy
 
 
 def child_url(child, tab: str = "") -> str:
@@ -123,13 +123,17 @@ class ChildDetailView(PolicyViewMixin, TemplateView):
         # the summary shows these: load them with the child, not one query each from the template
         return qs.select_related("allocated_social_worker", "allocated_team", "local_authority")
 
+    # worked out on the row the page fetches (child_policy.answer_given), not asked again
+    ANSWERS = ("view", "edit", "view_access_log", READS_THROUGH_BREAK_GLASS)
+
     def get(self, request, *args, **kwargs):
-        try:
-            self.child = self.get_object()
-        except Http404:
-            # A restricted child this person has a basis for: offer to break the glass. Anything else,
-            # including an id that is not a UUID, is the same 404 (get_for raises it).
-            child_policy.get_for(self.access, kwargs["public_id"], "break_glass")
+        # One query decides the page: the child if this person has a basis for it, with what else they
+        # may do with it. A restricted child they have a basis for but may not open (not named, no
+        # break-glass): offer to break the glass. Anything else, a missing id, a forbidden one or one
+        # that is not a UUID, is the same 404 from the same query (get_for raises it).
+        self.child = child_policy.get_for(self.access, kwargs["public_id"], "find",
+                                          queryset=self.shape_queryset(Child.objects.all()), answers=self.ANSWERS)
+        if not child_policy.can(self.access, "view", self.child):
             return redirect("cases:break_glass", public_id=kwargs["public_id"])
         services.child_view_log(child=self.child, user=request.user, via=services.VIA_PAGE, what="child page",
                                 break_glass=child_policy.reads_through_break_glass(self.access, self.child))
@@ -137,10 +141,9 @@ class ChildDetailView(PolicyViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        can_log = child_policy.can(self.access, "view_access_log", self.child)
         ctx.update(selectors.child_page(child=self.child, include_history=True, include_access_log=False))
         ctx["can_edit"] = child_policy.can(self.access, "edit", self.child)
-        ctx["can_view_access_log"] = can_log
+        ctx["can_view_access_log"] = child_policy.can(self.access, "view_access_log", self.child)
         ctx["tab"] = self.request.GET.get("tab", "summary")
         return ctx
 

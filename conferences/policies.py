@@ -164,7 +164,10 @@ class ConferencePolicy(Policy):
     def sees_whole(self, ctx: AccessContext, conference: Conference) -> bool:
         """The one rule for "sees the whole conference" (every invitation, report and document): the
         chair, the minute-taker, the conference service and case staff. An invited agency sees only
-        its own part."""
+        its own part. No query when the page's fetch worked it out (``SEES_WHOLE``)."""
+        known = self.known_answer(ctx, conference, self.SEES_WHOLE)
+        if known is not None:
+            return known
         return ctx.is_authenticated and Conference.objects.live().filter(self.whole_q(ctx), pk=conference.pk).exists()
 
     # --- the three answers ----------------------------------------------------------------------
@@ -185,6 +188,30 @@ class ConferencePolicy(Policy):
         if not ctx.is_authenticated:
             return qs.none()
         return qs.filter(in_ids(self.ids(ctx, *self.ARMS_FOR[action])))
+
+    # answers a conference page can have worked out with its fetch (get_for(..., answers=...))
+    SEES_WHOLE = "whole"  # conference_policy.sees_whole
+    CHILD_VIEW = "child:view"  # child_policy.can(ctx, "view", conference.child)
+    PLAN_VIEW = "plan:view"  # plan_policy.can(ctx, "view", conference.plan)
+
+    def answer_given(self, ctx: AccessContext, fetched: str, name: str):
+        """Besides the actions (each probed by the conference's key): whether ctx sees the whole
+        conference, may view its child, may view its plan; each probed by the key the row carries."""
+        if name == self.SEES_WHOLE:
+            return Exists(Conference.objects.filter(self.whole_q(ctx), pk=OuterRef("pk")))
+        if name == self.CHILD_VIEW:
+            return Exists(child_policy.visible(ctx, "view").filter(pk=OuterRef("child_id")))
+        if name == self.PLAN_VIEW:
+            return Exists(plan_policy.visible(ctx, "view").filter(pk=OuterRef("plan_id")))
+        return super().answer_given(ctx, fetched, name)
+
+    def note_related_answers(self, ctx: AccessContext, conference: Conference) -> None:
+        """Hand the answers about the conference's child and plan (worked out with its fetch) to their
+        policies, so ``child_policy.can(ctx, "view", conference.child)`` asks nothing more."""
+        for name, policy, related in ((self.CHILD_VIEW, child_policy, "child"), (self.PLAN_VIEW, plan_policy, "plan")):
+            known = self.known_answer(ctx, conference, name)
+            if known is not None and getattr(conference, f"{related}_id", None) is not None:
+                policy.note_answers(ctx, getattr(conference, related), {"view": known})
 
     def invited(self, ctx: AccessContext) -> QuerySet:
         """The live conferences ``ctx`` is invited to, by their own account or as one of their partner

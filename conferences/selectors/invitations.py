@@ -111,12 +111,17 @@ class Quorum:
         return "Not quorate: " + "; ".join(missing)
 
 
-def quorum(*, conference: Conference) -> Quorum:
+def quorum(*, conference: Conference, invitations: list[Invitation] | None = None) -> Quorum:
     """Children's social care plus at least CONFERENCE_QUORUM_OTHER_AGENCIES other agencies that have had direct
-    contact with the child or family, in attendance (local rule: Swindon, Sussex)."""
-    present = (conference.invitations.live().filter(kind=Invitation.InviteeKind.PROFESSIONAL,
-                                             attendance=Invitation.Attendance.ATTENDED)
-               .select_related("agency"))
+    contact with the child or family, in attendance (local rule: Swindon, Sussex). ``invitations``: every
+    live invitation of the conference, with its agency, when the page has already loaded them."""
+    if invitations is None:
+        present = (conference.invitations.live().filter(kind=Invitation.InviteeKind.PROFESSIONAL,
+                                                 attendance=Invitation.Attendance.ATTENDED)
+                   .select_related("agency"))
+    else:
+        present = [i for i in invitations if i.kind == Invitation.InviteeKind.PROFESSIONAL
+                   and i.attendance == Invitation.Attendance.ATTENDED and not i.entered_in_error]
     csc = any(i.agency_id == conference.child.local_authority_id for i in present)
     others = sorted({i.agency.name for i in present if i.agency_id != conference.child.local_authority_id
                      and i.direct_contact})

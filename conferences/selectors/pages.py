@@ -53,7 +53,19 @@ def live_conference_of(scoped: QuerySet, *, child_id: int) -> Conference | None:
     return scoped.filter(child_id=child_id, status__in=LIVE).first()
 
 
+def _draft_minutes() -> Exists:
+    return Exists(Minutes.objects.live().filter(conference=OuterRef("pk"), status=Minutes.Status.DRAFT))
+
+
+def with_draft_minutes(qs: QuerySet) -> QuerySet:
+    """Conferences with ``page_has_draft_minutes`` loaded (``has_draft_minutes`` then asks nothing)."""
+    return qs.annotate(page_has_draft_minutes=_draft_minutes())
+
+
 def has_draft_minutes(conference: Conference) -> bool:
+    loaded = getattr(conference, "page_has_draft_minutes", None)
+    if loaded is not None:
+        return loaded
     return conference.minutes.live().filter(status=Minutes.Status.DRAFT).exists()
 
 

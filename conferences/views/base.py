@@ -26,7 +26,7 @@ from safeguarding.access.views import PolicyViewMixin
 from safeguarding.pages import ActionPage, day
 
 from .. import selectors
-from ..models import ChildProtectionPlan
+from ..models import ChildProtectionPlan, Conference
 from ..policies import conference_policy, plan_policy
 from ..selectors import pages as page_selectors
 
@@ -73,6 +73,10 @@ class ConferencePage(_AboutOneRecord, PolicyViewMixin):
     policy = conference_policy
     subject = "conference"
     actions: tuple[str, ...] = ()
+    # What the page asks the policy, worked out with the fetch in its one query (other actions,
+    # conference_policy.SEES_WHOLE, CHILD_VIEW, PLAN_VIEW): allowed(), sees_whole() and the child's and
+    # plan's policies then read them.
+    answers: tuple[str, ...] = ()
 
     def shape_queryset(self, qs):
         return selectors.conference_for_page(qs)
@@ -80,20 +84,27 @@ class ConferencePage(_AboutOneRecord, PolicyViewMixin):
     def dispatch(self, request, *args, **kwargs):
         self.conference = self._fetch()
         self.child = self.conference.child
+        conference_policy.note_related_answers(self.access, self.conference)
         self._allowed: dict[str, bool] = {}
         self.load()
         return super().dispatch(request, *args, **kwargs)
+
+    def _get(self):
+        # get_object() with the page's answers: by key, the visibility and the answers in one query
+        return conference_policy.get_for(self.access, self.kwargs[self.lookup_url_kwarg], self.action,
+                                         queryset=self.shape_queryset(Conference.objects.all()),
+                                         answers=self.answers)
 
     def _fetch(self):
         for action in self.actions[:-1]:
             self.action = action
             try:
-                return self.get_object()
+                return self._get()
             except Http404:
                 continue
         if self.actions:
             self.action = self.actions[-1]
-        return self.get_object()
+        return self._get()
 
     def load(self):
         """Fetch whatever else the page is about, through the conference (404 when it is not its)."""
@@ -104,6 +115,10 @@ class ConferencePage(_AboutOneRecord, PolicyViewMixin):
     def allowed(self, *actions: str) -> frozenset[str]:
         """Which of ``actions`` the conference policy allows this person here, in one query (remembered
         for the request)."""
+        for a in actions:
+            known = conference_policy.known_answer(self.access, self.conference, a)
+            if known is not None:
+                self._allowed.setdefault(a, known)
         wanted = [a for a in actions if a not in self._allowed]
         if wanted:
             found = page_selectors.actions_allowed(

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from cases.policies import child_policy
 
 from ..models import Conference, Kind
-from ..policies import document_policy, plan_policy
+from ..policies import conference_policy, document_policy, plan_policy
 from ..selectors import pages as page_selectors
 from ..selectors.invitations import quorum
 from ..selectors.reports import reports_status
@@ -59,6 +59,11 @@ def next_steps(allowed: frozenset[str], status: str, *, whole: bool, has_documen
 class ConferenceDetailView(ConferencePage, TemplateView):
     action = "view"
     template_name = "conferences/sched/detail.html"
+    answers = (conference_policy.SEES_WHOLE, conference_policy.CHILD_VIEW, conference_policy.PLAN_VIEW,
+               *PAGE_ACTIONS)
+
+    def shape_queryset(self, qs):
+        return page_selectors.with_draft_minutes(super().shape_queryset(qs))
 
     def back(self):
         return reverse("conferences:dashboard"), "Back to conferences"
@@ -76,8 +81,10 @@ class ConferenceDetailView(ConferencePage, TemplateView):
         if not whole:
             mine = {i.agency_id for i in invitations if i.agency_id}
             reports = [r for r in reports if r.agency.pk in mine]
-        quorum_now = quorum(conference=c) if whole and c.status in (S.SCHEDULED, S.HELD) else None
-        plan = plan_policy.visible(access, "view").filter(pk=c.plan_id).first() if c.plan_id else None
+        # who sees the whole conference sees every invitation: the quorum counts from those
+        quorum_now = (quorum(conference=c, invitations=invitations)
+                      if whole and c.status in (S.SCHEDULED, S.HELD) else None)
+        plan = c.plan if c.plan_id and plan_policy.can(access, "view", c.plan) else None
         deadline = due_deadline(c)
         if deadline and deadline.is_open and c.kind == Kind.REVIEW and not c.is_live:
             # a cancelled review no longer works to its plan's open review deadline (another review will)
@@ -88,6 +95,6 @@ class ConferenceDetailView(ConferencePage, TemplateView):
             next_steps=next_steps(self.allowed(*PAGE_ACTIONS), c.status, whole=whole, has_documents=lambda: (
                 page_selectors.has_documents(document_policy.visible(access, "view"), c))),
             today=timezone.localdate(),
-            has_draft_minutes=whole and page_selectors.has_draft_minutes(c),
+            has_draft_minutes=whole and page_selectors.has_draft_minutes(c),  # loaded with the conference
         )
         return ctx

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Case, Exists, Model, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Exists, Expression, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from .context import AccessContext
@@ -69,18 +69,28 @@ class Policy:
         raise NotImplementedError
 
     # --- answers worked out on the row fetched -------------------------------------------------------
-    def answer_given(self, ctx: AccessContext, fetched: str, name: str) -> Q | None:
+    def answer_given(self, ctx: AccessContext, fetched: str, name: str) -> Q | Expression | None:
         """On a row ``ctx`` may reach for ``fetched``: a Q on that row that holds exactly when ``ctx`` may
-        also do ``name`` (an empty Q: always; None: this policy has no shortcut, and the database is
-        asked with ``visible(ctx, name)``). Policies override it for the answers their rows carry."""
+        also do ``name`` (an empty Q: always), or a boolean expression (an ``Exists`` on the row's key),
+        or None: this policy has no shortcut, and the row's key is probed in ``visible(ctx, name)``.
+        Policies override it for the answers their rows carry."""
         return Q() if name == fetched else None
 
     def _answer_expression(self, ctx: AccessContext, fetched: str, name: str):
         given = self.answer_given(ctx, fetched, name)
-        if given is not None:
+        if isinstance(given, Q):
             return flag(given)
+        if given is not None:
+            return given
         self._check_action(name)
         return Exists(self.visible(ctx, name).filter(pk=OuterRef("pk")))
+
+    def note_answers(self, ctx: AccessContext, obj: Model, answers: dict[str, bool]) -> None:
+        """Remember answers about ``obj`` for ``ctx`` worked out elsewhere in the same query (another
+        policy's fetch that joined this record): ``can`` then reads them."""
+        known = getattr(obj, "_policy_answers", None)
+        found = dict(known[1]) if known is not None and known[0] is self._token(ctx) else {}
+        obj._policy_answers = (self._token(ctx), {**found, **answers})
 
     def _token(self, ctx: AccessContext) -> object:
         return ctx.remember("access.policies.token", object)
@@ -127,6 +137,5 @@ class Policy:
         except (self.model.DoesNotExist, ValidationError):
             raise Http404("No such record") from None
         if names:
-            found = {action: True, **{n: bool(getattr(obj, ANSWER_PREFIX + n)) for n in names}}
-            obj._policy_answers = (self._token(ctx), found)
+            self.note_answers(ctx, obj, {action: True, **{n: bool(getattr(obj, ANSWER_PREFIX + n)) for n in names}})
         return obj

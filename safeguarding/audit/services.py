@@ -30,13 +30,15 @@ def record_view(*, user, record: models.Model, via: str, what: str = "", break_g
 
 
 def record_views(*, user, records, via: str, what: str = "") -> int:
-    """Log one view per record in a single insert (a list that shows whole records)."""
-    rows = [
-        RecordView(
-            user=user, record_type=ContentType.objects.get_for_model(r, for_concrete_model=True), record_id=r.pk,
-            via=via, what=what[:120],
-        )
-        for r in records
-    ]
-    RecordView.objects.bulk_create(rows)
+    """Log one view per record of a list that shows whole records: one statement (a single multi-row
+    insert, in one batch however long the page), none for an empty list."""
+    types: dict[type, ContentType] = {}
+    rows = []
+    for r in records:
+        kind = type(r)
+        if kind not in types:
+            types[kind] = ContentType.objects.get_for_model(r, for_concrete_model=True)
+        rows.append(RecordView(user=user, record_type=types[kind], record_id=r.pk, via=via, what=what[:120]))
+    if rows:
+        RecordView.objects.bulk_create(rows, batch_size=len(rows))
     return len(rows)
