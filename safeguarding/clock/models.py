@@ -71,6 +71,10 @@ class Deadline(models.Model):
             models.Index(fields=["responsible_person", "status", "due_date"]),
             models.Index(fields=["responsible_team", "status", "due_date"]),
             models.Index(fields=["subject_type", "subject_id"]),
+            # The reminder sweep's candidates (clock.reminders: one INSERT … SELECT per stage): open deadlines by
+            # due date, read from the index alone (the id, and the day opened for the due-soon bands).
+            models.Index(fields=["due_date"], include=["id", "created_at"], condition=Q(status__in=["open", "overdue"]),
+                         name="deadline_open_due"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -107,7 +111,8 @@ class ReminderClaim(models.Model):
     retried once its lease has run out.
     """
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="reminders")
+    # no index of its own: the unique constraint's index (deadline, due_date, stage) serves lookups by deadline
+    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="reminders", db_index=False)
     due_date = models.DateField(help_text="The deadline's due date when this reminder was claimed")
     stage = models.CharField(max_length=24, help_text="e.g. due_soon:5, due_today, overdue, escalated:3")
     claimed_at = models.DateTimeField(default=timezone.now)

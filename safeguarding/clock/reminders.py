@@ -24,16 +24,20 @@ date, but a stage it has already been reminded at is not sent again.
    (REMINDER_CLAIM_LEASE_SECONDS) ran out, and write ledger rows with one ``INSERT … SELECT … ON
    CONFLICT DO NOTHING`` per stage. A reminder whose row exists is never claimed again, so a sweep that
    runs twice, or late after an outage, claims each reminder once.
-2. **Deliver** (:func:`deliver`: its own transactions, ``SELECT … FOR UPDATE SKIP LOCKED``): for a
-   batch of this sweep's unsent claims, create the in-app notifications, write their emails to the one
-   outbox and mark the claims sent, in one commit. A worker killed before that commit leaves its claims
+2. **Deliver** (:func:`deliver`: one statement per batch of BATCH claims, each in its own transaction;
+   :func:`delivery_sql`): lock the sweep's unsent claims (``FOR UPDATE SKIP LOCKED``), mark them sent
+   (one ``UPDATE``), and write the notifications and the emails of the people who get them straight away
+   (``INSERT … SELECT`` from the claims joined to their deadlines and recipients, through
+   ``notify.services.notify_set_sql``), all in one commit. The words are rendered in SQL, working days
+   included (:func:`working_days_between_sql`). A worker killed before that commit leaves its claims
    unsent; once their lease has run out the next sweep takes them over (counted as ``retried``) and
    delivers them. The sweep never sends an email itself (ADR 8): the outbox task
    (``notify.deliver_emails``, every minute) sends them, so a slow or failing mail server never holds
    the sweep, and a broker or mail outage delays the emails without losing them.
 
-The number of queries of a sweep does not depend on how many deadlines there are (a fixed number per
-batch of BATCH reminders).
+The statements of a sweep do not depend on how many deadlines or reminders there are (a fixed number up to
+BATCH reminders, far above a day's; one more per BATCH after a long outage at a large scale);
+tests/clock/test_sweep_setwise.py holds it to that.
 """
 
 from __future__ import annotations
@@ -43,15 +47,16 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, DateField, F, Q, Value, When
 from django.utils import timezone
 
-from safeguarding.accounts.models import Role
-from safeguarding.notify.services import notify_many
+from safeguarding.accounts.models import Membership, Role, Team
+from safeguarding.notify.services import notify_set_sql
 
 from . import rules, workdays
 from .models import Deadline, ReminderClaim, SweepRun
@@ -60,7 +65,9 @@ from .services import closures
 log = logging.getLogger(__name__)
 
 ADVISORY_LOCK_KEY = 0x5347480  # "SGH" + 0: the reminder sweep
-BATCH = 500
+# Claims per delivery statement: a bound on one transaction, far above one day's reminders (about 26,000 at
+# 1,000,000 open deadlines); only a sweep after a long outage at a large scale takes more than one.
+BATCH = 100_000
 OVERDUE_REASON = "Past its due date"
 
 
@@ -81,13 +88,16 @@ def nth_working_day_on_or_before(day: date, n: int, closed: frozenset[date]) -> 
 
 
 def _opened_in_time(lower: date, upper: date, n: int, closed: frozenset[date]) -> Q:
-    """Deadlines due in ``(lower, upper]`` that were open at least n working days before their due date."""
-    terms = Q(pk__in=[])
+    """Deadlines due in ``(lower, upper]`` that were open at least n working days before their due date.
+
+    One comparison with a ``CASE`` on the due date (not an ``OR`` per day), so that the candidates are read
+    from the index ``deadline_open_due`` alone."""
+    opened_before = []
     day = lower + timedelta(days=1)
     while day <= upper:
-        terms |= Q(due_date=day, created_at__date__lt=nth_working_day_on_or_before(day, n, closed))
+        opened_before.append(When(due_date=day, then=Value(nth_working_day_on_or_before(day, n, closed))))
         day += timedelta(days=1)
-    return terms
+    return Q(created_at__date__lt=Case(*opened_before, default=None, output_field=DateField()))
 
 
 def stage_windows(today: date, closed: frozenset[date]) -> list[tuple[str, Q]]:
@@ -117,7 +127,7 @@ def _claim_stages(today: date, closed: frozenset[date], token: str) -> int:
     now = timezone.now()
     for stage, condition in stage_windows(today, closed):
         select_sql, params = (
-            open_deadlines.filter(condition).values_list("pk", "due_date").query.sql_with_params()
+            open_deadlines.filter(condition).order_by().values_list("pk", "due_date").query.sql_with_params()
         )
         with connection.cursor() as cursor:
             cursor.execute(
@@ -156,87 +166,143 @@ def _mark_overdue(today: date) -> int:
         return cursor.rowcount
 
 
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+# --- delivery, set-wise ----------------------------------------------------------------------------
+# Working days in SQL. W(x), the working days from EPOCH (a Monday) up to and including x, is the weekdays
+# (arithmetic) less the closed weekdays (bank holidays and local closure days; ``width_bucket`` counts how many
+# of the sorted list fall on or before x, a binary search). Then, exactly as workdays.working_days_between:
+# forwards (end >= start) W(end) - W(start); backwards -(W(start - 1) - W(end - 1)).
+EPOCH = date(1900, 1, 1)  # a Monday
+CALENDAR_YEARS_AHEAD = 10  # bank holidays are listed from EPOCH to the end of this many years after today
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _working_day_number(day: str) -> str:
+    days = f"(({day}) - DATE '{EPOCH.isoformat()}')"
+    weeks = f"floor({days} / 7.0)::int"
+    return f"(5 * {weeks} + least({days} - 7 * {weeks} + 1, 5) - width_bucket({day}, %(closed)s::date[]))"
 
 
-def message(deadline: Deadline, stage: str, today: date, closed: frozenset[date] = frozenset(),
-            all_rules: dict[str, rules.Rule] | None = None) -> tuple[str, str]:
-    """Subject and body of the reminder for ``stage`` of ``deadline``, as of ``today``."""
-    rule = (all_rules if all_rules is not None else rules.all_rules()).get(deadline.rule_key)
-    what = rule.description if rule else deadline.label
-    due = _long_date(deadline.due_date)
-    if stage.startswith("due_soon"):
-        left = workdays.working_days_between(today, deadline.due_date, closed)
-        return (f"Due soon: {deadline.label}",
-                f"{what} is due on {due}, in {_plural(left, 'working day')}.")
-    if stage == "due_today":
-        return f"Due today: {deadline.label}", f"{what} is due today, {due}."
-    if stage == "overdue":
-        return (f"Overdue: {deadline.label}",
-                f"{what} was due on {due}. Record when it was met, or the reason for the delay.")
-    late = workdays.working_days_between(deadline.due_date, today, closed)
-    who = deadline.responsible_person.display_name if deadline.responsible_person else "Nobody"
-    team = deadline.responsible_team.name if deadline.responsible_team else "the responsible team"
-    return (f"Escalated, overdue: {deadline.label}",
-            f"{what} was due on {due} and is still not met, {_plural(late, 'working day')} later. "
-            f"{who} is responsible. You are told as a manager of {team}.")
+def working_days_between_sql(start: str, end: str) -> str:
+    """SQL for ``workdays.working_days_between(start, end, closed)`` of two SQL date expressions; needs the
+    parameter ``closed`` (:func:`closed_weekdays`)."""
+    return (f"(CASE WHEN ({end}) >= ({start}) THEN {_working_day_number(end)} - {_working_day_number(start)} "
+            f"ELSE {_working_day_number(f'({end}) - 1')} - {_working_day_number(f'({start}) - 1')} END)")
 
 
-def _managers_by_team(team_ids: set[int]) -> dict[int, list[int]]:
+@lru_cache(maxsize=4)
+def _bank_holidays_to(year: int) -> frozenset[date]:
+    return frozenset(day for day, _name in workdays.bank_holidays(EPOCH, date(year, 12, 31)))
+
+
+def closed_weekdays(today: date, closed: frozenset[date]) -> list[date]:
+    """The weekdays nobody works, sorted (for :func:`working_days_between_sql`): England & Wales bank holidays
+    from EPOCH to CALENDAR_YEARS_AHEAD years after ``today``, and the local closure days."""
+    return sorted(_bank_holidays_to(today.year + CALENDAR_YEARS_AHEAD) | {d for d in closed if d.weekday() < 5})
+
+
+def _plural_sql(n: str, word: str) -> str:
+    return f"({n})::text || ' {word}' || CASE WHEN ({n}) = 1 THEN '' ELSE 's' END"
+
+
+def _words_sql() -> tuple[str, str]:
+    """(subject, body) of a reminder in SQL, over ``c`` (the claim), ``d`` (its deadline), ``r`` (its rule),
+    ``p`` (the responsible person) and ``t`` (the responsible team); as of the parameter ``today``. No names
+    but the responsible person's, to the managers (ADR 5: deadline labels carry none)."""
+    what = "coalesce(r.description, d.label)"
+    due = "to_char(d.due_date, 'FMDay FMDD FMMonth FMYYYY')"
+    left = working_days_between_sql("%(today)s::date", "d.due_date")
+    late = working_days_between_sql("d.due_date", "%(today)s::date")
+    who = "CASE WHEN p.id IS NULL THEN 'Nobody' ELSE coalesce(nullif(p.full_name, ''), p.email) END"
+    team = "coalesce(t.name, 'the responsible team')"
+    subject = ("CASE WHEN starts_with(c.stage, 'due_soon') THEN 'Due soon: ' "
+               "WHEN c.stage = 'due_today' THEN 'Due today: ' WHEN c.stage = 'overdue' THEN 'Overdue: ' "
+               "ELSE 'Escalated, overdue: ' END || d.label")
+    body = (
+        f"CASE WHEN starts_with(c.stage, 'due_soon') THEN {what} || ' is due on ' || {due} || ', in ' || "
+        f"{_plural_sql(left, 'working day')} || '.' "
+        f"WHEN c.stage = 'due_today' THEN {what} || ' is due today, ' || {due} || '.' "
+        f"WHEN c.stage = 'overdue' THEN {what} || ' was due on ' || {due} || "
+        "'. Record when it was met, or the reason for the delay.' "
+        f"ELSE {what} || ' was due on ' || {due} || ' and is still not met, ' || {_plural_sql(late, 'working day')} "
+        f"|| ' later. ' || {who} || ' is responsible. You are told as a manager of ' || {team} || '.' END"
+    )
+    return subject, body
+
+
+def delivery_sql(token: str, today: date, closed: frozenset[date]) -> tuple[str, dict]:
+    """The one statement, and its parameters, that delivers a batch (up to BATCH) of the claims of the sweep
+    ``token``, as of ``today``:
+
+    - ``mine``: up to ``batch`` of the sweep's unsent claims, oldest first, locked (``FOR UPDATE SKIP LOCKED``:
+      a claim another transaction holds is left to it);
+    - ``settled``: marks them all sent (one ``UPDATE``), whether or not there is anyone to remind;
+    - ``due``: those whose deadline is still open (a deadline met or cancelled since it was claimed reminds
+      nobody), with the words of their reminder;
+    - ``recipients``: the responsible person, or for an escalation each active manager (an active
+      membership with the team manager role) of the responsible team; a reminder with nobody to go to
+      has one row without a recipient (``nobody``);
+    - notify's CTEs (:func:`safeguarding.notify.services.notify_set_sql`): the notifications, and the emails
+      of people who get them straight away, in the outbox for its task.
+
+    It returns how many claims it settled, how many notifications and emails it wrote, and the open
+    reminders that had nobody to go to (how many, and up to ten of their deadlines)."""
     User = get_user_model()
-    out: dict[int, list[int]] = {t: [] for t in team_ids}
-    if not team_ids:
-        return out
-    rows = (User.objects.filter(is_active=True, memberships__is_active=True, memberships__team_id__in=team_ids,
-                                memberships__roles__contains=[Role.TEAM_MANAGER])
-            .order_by().values_list("pk", "memberships__team_id").distinct())
-    for user_id, team_id in rows:
-        out[team_id].append(user_id)
-    return out
+    subject, body = _words_sql()
+    claims, deadlines = ReminderClaim._meta.db_table, Deadline._meta.db_table
+    notify_ctes, notify_params = notify_set_sql("reminder_to")
+    all_rules = rules.all_rules()
+    params = {
+        **notify_params, "token": token, "batch": BATCH, "now": timezone.now(), "today": today,
+        "closed": closed_weekdays(today, closed), "rule_keys": list(all_rules),
+        "rule_texts": [r.description for r in all_rules.values()], "manager_role": Role.TEAM_MANAGER.value,
+        "open_statuses": [str(s) for s in Deadline.OPEN_STATUSES],
+    }
+    sql = (
+        "WITH mine AS MATERIALIZED ("
+        f"SELECT id, deadline_id, stage FROM {claims} WHERE claimed_by = %(token)s AND sent_at IS NULL "
+        "ORDER BY id LIMIT %(batch)s FOR UPDATE SKIP LOCKED), "
+        f"settled AS (UPDATE {claims} AS sent SET sent_at = %(now)s FROM mine WHERE sent.id = mine.id "
+        "RETURNING sent.id), "
+        "due AS MATERIALIZED ("
+        "SELECT c.id AS claim_id, c.stage, d.id AS deadline_id, d.responsible_person_id, d.responsible_team_id, "
+        f"'/deadlines/' || d.public_id || '/' AS url, {subject} AS subject, {body} AS body "
+        f"FROM mine c JOIN {deadlines} d ON d.id = c.deadline_id "
+        "LEFT JOIN unnest(%(rule_keys)s::text[], %(rule_texts)s::text[]) AS r(key, description) ON r.key = d.rule_key "
+        f"LEFT JOIN {User._meta.db_table} p ON p.id = d.responsible_person_id "
+        f"LEFT JOIN {Team._meta.db_table} t ON t.id = d.responsible_team_id "
+        "WHERE d.status = ANY(%(open_statuses)s::text[])), "
+        # every open reminder's recipients, or one row with none (the reminder had nobody to go to)
+        "recipients AS MATERIALIZED ("
+        "SELECT claim_id, deadline_id, responsible_person_id AS recipient_id, subject, body, url FROM due "
+        "WHERE NOT starts_with(stage, 'escalated') "
+        "UNION ALL "
+        "SELECT DISTINCT due.claim_id, due.deadline_id, m.user_id, due.subject, due.body, due.url FROM due "
+        f"LEFT JOIN ({Membership._meta.db_table} m JOIN {User._meta.db_table} u ON u.id = m.user_id AND u.is_active) "
+        "ON m.team_id = due.responsible_team_id AND m.is_active AND m.roles @> ARRAY[%(manager_role)s]::varchar[] "
+        "WHERE starts_with(due.stage, 'escalated')), "
+        "reminder_to AS (SELECT * FROM recipients WHERE recipient_id IS NOT NULL), "
+        f"{notify_ctes}, "
+        "nobody AS (SELECT claim_id, deadline_id FROM recipients WHERE recipient_id IS NULL) "
+        "SELECT (SELECT count(*) FROM settled), (SELECT count(*) FROM notify_notes), "
+        "(SELECT count(*) FROM notify_emails), (SELECT count(*) FROM nobody), "
+        "ARRAY(SELECT deadline_id FROM nobody ORDER BY claim_id LIMIT 10)"
+    )
+    return sql, params
+
+
+def _write_batch(cursor, token: str, today: date, closed: frozenset[date]) -> int:
+    """Run :func:`delivery_sql` in the caller's transaction; returns how many claims it settled."""
+    cursor.execute(*delivery_sql(token, today, closed))
+    settled, notes, emails, nobody, examples = cursor.fetchone()
+    if nobody:
+        log.warning("%s reminders had nobody to go to (deadlines %s)", nobody, ", ".join(map(str, examples)))
+    log.debug("reminder delivery: %s claims settled, %s notifications, %s emails queued", settled, notes, emails)
+    return settled
 
 
 def _deliver_batch(token: str, today: date, closed: frozenset[date]) -> int:
-    """Deliver one batch of this sweep's unsent claims; returns how many claims it settled."""
-    with transaction.atomic():
-        # Lock the batch by id alone, then load it: joining and sorting every unsent claim for each batch
-        # (what the planner does when a large claim outruns the ledger's statistics, e.g. the first sweep
-        # after an outage) made a big sweep quadratic (docs/performance.md, finding 5).
-        ids = list(
-            ReminderClaim.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, claimed_by=token)
-            .order_by("id").values_list("id", flat=True)[:BATCH]
-        )
-        claims = list(
-            ReminderClaim.objects.filter(id__in=ids)
-            .select_related("deadline", "deadline__responsible_person", "deadline__responsible_team")
-            .order_by("id")
-        )
-        if not claims:
-            return 0
-        managers = _managers_by_team({c.deadline.responsible_team_id for c in claims
-                                      if c.deadline.responsible_team_id and c.stage.startswith("escalated")})
-        all_rules = rules.all_rules()
-        items: list[tuple[int, str, str, str]] = []
-        for claim in claims:
-            d = claim.deadline
-            if not d.is_open:
-                continue  # met or cancelled since it was claimed: nothing to remind anyone of
-            if claim.stage.startswith("escalated"):
-                recipients = managers.get(d.responsible_team_id, [])
-            else:
-                recipients = [d.responsible_person_id] if d.responsible_person_id else []
-            if not recipients:
-                log.warning("reminder %s for deadline %s has nobody to go to", claim.stage, d.pk)
-            subject, body = message(d, claim.stage, today, closed, all_rules)
-            items.extend((r, subject, body, f"/deadlines/{d.public_id}/") for r in recipients)
-        notify_many(items, send_after_commit=False)  # the outbox task sends the emails, never the sweep
-        ReminderClaim.objects.filter(pk__in=[c.pk for c in claims]).update(sent_at=timezone.now())
-    return len(claims)
+    """Deliver one batch of this sweep's unsent claims in one transaction; returns how many claims it settled."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        return _write_batch(cursor, token, today, closed)
 
 
 @dataclass

@@ -27,7 +27,7 @@ class OutboxEmail(models.Model):
         FAILED = "failed", "Failed: no attempts left"
         CANCELLED = "cancelled", "Not sent: the person no longer takes email"
 
-    key = models.CharField(max_length=200, unique=True, default=new_key,
+    key = models.CharField(max_length=200, default=new_key,  # unique: Meta.constraints (no LIKE index)
                            help_text="One email per key: a writer that may run twice gives the same key")
     topic = models.CharField(max_length=60, help_text="What kind of email, e.g. notification, digest, "
                                                       "conferences.invitation")
@@ -59,6 +59,7 @@ class OutboxEmail(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(status="sent") | Q(sent_at__isnull=False), name="outbox_email_sent_at"),
+            models.UniqueConstraint(fields=["key"], name="outbox_email_key_unique"),
         ]
 
     def __str__(self):
@@ -66,7 +67,9 @@ class OutboxEmail(models.Model):
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    # no index of its own: (recipient, read_at) below serves lookups by recipient
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications",
+                                  db_index=False)
     created_at = models.DateTimeField(default=timezone.now)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)

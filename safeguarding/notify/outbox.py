@@ -90,6 +90,36 @@ def one_line(text: str) -> str:
     return "".join(c for c in spaced if unicodedata.category(c) != "Cc")
 
 
+# one_line in SQL, for rows written set-wise (:func:`emails_insert_sql`): the characters ``str.split()`` takes for
+# whitespace, and the control characters (Unicode category Cc) it then drops. tests/notify/test_outbox_sql.py
+# checks both against Python over every code point, and the SQL against :func:`one_line`.
+SPACE_CHARACTERS = r"[\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+CONTROL_CHARACTERS = r"[\u0001-\u001f\u007f-\u009f]"  # (PostgreSQL text never holds U+0000)
+
+
+def one_line_sql(expr: str) -> str:
+    """SQL giving :func:`one_line` of the SQL expression ``expr``: runs of whitespace become one space, the
+    ends are trimmed, then other control characters are dropped (in that order, as in Python)."""
+    return (f"regexp_replace(regexp_replace(regexp_replace({expr}, '{SPACE_CHARACTERS}+', ' ', 'g'), "
+            f"'^ | $', '', 'g'), '{CONTROL_CHARACTERS}', '', 'g')")
+
+
+def emails_insert_sql(source: str) -> str:
+    """The set-wise :func:`emails_queue`: an ``INSERT … SELECT`` (to use as a data-modifying CTE) writing one
+    pending outbox row for every row of the query or CTE ``source``, whose columns are ``id`` (taken from
+    the table's sequence by the writer, so that what it writes in the same statement can point to the
+    row), ``key``, ``topic``, ``recipient_id``, ``to``, ``subject`` and ``body``. The subject goes through
+    :func:`one_line` and is cut to 255 characters, as :func:`email_new` does; no attachments, no group.
+    Needs the parameter ``outbox_now`` (the rows' ``created_at``). Returns the ids written. Nothing is sent
+    after commit: the ``notify.deliver_emails`` task sends these rows."""
+    return (
+        f'INSERT INTO {OutboxEmail._meta.db_table} (id, key, topic, "group", recipient_id, "to", subject, body, '
+        "attachments, status, created_at, next_attempt_at, attempts, last_error, sent_at) "
+        f"SELECT e.id, e.key, e.topic, '', e.recipient_id, e.\"to\", left({one_line_sql('e.subject')}, 255), e.body, "
+        f"'[]'::jsonb, '{Status.PENDING.value}', %(outbox_now)s, NULL, 0, '', NULL FROM {source} AS e RETURNING id"
+    )
+
+
 def email_new(*, to: str, subject: str, body: str, topic: str, key: str | None = None, group: str = "",
               recipient=None, attachments: Iterable[dict] = ()) -> OutboxEmail:
     """An unsaved outbox row (for :func:`emails_queue`)."""

@@ -27,12 +27,13 @@ from . import outbox
 from .models import DeliveryPreference, Notification, OutboxEmail
 from .outbox import one_line, wants_email
 
-__all__ = ["wants_email", "notify", "notify_many", "deliver_pending_emails", "send_digests", "delivery_set",
-           "delivery_of", "notification_mark_read"]
+__all__ = ["wants_email", "notify", "notify_many", "notify_set_sql", "deliver_pending_emails", "send_digests",
+           "delivery_set", "delivery_of", "notification_mark_read"]
 
 TOPIC = "notification"
 DIGEST_TOPIC = "digest"
 SIGN_OFF = "Sign in to the hub to read more. Do not reply to this email."
+EMAIL_SUBJECT_PREFIX = "Safeguarding Hub: "
 
 
 def _email_text(n: Notification) -> str:
@@ -42,7 +43,7 @@ def _email_text(n: Notification) -> str:
 
 def _email_of(n: Notification, person) -> OutboxEmail:
     return outbox.email_new(to=person.email, recipient=person, topic=TOPIC,
-                            subject=f"Safeguarding Hub: {one_line(n.subject)}",
+                            subject=f"{EMAIL_SUBJECT_PREFIX}{one_line(n.subject)}",
                             body=f"{_email_text(n)}\n\n{SIGN_OFF}")
 
 
@@ -94,6 +95,52 @@ def notify_many(items: Iterable[tuple], *, email: bool = True, send_after_commit
         if n.email is not None:
             n.email_id = n.email.pk
     return Notification.objects.bulk_create(notes)
+
+
+def notify_set_sql(source: str) -> tuple[str, dict]:
+    """The set-wise :func:`notify_many`, for writers that decide in SQL whom to notify (the reminder sweep):
+    CTEs to follow the caller's own in one ``WITH`` statement, writing a notification for every row of the
+    caller's CTE ``source`` (columns ``recipient_id``, ``subject``, ``body``, ``url``), by the rules and in
+    the words of notify_many with ``send_after_commit=False``: the subject cut to 200 characters;
+    ``email_pending`` for active people with an address who are not API clients; for those not on the daily
+    digest, their email written to the outbox (``outbox.emails_insert_sql``), pending for the
+    ``notify.deliver_emails`` task. Nothing is ever sent in the caller's transaction.
+
+    Defines ``notify_rows`` (what is written), ``notify_emails`` and ``notify_notes`` (the ids written);
+    returns the SQL (to join to the caller's CTEs with a comma) and its parameters (``notify_*``,
+    ``outbox_now``). Ids come from the tables' sequences, so a notification points to its email in the
+    same statement; an email's key is ``notification:<notification id>``."""
+    notes, emails = Notification._meta.db_table, OutboxEmail._meta.db_table
+    users, prefs = get_user_model()._meta.db_table, DeliveryPreference._meta.db_table
+    takes_email = "(u.is_active AND NOT u.is_api_client AND u.email <> '')"
+    email = (
+        "SELECT email_id AS id, 'notification:' || id AS key, %(notify_topic)s AS topic, recipient_id, "
+        'email AS "to", '
+        f"%(notify_subject_prefix)s || {outbox.one_line_sql('subject')} AS subject, "
+        "body || CASE WHEN url <> '' THEN %(notify_link_prefix)s || url ELSE '' END || %(notify_sign_off)s AS body "
+        "FROM notify_rows WHERE email_id IS NOT NULL"
+    )
+    sql = (
+        f"notify_sequences AS (SELECT pg_get_serial_sequence('{notes}', 'id')::regclass AS notes, "
+        f"pg_get_serial_sequence('{emails}', 'id')::regclass AS emails), "
+        "notify_rows AS MATERIALIZED ("
+        "SELECT s.recipient_id, left(s.subject, 200) AS subject, s.body, s.url, u.email, "
+        f"{takes_email} AS wants_email, nextval(q.notes) AS id, "
+        f"CASE WHEN {takes_email} AND NOT EXISTS (SELECT 1 FROM {prefs} p WHERE p.user_id = u.id "
+        "AND p.delivery = %(notify_digest)s) THEN nextval(q.emails) END AS email_id "
+        f"FROM {source} s JOIN {users} u ON u.id = s.recipient_id CROSS JOIN notify_sequences q), "
+        f"notify_emails AS ({outbox.emails_insert_sql(f'({email})')}), "
+        f"notify_notes AS (INSERT INTO {notes} (id, recipient_id, created_at, subject, body, url, read_at, "
+        "email_pending, emailed_at, email_id) SELECT id, recipient_id, %(notify_now)s, subject, body, url, NULL, "
+        "wants_email, NULL, email_id FROM notify_rows RETURNING id)"
+    )
+    now = timezone.now()
+    return sql, {
+        "notify_now": now, "outbox_now": now, "notify_topic": TOPIC,
+        "notify_digest": DeliveryPreference.Delivery.DIGEST.value,
+        "notify_subject_prefix": EMAIL_SUBJECT_PREFIX, "notify_link_prefix": f"\n\n{settings.SITE_URL}",
+        "notify_sign_off": f"\n\n{SIGN_OFF}",
+    }
 
 
 def _email_waiting(user) -> None:

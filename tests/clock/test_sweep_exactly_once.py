@@ -197,13 +197,14 @@ def test_concurrent_sweeps_that_steal_every_unsent_claim_still_deliver_each_once
     its own database connection, with a lease of 0 s, so every sweep that gets the lock takes over every
     claim not yet marked sent, including those another sweep is delivering at that moment."""
     monkeypatch.setattr(reminders, "BATCH", 5)
-    notify_many = reminders.notify_many
+    write_batch = reminders._write_batch
 
-    def slow_notify_many(*args, **kwargs):  # widen the window between reading a batch and committing it
+    def slow_write_batch(*args, **kwargs):  # widen the window between locking a batch and committing it
+        settled = write_batch(*args, **kwargs)
         time.sleep(0.02)
-        return notify_many(*args, **kwargs)
+        return settled
 
-    monkeypatch.setattr(reminders, "notify_many", slow_notify_many)
+    monkeypatch.setattr(reminders, "_write_batch", slow_write_batch)
     expected = deadlines_due_in_every_stage(people.person, people.team, per_kind=10)
     start = threading.Barrier(8)
     results: list = []
@@ -248,11 +249,14 @@ def test_a_worker_killed_between_claim_and_send(people, sweep_queue, monkeypatch
         dead = reminders.claim(worker="dying-worker")
         assert dead.run.claimed == reminders_due
     else:
-        def killed(*args, **kwargs):
+        write_batch = reminders._write_batch
+
+        def killed(*args, **kwargs):  # the batch is written, and the worker dies before its commit
+            write_batch(*args, **kwargs)
             raise WorkerKilled
 
         with monkeypatch.context() as m:
-            m.setattr(reminders, "notify_many", killed)
+            m.setattr(reminders, "_write_batch", killed)
             with pytest.raises(WorkerKilled):
                 reminders.sweep(worker="dying-worker")
     dead_run = SweepRun.objects.get(worker="dying-worker")
