@@ -40,11 +40,16 @@ def _bench():
     return sys.modules["bench_harness_script"]
 
 
-def _indexes() -> set[tuple[str, str]]:
+def _indexes() -> set[tuple]:
+    """The indexes of the loaded tables: name, method, columns, uniqueness, whether partial (a predicate
+    built again from its definition reads back in other words: ``ANY (ARRAY[...])`` casts move)."""
     tables = [m._meta.db_table for m in volume.LOADED_MODELS]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-                       "AND tablename = ANY(%s)", [tables])
+        cursor.execute(
+            "SELECT t.relname, i.relname, am.amname, x.indkey::text, x.indisunique, x.indpred IS NOT NULL, "
+            "x.indexprs IS NOT NULL, EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+            "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "JOIN pg_am am ON am.oid = i.relam WHERE t.relname = ANY(%s)", [tables])
         return set(cursor.fetchall())
 
 
@@ -57,7 +62,7 @@ def _load():
     return {"output": out.getvalue(), "indexes_before": before}
 
 
-world = shared_world(_load)
+world = shared_world(_load, scope="class")
 
 
 @pytest.fixture
@@ -65,101 +70,184 @@ def loaded(world, db):
     return world["output"]
 
 
-def test_load_volume_writes_the_expected_counts_with_valid_identifiers(loaded):
-    assert "rows/s" in loaded  # it reports its speed
-    assert Child.objects.count() == 200
-    assert Deadline.objects.count() == 2000
-    meta = volume.loaded()
-    assert (meta["children"], meta["deadlines"]) == (200, 2000)
-    assert meta["step_seconds"]["deadlines"] >= 0 and "children" in meta["step_seconds"]  # how long each step took
-
-    nhs = list(Child.objects.exclude(nhs_number="").values_list("nhs_number", flat=True))
-    upns = list(Child.objects.exclude(upn="").values_list("upn", flat=True))
-    assert len(nhs) > 150 and len(upns) > 50
-    assert len(set(nhs)) == len(nhs) and len(set(upns)) == len(upns)
-    for number in nhs:
-        assert validate_nhs_number(number) == number
-    for upn in upns:
-        assert validate_upn(upn) == upn
+# --- the measurements ---------------------------------------------------------------------------------
+@pytest.fixture(scope="class")
+def measured(world, django_db_blocker):
+    """One measurement of the class's data (inside its transaction), read by its tests."""
+    with django_db_blocker.unblock():
+        return _bench().measure(reps=2, warmup=0, sweep_reps=1, sweep_warmup=0, log=lambda message: None)
 
 
-def test_load_volume_spreads_people_involvements_and_deadlines(loaded):
-    ref = volume.loaded()["reference_date"]
-    # social workers hold caseloads; partner practitioners' agencies have open involvements
-    assert Child.objects.filter(allocated_social_worker__isnull=False).count() > 100
-    assert Membership.objects.filter(roles__contains=[Role.SOCIAL_WORKER]).count() >= 8
-    partner_agencies = set(Membership.objects.filter(roles__contains=[Role.PARTNER_PRACTITIONER])
-                           .values_list("agency__kind", flat=True))
-    assert {AgencyKind.POLICE, AgencyKind.HEALTH, AgencyKind.EDUCATION} <= partner_agencies
-    open_involvements = Involvement.objects.filter(end_date__isnull=True)
-    assert open_involvements.filter(agency__kind=AgencyKind.POLICE).exists()
-    assert open_involvements.filter(agency__kind=AgencyKind.EDUCATION).exists()
-    assert Involvement.objects.filter(end_date__isnull=False).exists()
+@pytest.mark.django_db
+class TestLoadedData:
+    """The data (loaded once for the class, rolled back after it) and one measurement of it."""
 
-    by_status = {s: Deadline.objects.filter(status=s) for s in Deadline.Status.values}
-    for status in (Deadline.Status.OPEN, Deadline.Status.OVERDUE, Deadline.Status.MET_ON_TIME,
-                   Deadline.Status.MET_LATE):
-        assert by_status[status].exists(), status
-    assert not by_status[Deadline.Status.OPEN].filter(due_date__lt=ref).exists()
-    assert not by_status[Deadline.Status.OVERDUE].filter(due_date__gte=ref).exists()
-    assert by_status[Deadline.Status.OPEN].filter(due_date__lte=ref + timedelta(days=7)).exists()
-    assert not Deadline.objects.filter(met_on__gt=ref).exists()
-    # every open deadline has someone to remind and a team whose manager hears when it is escalated
-    assert not by_status[Deadline.Status.OPEN].filter(responsible_person__isnull=True).exists()
-    assert not by_status[Deadline.Status.OVERDUE].filter(responsible_team__isnull=True).exists()
-    assert Deadline.objects.values("rule_key").distinct().count() >= 10
+    def test_load_volume_writes_the_expected_counts_with_valid_identifiers(self, loaded):
+        assert "rows/s" in loaded  # it reports its speed
+        assert Child.objects.count() == 200
+        assert Deadline.objects.count() == 2000
+        meta = volume.loaded()
+        assert (meta["children"], meta["deadlines"]) == (200, 2000)
+        assert meta["step_seconds"]["deadlines"] >= 0 and "children" in meta["step_seconds"]  # how long each step took
+
+        nhs = list(Child.objects.exclude(nhs_number="").values_list("nhs_number", flat=True))
+        upns = list(Child.objects.exclude(upn="").values_list("upn", flat=True))
+        assert len(nhs) > 150 and len(upns) > 50
+        assert len(set(nhs)) == len(nhs) and len(set(upns)) == len(upns)
+        for number in nhs:
+            assert validate_nhs_number(number) == number
+        for upn in upns:
+            assert validate_upn(upn) == upn
+
+    def test_load_volume_spreads_people_involvements_and_deadlines(self, loaded):
+        ref = volume.loaded()["reference_date"]
+        # social workers hold caseloads; partner practitioners' agencies have open involvements
+        assert Child.objects.filter(allocated_social_worker__isnull=False).count() > 100
+        assert Membership.objects.filter(roles__contains=[Role.SOCIAL_WORKER]).count() >= 8
+        partner_agencies = set(Membership.objects.filter(roles__contains=[Role.PARTNER_PRACTITIONER])
+                               .values_list("agency__kind", flat=True))
+        assert {AgencyKind.POLICE, AgencyKind.HEALTH, AgencyKind.EDUCATION} <= partner_agencies
+        open_involvements = Involvement.objects.filter(end_date__isnull=True)
+        assert open_involvements.filter(agency__kind=AgencyKind.POLICE).exists()
+        assert open_involvements.filter(agency__kind=AgencyKind.EDUCATION).exists()
+        assert Involvement.objects.filter(end_date__isnull=False).exists()
+
+        by_status = {s: Deadline.objects.filter(status=s) for s in Deadline.Status.values}
+        for status in (Deadline.Status.OPEN, Deadline.Status.OVERDUE, Deadline.Status.MET_ON_TIME,
+                       Deadline.Status.MET_LATE):
+            assert by_status[status].exists(), status
+        assert not by_status[Deadline.Status.OPEN].filter(due_date__lt=ref).exists()
+        assert not by_status[Deadline.Status.OVERDUE].filter(due_date__gte=ref).exists()
+        assert by_status[Deadline.Status.OPEN].filter(due_date__lte=ref + timedelta(days=7)).exists()
+        assert not Deadline.objects.filter(met_on__gt=ref).exists()
+        # every open deadline has someone to remind and a team whose manager hears when it is escalated
+        assert not by_status[Deadline.Status.OPEN].filter(responsible_person__isnull=True).exists()
+        assert not by_status[Deadline.Status.OVERDUE].filter(responsible_team__isnull=True).exists()
+        assert Deadline.objects.values("rule_key").distinct().count() >= 10
+
+    def test_load_volume_writes_plans_conferences_and_their_chairs(self, loaded):
+        ref = volume.loaded()["reference_date"]
+        plans = ChildProtectionPlan.objects.filter(status="active")
+        assert plans.count() > 10
+        # every plan's child is on a child protection team, and was decided at an initial (or pre-birth) conference
+        assert set(plans.values_list("child__allocated_team__name", flat=True)) <= {"Child Protection Team"}
+        initial = Conference.objects.filter(kind__in=["initial", "pre_birth"], status="decided")
+        assert initial.count() == plans.count()
+        assert Conference.objects.filter(kind="review", status="decided").exists()
+        assert not Conference.objects.filter(status="decided", decision__isnull=True).exists()
+        assert Decision.objects.filter(outcome="plan").count() == plans.count()
+        assert not Conference.objects.filter(status="decided", held_on__gt=ref).exists()
+        # reviews due soon are booked with a chair of the child's authority, never two at once for a chair
+        booked = Conference.objects.filter(status="scheduled")
+        assert booked.exists() and not booked.filter(chair__isnull=True).exists()
+        assert not booked.filter(starts_at__date__lte=ref).exists()
+        chairs = Membership.objects.filter(roles__contains=[Role.CONFERENCE_CHAIR])
+        for c in booked:
+            assert chairs.filter(user_id=c.chair_id, agency_id=c.child.local_authority_id).exists()
+        assert Conference.objects.filter(status="requested", chair__isnull=True).exists()
+        # invitations: the parent and the agencies involved
+        assert Invitation.objects.filter(kind="parent", adult__isnull=False).exists()
+        assert Invitation.objects.filter(kind="professional", agency__isnull=False).exists()
+
+    def test_load_volume_leaves_every_index_and_constraint_as_migrate_made_them(self, world, db):
+        """Indexes are dropped while loading and built again: the same definitions come back."""
+        assert _indexes() == world["indexes_before"]
+
+    def test_load_volume_chooses_what_the_benchmark_uses(self, loaded):
+        s = volume.subjects()
+        assert s.page_child.allocated_social_worker == s.social_worker
+        assert s.conference is not None and s.conference.child == s.page_child and s.conference.status == "decided"
+        assert s.forbidden_child.local_authority == s.page_child.local_authority
+        assert s.forbidden_child.allocated_team != s.page_child.allocated_team
+        theirs = s.partner_forbidden_child.involvements.filter(agency=s.partner_agency, end_date__isnull=True)
+        assert not theirs.exists()
+        assert not Child.objects.filter(public_id=s.missing_id).exists()
+
+    def test_load_volume_is_idempotent_per_scale_and_reloads_when_fresh(self, loaded):
+        again = io.StringIO()
+        call_command("load_volume", scale=SCALE, stdout=again)
+        assert "nothing to do" in again.getvalue()
+        assert Child.objects.count() == 200
+
+        fresh = io.StringIO()
+        call_command("load_volume", scale=SCALE, fresh=True, stdout=fresh)
+        assert "Emptied" in fresh.getvalue()
+        assert (Child.objects.count(), Deadline.objects.count()) == (200, 2000)
+
+    def test_measure_returns_numbers_for_every_operation_and_its_limit(self, measured, db):
+        bench = _bench()
+        rows = {r["key"]: r for r in measured["results"]}
+        expected = {"search_sw", "search_partner", "page", "conference", "api", "sweep"}
+        assert expected <= set(rows)
+        for key in expected:
+            assert any(r["group"] == key and r["baseline"] for r in rows.values()), f"{key} has no limit"
+        assert {"fm_api_missing", "fm_api_forbidden", "fm_page_missing", "fm_page_forbidden", "api_bare"} <= set(rows)
+        for key, r in rows.items():
+            assert r["n"] >= 1, key
+            assert all(isinstance(x, float) and x > 0 for x in r["samples"]), key
+            assert 0 < r["median"] <= r["p95"], key
+            assert r["queries"] >= 1, key
+        assert rows["api"]["rows"] >= 1
+        assert rows["sweep"]["rows"] > 0 and rows["sweep"]["per_call_items"] > 0
+        assert not ReminderClaim.objects.exists()  # the ledger is left empty
+
+        table = bench.format_report([measured, measured])
+        for r in measured["results"]:
+            assert r["label"] in table
+        assert "x200" in table  # the growth column
+        assert "Plans of the key queries" in table
+
+    def test_each_limit_sends_every_statement_its_operation_sent(self, measured, db):
+        """The honest baselines: a page's limit replays all of the page's statements (the bare view's own
+        middleware statements included once), the sweep's replay all of the sweep's."""
+        rows = {r["key"]: r for r in measured["results"]}
+        for key in ("search_sw", "search_partner", "page", "conference", "api"):
+            assert rows[f"{key}_limit"]["queries"] == rows[key]["queries"], key
+        assert rows["sweep_replay"]["queries"] == rows["sweep"]["queries"]
+        # the bare DRF endpoint serves the same rows as the list's first page
+        assert rows["api_bare"]["rows"] == min(50, rows["api"]["rows"])
+        # forbidden and missing: the same answer
+        assert rows["fm_api_missing"]["label"].endswith("(404)") and rows["fm_api_forbidden"]["label"].endswith("(404)")
+        assert rows["fm_page_missing"]["label"].endswith("(404)")
+        assert rows["fm_page_forbidden"]["label"].endswith("(404)")
+
+    def test_measure_reads_the_plans_of_the_key_queries(self, measured, db):
+        labels = [p["label"] for p in measured["plans"]]
+        for what in ("search page, social worker", "search page, police officer", "child page", "conference page",
+                     "GET /api/v1/children/", "visibility id set, police officer", "visibility id set, social worker"):
+            assert any(label.startswith(what) for label in labels), what
+        for p in measured["plans"]:
+            assert p["mode"] == "enable_seqscan off"  # 200 children: a sequential scan would be the right plan
+            assert "error" in p or p["shape"] or p["scans"] >= 0
+        bench = _bench()
+        failures = bench.plan_failures([measured])
+        assert len(failures) == len([p for p in measured["plans"] if not p["ok"]])
+        if failures:
+            assert "FAILED" in bench.format_report([measured])
 
 
-def test_load_volume_writes_plans_conferences_and_their_chairs(loaded):
-    ref = volume.loaded()["reference_date"]
-    plans = ChildProtectionPlan.objects.filter(status="active")
-    assert plans.count() > 10
-    # every plan's child is on a child protection team, and was decided at an initial (or pre-birth) conference
-    assert set(plans.values_list("child__allocated_team__name", flat=True)) <= {"Child Protection Team"}
-    initial = Conference.objects.filter(kind__in=["initial", "pre_birth"], status="decided")
-    assert initial.count() == plans.count()
-    assert Conference.objects.filter(kind="review", status="decided").exists()
-    assert not Conference.objects.filter(status="decided", decision__isnull=True).exists()
-    assert Decision.objects.filter(outcome="plan").count() == plans.count()
-    assert not Conference.objects.filter(status="decided", held_on__gt=ref).exists()
-    # reviews due soon are booked with a chair of the child's authority, never two at once for a chair
-    booked = Conference.objects.filter(status="scheduled")
-    assert booked.exists() and not booked.filter(chair__isnull=True).exists()
-    assert not booked.filter(starts_at__date__lte=ref).exists()
-    chairs = Membership.objects.filter(roles__contains=[Role.CONFERENCE_CHAIR])
-    for c in booked:
-        assert chairs.filter(user_id=c.chair_id, agency_id=c.child.local_authority_id).exists()
-    assert Conference.objects.filter(status="requested", chair__isnull=True).exists()
-    # invitations: the parent and the agencies involved
-    assert Invitation.objects.filter(kind="parent", adult__isnull=False).exists()
-    assert Invitation.objects.filter(kind="professional", agency__isnull=False).exists()
-
-
-def test_load_volume_leaves_every_index_and_constraint_as_migrate_made_them(world, db):
-    """Indexes are dropped while loading and built again: the same definitions come back."""
-    assert _indexes() == world["indexes_before"]
-
-
-def test_load_volume_chooses_what_the_benchmark_uses(loaded):
-    s = volume.subjects()
-    assert s.page_child.allocated_social_worker == s.social_worker
-    assert s.conference is not None and s.conference.child == s.page_child and s.conference.status == "decided"
-    assert s.forbidden_child.local_authority == s.page_child.local_authority
-    assert s.forbidden_child.allocated_team != s.page_child.allocated_team
-    assert not s.partner_forbidden_child.involvements.filter(agency=s.partner_agency, end_date__isnull=True).exists()
-    assert not Child.objects.filter(public_id=s.missing_id).exists()
-
-
-def test_load_volume_is_idempotent_per_scale_and_reloads_when_fresh(loaded):
-    again = io.StringIO()
-    call_command("load_volume", scale=SCALE, stdout=again)
-    assert "nothing to do" in again.getvalue()
-    assert Child.objects.count() == 200
-
-    fresh = io.StringIO()
-    call_command("load_volume", scale=SCALE, fresh=True, stdout=fresh)
-    assert "Emptied" in fresh.getvalue()
-    assert (Child.objects.count(), Deadline.objects.count()) == (200, 2000)
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_bulk_load_puts_the_deadlines_on_a_second_connection():
+    """Outside a transaction, as superuser (the bench's case), the deadlines load beside the rest on a
+    connection of their own: the same rows as a load on one connection, every index back."""
+    if not volume._is_superuser():
+        pytest.skip("the database role is not a superuser: the loader uses one connection")
+    before = _indexes()
+    out = io.StringIO()
+    try:
+        volume.load(scale=0.001, say=lambda line: out.write(line + "\n"), bulk=True)
+        assert "on a second connection" in out.getvalue()
+        assert (Child.objects.count(), Deadline.objects.count()) == (100, 1000)
+        assert volume.loaded()["counts"]["deadlines"] == 1000
+        assert _indexes() == before
+        assert not Deadline.objects.filter(status__in=Deadline.OPEN_STATUSES, responsible_person__isnull=True).exists()
+        parallel = sorted(Deadline.objects.values_list("public_id", flat=True))
+        with transaction.atomic():  # the same seed on one connection: the same deadlines
+            volume.load(scale=0.001, fresh=True, say=lambda line: None, bulk=True)
+            assert sorted(Deadline.objects.values_list("public_id", flat=True)) == parallel
+            transaction.set_rollback(True)
+    finally:
+        volume.wipe(say=lambda line: None)  # the record of the load too (not a table the test cleanup knows)
 
 
 def test_bench_scale_sets_the_counts(db, monkeypatch):
@@ -175,68 +263,6 @@ def test_volume_data_goes_only_into_scratch_databases():
     assert volume.is_scratch_database("safeguarding_bench_small")
     assert volume.is_scratch_database("test_sgh_bench")
     assert not volume.is_scratch_database("safeguarding_hub")
-
-
-# --- the measurements ---------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def measured(world, django_db_blocker):
-    """One measurement of the module's data (inside its transaction), read by the tests below."""
-    with django_db_blocker.unblock():
-        return _bench().measure(reps=2, warmup=0, sweep_reps=1, sweep_warmup=0, log=lambda message: None)
-
-
-def test_measure_returns_numbers_for_every_operation_and_its_limit(measured, db):
-    bench = _bench()
-    rows = {r["key"]: r for r in measured["results"]}
-    expected = {"search_sw", "search_partner", "page", "conference", "api", "sweep"}
-    assert expected <= set(rows)
-    for key in expected:
-        assert any(r["group"] == key and r["baseline"] for r in rows.values()), f"{key} has no limit"
-    assert {"fm_api_missing", "fm_api_forbidden", "fm_page_missing", "fm_page_forbidden", "api_bare"} <= set(rows)
-    for key, r in rows.items():
-        assert r["n"] >= 1, key
-        assert all(isinstance(x, float) and x > 0 for x in r["samples"]), key
-        assert 0 < r["median"] <= r["p95"], key
-        assert r["queries"] >= 1, key
-    assert rows["api"]["rows"] >= 1
-    assert rows["sweep"]["rows"] > 0 and rows["sweep"]["per_call_items"] > 0
-    assert not ReminderClaim.objects.exists()  # the ledger is left empty
-
-    table = bench.format_report([measured, measured])
-    for r in measured["results"]:
-        assert r["label"] in table
-    assert "x200" in table  # the growth column
-    assert "Plans of the key queries" in table
-
-
-def test_each_limit_sends_every_statement_its_operation_sent(measured, db):
-    """The honest baselines: a page's limit replays all of the page's statements (the bare view's own
-    middleware statements included once), the sweep's replay all of the sweep's."""
-    rows = {r["key"]: r for r in measured["results"]}
-    for key in ("search_sw", "search_partner", "page", "conference", "api"):
-        assert rows[f"{key}_limit"]["queries"] == rows[key]["queries"], key
-    assert rows["sweep_replay"]["queries"] == rows["sweep"]["queries"]
-    # the bare DRF endpoint serves the same rows as the list's first page
-    assert rows["api_bare"]["rows"] == min(50, rows["api"]["rows"])
-    # forbidden and missing: the same answer
-    assert rows["fm_api_missing"]["label"].endswith("(404)") and rows["fm_api_forbidden"]["label"].endswith("(404)")
-    assert rows["fm_page_missing"]["label"].endswith("(404)")
-    assert rows["fm_page_forbidden"]["label"].endswith("(404)")
-
-
-def test_measure_reads_the_plans_of_the_key_queries(measured, db):
-    labels = [p["label"] for p in measured["plans"]]
-    for what in ("search page, social worker", "search page, police officer", "child page", "conference page",
-                 "GET /api/v1/children/", "visibility id set, police officer", "visibility id set, social worker"):
-        assert any(label.startswith(what) for label in labels), what
-    for p in measured["plans"]:
-        assert p["mode"] == "enable_seqscan off"  # 200 children: a sequential scan would be the right plan
-        assert "error" in p or p["shape"] or p["scans"] >= 0
-    bench = _bench()
-    failures = bench.plan_failures([measured])
-    assert len(failures) == len([p for p in measured["plans"] if not p["ok"]])
-    if failures:
-        assert "FAILED" in bench.format_report([measured])
 
 
 def test_interleave_takes_turns_repetition_by_repetition():

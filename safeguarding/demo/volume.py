@@ -48,6 +48,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import threading
 import time
 import uuid
 from bisect import bisect, bisect_left, bisect_right
@@ -257,12 +258,68 @@ def _data_tables() -> list[str]:
     return sorted(t for t in connection.introspection.django_table_names(only_existing=True) if t not in keep)
 
 
-def _truncate(tables: Sequence[str]) -> None:
+def _truncate(tables: Sequence[str], *, cascade: bool = True) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending deferred checks may block TRUNCATE
         quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
-        cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY{' CASCADE' if cascade else ''}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _is_superuser() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def _deadline_tables() -> tuple[set[str], set[str]]:
+    """(the deadlines' tables: ``clock_deadline`` and every table that refers to it, directly or not;
+    the tables they refer to, directly or not, which a TRUNCATE elsewhere would have to include)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
+                       "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace")
+        edges = cursor.fetchall()
+    apart = {Deadline._meta.db_table}
+    while True:
+        more = {src for src, dst in edges if dst in apart and src not in apart}
+        if not more:
+            break
+        apart |= more
+    kept: set[str] = set()
+    frontier = {dst for src, dst in edges if src in apart} - apart
+    while frontier:
+        kept |= frontier
+        frontier = {dst for src, dst in edges if src in frontier} - apart - kept
+    return apart, kept
+
+
+def _drop_indexes(tables: Sequence[str]) -> list[str]:
+    """Drop the indexes of ``tables`` but their primary keys and what backs a constraint, and their
+    unique constraints that no foreign key refers to; returns the statements that build them again."""
+    rebuild = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "WHERE n.nspname = current_schema() AND t.relname = ANY(%s) AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+            "ORDER BY t.relname, 1", [list(tables)])
+        for name, definition in cursor.fetchall():
+            cursor.execute(f"DROP INDEX {name}")
+            rebuild.append(definition)
+        # unique constraints too (a random UUID's is the costliest index to keep up row by row), but not
+        # one a foreign key refers to
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+            "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() "
+            "AND t.relname = ANY(%s) AND c.contype = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint f "
+            "WHERE f.contype = 'f' AND f.conindid = c.conindid) ORDER BY 1, 2", [list(tables)])
+        for table, name, definition in cursor.fetchall():
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+            rebuild.append(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+    return rebuild
 
 
 def wipe(say: Say = print) -> None:
@@ -416,11 +473,14 @@ class VolumeLoader:
                  say: Say = print, today: date | None = None, bulk: bool | None = None):
         self.n_children = children
         self.bulk = children >= BULK_FROM if bulk is None else bulk
-        self.freeze = self.bulk
+        self.frozen: set[str] = set()  # the tables emptied in this transaction, which COPY may write frozen
         self.dropped_indexes: list[str] = []
+        self.apart: threading.Thread | None = None  # the deadlines, loaded on a connection of their own
+        self.apart_error: BaseException | None = None
         self.n_deadlines = deadlines
         self.scale = scale if scale is not None else children / DEFAULT_CHILDREN
         self.say = say
+        self.seed = seed
         self.rng = random.Random(seed)
         self.draw = Draw(self.rng)
         self.fake = Faker("en_GB")
@@ -436,6 +496,12 @@ class VolumeLoader:
     def load(self) -> dict:
         require_scratch_database()
         started = time.monotonic()
+        # Deadlines, a tenth of the children's rows or more, load on a second connection at the same time
+        # when that can work: in bulk mode, outside a transaction, and without foreign key checks (each
+        # connection writes rows that point to rows the other has not committed yet).
+        self.parallel = self.bulk and not connection.in_atomic_block and _is_superuser()
+        if self.parallel:
+            self._step("emptying every table", self._empty_first)
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -445,14 +511,26 @@ class VolumeLoader:
                 self._step("bulk-load mode", self._bulk_mode)
             self._step("agencies, teams and people", self._people)
             self._step("children", self._children)
-            self._step("child history and events", self._child_history)
-            self._step("addresses, adults and relationships", self._families)
-            self._step("involvements", self._involvements)
-            self._step("chronology and aliases", self._chronology)
-            self._step("conferences, plans, decisions and invitations", self._conferences)
-            self._step("deadlines", self._deadlines)
-            if self.bulk:
-                self._step(f"indexes ({len(self.dropped_indexes)} rebuilt)", self._rebuild_indexes)
+            if self.parallel:
+                self.apart = threading.Thread(target=self._deadlines_apart, name="volume-deadlines")
+                self.apart.start()
+            try:
+                self._step("child history and events", self._child_history)
+                self._step("addresses, adults and relationships", self._families)
+                self._step("involvements", self._involvements)
+                self._step("chronology and aliases", self._chronology)
+                self._step("conferences, plans, decisions and invitations", self._conferences)
+                if not self.parallel:
+                    self._step("deadlines", self._deadlines)
+                if self.bulk:
+                    self._step(f"indexes ({len(self.dropped_indexes)} rebuilt)", self._rebuild_indexes)
+            finally:
+                if self.apart is not None:
+                    self._step("waiting for the deadlines", self.apart.join)
+            if self.apart_error is not None:
+                raise VolumeError(f"loading the deadlines failed: {self.apart_error}") from self.apart_error
+            if self.apart is not None:
+                self.counts["deadlines"] += self.deadlines_loaded
             seconds = time.monotonic() - started
             self._record(seconds)
         rows = sum(self.counts.values())
@@ -471,41 +549,72 @@ class VolumeLoader:
         rate = f", {rows / dt:,.0f} rows/s" if rows and dt > 0 else ""
         self.say(f"  {what}: {rows:,} rows in {dt:.1f} s{rate}")
 
+    def _copy(self, model, rows, **kwargs) -> int:
+        return copy_rows(model, rows, freeze=model._meta.db_table in self.frozen, **kwargs)
+
+    def _copy_objects(self, model, objs) -> int:
+        return copy_objects(model, objs, freeze=model._meta.db_table in self.frozen)
+
+    def _empty_first(self) -> None:
+        """Parallel mode: every table emptied (and the record of the last load deleted) in a transaction
+        of its own, so that each connection may then empty its own tables again (for COPY FREEZE)."""
+        with transaction.atomic():
+            _ensure_meta_table()
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {META_TABLE}")
+            _truncate(_data_tables())
+
     def _bulk_mode(self) -> None:
-        """Empty every table in this transaction (so COPY may freeze), drop the indexes that back no
-        constraint (built again at the end), and leave foreign key checks out where the role may."""
-        self.skipped_fk_checks = False
+        """Empty the tables in this transaction (so COPY may freeze), drop their indexes (built again at
+        the end), and leave foreign key checks out where the role may.
+
+        In parallel mode the deadlines' connection empties ``clock_deadline`` (and what refers to it) in its
+        own transaction; this one empties every other table but those the deadlines refer to (people,
+        teams, agencies: emptied already by ``_empty_first``, and small)."""
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = replica")
-            self.skipped_fk_checks = True
         except DatabaseError:
             self.say("  (not a superuser: foreign keys are checked row by row, which is slower)")
-        _truncate(_data_tables())
-        tables = sorted({m._meta.db_table for m in LOADED_MODELS} | {Child.named_people.through._meta.db_table,
-                                                                     Child.history.model._meta.db_table})
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-                "WHERE n.nspname = current_schema() AND t.relname = ANY(%s) AND NOT i.indisprimary "
-                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
-                "ORDER BY t.relname, 1", [tables])
-            found = cursor.fetchall()
-            self.dropped_indexes = [definition for _name, definition in found]
-            for name, _definition in found:
-                cursor.execute(f"DROP INDEX {name}")
-            # unique constraints too (a random UUID's is the costliest index to keep up row by row), but
-            # not one a foreign key refers to
-            cursor.execute(
-                "SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) "
-                "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
-                "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() "
-                "AND t.relname = ANY(%s) AND c.contype = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint f "
-                "WHERE f.contype = 'f' AND f.conindid = c.conindid) ORDER BY 1, 2", [tables])
-            for table, name, definition in cursor.fetchall():
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-                self.dropped_indexes.append(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        loaded = {m._meta.db_table for m in LOADED_MODELS} | {Child.named_people.through._meta.db_table,
+                                                              Child.history.model._meta.db_table}
+        tables = _data_tables()
+        if self.parallel:
+            apart, kept = _deadline_tables()
+            tables = [t for t in tables if t not in apart and t not in kept]
+            loaded -= apart | kept
+            _truncate(tables, cascade=False)
+        else:
+            _truncate(tables)
+        self.frozen = set(tables)
+        self.dropped_indexes = _drop_indexes(sorted(loaded))
+
+    def _deadlines_apart(self) -> None:
+        """The deadlines on this thread's own connection, in a transaction of their own."""
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+                    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                apart, _kept = _deadline_tables()
+                _truncate(sorted(apart), cascade=False)
+                self.frozen |= apart
+                dropped = _drop_indexes(sorted(apart))
+                t0 = time.monotonic()
+                n = self._deadlines(count=False)
+                self.say(f"  deadlines (on a second connection): {n:,} rows in {time.monotonic() - t0:.1f} s")
+                t1 = time.monotonic()
+                with connection.cursor() as cursor:
+                    for definition in dropped:
+                        cursor.execute(definition)
+                self.say(f"  deadline indexes ({len(dropped)} rebuilt): {time.monotonic() - t1:.1f} s")
+                self.timings["deadlines"] = round(t1 - t0, 2)
+                self.timings["deadline indexes"] = round(time.monotonic() - t1, 2)
+                self.deadlines_loaded = n
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which fails the load
+            self.apart_error = exc
+        finally:
+            connection.close()
 
     def _rebuild_indexes(self) -> None:
         with connection.cursor() as cursor:
@@ -571,7 +680,7 @@ class VolumeLoader:
         agencies = [Agency(public_id=uuid.UUID(self._uuid()), name=name, kind=kind,
                            statutory_partner=kind in (AgencyKind.LOCAL_AUTHORITY, AgencyKind.POLICE))
                     for _key, name, kind, _la in specs]
-        self.counts["agencies"] += copy_objects(Agency, agencies, freeze=self.freeze)
+        self.counts["agencies"] += self._copy_objects(Agency, agencies)
         self.agency = {key: a.pk for (key, *_rest), a in zip(specs, agencies, strict=True)}
         self.n_la = n_la
         self.la_ids = [self.agency[f"la{i}"] for i in range(n_la)]
@@ -599,7 +708,7 @@ class VolumeLoader:
                     team_objs.append(Team(public_id=uuid.UUID(self._uuid()), agency_id=self.la_ids[i],
                                           name=f"{label} {j + 1}" if k > 1 else label))
                     team_keys.append((i, kind))
-        self.counts["teams"] += copy_objects(Team, team_objs, freeze=self.freeze)
+        self.counts["teams"] += self._copy_objects(Team, team_objs)
         self.teams_of: dict[tuple[int, str], list[int]] = defaultdict(list)
         self.team_la: dict[int, int] = {}
         self.team_kind: dict[int, str] = {}
@@ -654,11 +763,11 @@ class VolumeLoader:
                 count, job = partner_staff[prefix]
                 for w in range(count):
                     person(f"{key}.practitioner.{w}", job, pk, None, Role.PARTNER_PRACTITIONER, ("pp", pk))
-        self.counts["users"] += copy_objects(User, users, freeze=self.freeze)
-        self.counts["memberships"] += copy_objects(Membership, [
+        self.counts["users"] += self._copy_objects(User, users)
+        self.counts["memberships"] += self._copy_objects(Membership, [
             Membership(public_id=uuid.UUID(self._uuid()), user_id=u.pk, agency_id=agency, team_id=team, roles=roles)
             for u, (agency, team, roles) in zip(users, memberships, strict=True)
-        ], freeze=self.freeze)
+        ])
         self.managers: dict[int, int] = {}
         self.service_manager: dict[int, int] = {}
         self.chairs: dict[int, list[int]] = defaultdict(list)
@@ -760,11 +869,10 @@ class VolumeLoader:
         missing = set(columns_of(Child, with_id=True)) - set(columns)
         if missing:
             raise VolumeError(f"the loader does not know cases_child's columns {sorted(missing)}: add them")
-        self.counts["children"] += copy_rows(Child, rows(), columns=columns, freeze=self.freeze)
+        self.counts["children"] += self._copy(Child, rows(), columns=columns)
         named = [{"child_id": k.id, "user_id": person} for k in self.kids if k.restricted
                  for person in {self._creator(k), self.service_manager[k.la]}]
-        self.counts["restricted children named people"] += copy_rows(Child.named_people.through, named,
-                                                                     freeze=self.freeze)
+        self.counts["restricted children named people"] += self._copy(Child.named_people.through, named)
 
     def _child_history(self) -> None:
         self.counts["child history rows"] += copy_history(Child, "Record created")
@@ -795,7 +903,7 @@ class VolumeLoader:
                                    f"{draw.pick(letters)}",
                        "start_date": start, "end_date": None}
 
-        self.counts["addresses"] += copy_rows(ChildAddress, addresses(), freeze=self.freeze)
+        self.counts["addresses"] += self._copy(ChildAddress, addresses())
 
         # one or two adults per child (mother; a father or a parent's partner for 40 %)
         plan = []
@@ -820,7 +928,7 @@ class VolumeLoader:
                        "phone": f"07700 900{draw.below(1000):03d}", "email": "", "address": "",
                        "needs_interpreter": rand() < 0.05, "first_language": "English"}
 
-        self.counts["adults"] += copy_rows(Adult, adults(), with_id=True, freeze=self.freeze)
+        self.counts["adults"] += self._copy(Adult, adults(), with_id=True)
 
         def relationships():
             for n, (k, kind) in enumerate(plan):
@@ -831,7 +939,7 @@ class VolumeLoader:
                        "start_date": k.dob if kind != "parents_partner" else self._past(60, 1500),
                        "end_date": None, "notes": ""}
 
-        self.counts["relationships"] += copy_rows(Relationship, relationships(), freeze=self.freeze)
+        self.counts["relationships"] += self._copy(Relationship, relationships())
 
     # --- involvements ----------------------------------------------------------------------------
     def _involvements(self) -> None:
@@ -881,7 +989,7 @@ class VolumeLoader:
                 if rand() < 0.1:
                     yield one(k, self.voluntary_of[k.la], "Family support worker", self._past(20, 400), 0.6)
 
-        self.counts["involvements"] += copy_rows(Involvement, rows(), freeze=self.freeze)
+        self.counts["involvements"] += self._copy(Involvement, rows())
 
     # --- chronology and aliases ------------------------------------------------------------------
     def _chronology(self) -> None:
@@ -903,7 +1011,7 @@ class VolumeLoader:
                            "source_agency_id": self.la_ids[k.la], "recorded_by_id": recorder, "summary": text,
                            "significance": significance}
 
-        self.counts["chronology entries"] += copy_rows(ChronologyEntry, entries(), freeze=self.freeze)
+        self.counts["chronology entries"] += self._copy(ChronologyEntry, entries())
 
         def aliases():
             for k in self.kids:
@@ -911,7 +1019,7 @@ class VolumeLoader:
                     yield {**self._case_record(self._creator(k), self._past(1, 700)), "child_id": k.id,
                            "name": f"{k.first} {self.fake.last_name()}", "kind": ChildAlias.Kind.PREVIOUS}
 
-        self.counts["aliases"] += copy_rows(ChildAlias, aliases(), freeze=self.freeze)
+        self.counts["aliases"] += self._copy(ChildAlias, aliases())
 
     # --- child protection conferences ------------------------------------------------------------
     def _conferences(self) -> None:
@@ -1039,16 +1147,21 @@ class VolumeLoader:
             for model, last in ((Conference, next_conference - 1), (ChildProtectionPlan, next_plan - 1)):
                 cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
                                [connection.ops.quote_name(model._meta.db_table), max(last, 1)])
-        self.counts["child protection plans"] += copy_rows(ChildProtectionPlan, plans, columns=plan_columns,
-                                                           freeze=self.freeze)
-        self.counts["conferences"] += copy_rows(Conference, conferences, columns=conference_columns, freeze=self.freeze)
-        self.counts["decisions"] += copy_rows(Decision, decisions, columns=decision_columns, freeze=self.freeze)
-        self.counts["invitations"] += copy_rows(Invitation, invitations, columns=invitation_columns, freeze=self.freeze)
+        self.counts["child protection plans"] += self._copy(ChildProtectionPlan, plans, columns=plan_columns)
+        self.counts["conferences"] += self._copy(Conference, conferences, columns=conference_columns)
+        self.counts["decisions"] += self._copy(Decision, decisions, columns=decision_columns)
+        self.counts["invitations"] += self._copy(Invitation, invitations, columns=invitation_columns)
 
     # --- deadlines -------------------------------------------------------------------------------
-    def _deadlines(self) -> None:
-        draw = self.draw
+    def _deadlines(self, *, count: bool = True) -> int:
+        """The deadlines, from a random generator of their own (so that they are the same whether they
+        load after the rest or beside it, on another connection). Returns how many."""
+        draw = Draw(random.Random(self.seed + 1))
         rand = draw.random
+
+        def moment(day: date) -> datetime:
+            return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) + timedelta(seconds=draw.below(8 * 3600))
+
         all_rules = rules.all_rules()
         keys = list(all_rules)
         key_cum = draw.weights(RULE_WEIGHTS.get(k, 1) for k in keys)
@@ -1117,7 +1230,7 @@ class VolumeLoader:
                         late_reason = late_text
                         manager = self.managers.get(k.team)
                         if manager and rand() < 0.7:
-                            accepted_by, accepted_at = manager, self._moment(met_on)
+                            accepted_by, accepted_at = manager, moment(met_on)
                 elif status == CANCELLED:
                     cancelled = cancelled_text
                 person = k.worker or (draw.pick(self.workers_of[k.team]) if k.team else None)
@@ -1126,7 +1239,7 @@ class VolumeLoader:
                     # as ADR 5 asks: the rule and the local reference, never a name
                     f"{description[key]} for VL{k.id:08d}"[:300],
                     anchor, due, met_on, status, person, k.team, late_reason, accepted_by, accepted_at, cancelled,
-                    computation[key], self._moment(min(anchor, ref)),
+                    computation[key], moment(min(anchor, ref)),
                 )
 
         columns = ("public_id", "rule_key", "subject_type_id", "subject_id", "label", "anchor_date", "due_date",
@@ -1135,7 +1248,10 @@ class VolumeLoader:
         missing = set(columns_of(Deadline)) - set(columns)
         if missing:
             raise VolumeError(f"the loader does not know clock_deadline's columns {sorted(missing)}: add them")
-        self.counts["deadlines"] += copy_rows(Deadline, rows(), columns=columns, freeze=self.freeze)
+        n = self._copy(Deadline, rows(), columns=columns)
+        if count:
+            self.counts["deadlines"] += n
+        return n
 
     # --- what the benchmark uses -----------------------------------------------------------------
     def _subjects(self) -> dict:
