@@ -34,6 +34,8 @@ def hub(request):
                                               Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PARTNER_PRACTITIONER):
         # partners find the conferences their agency is invited to (and submit reports) from here
         items.append(("Conferences", reverse("conferences:dashboard")))
+    if access is not None and access.has_role(Role.IRO):
+        items.append(("Looked-after children", reverse("reviews:caseload")))
     ctx["hub_nav"] = [
         NavItem(label, url, path == url if url == "/" else path.startswith(url)) for label, url in items
     ]

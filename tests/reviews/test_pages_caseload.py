@@ -19,7 +19,7 @@ from tests.factories import ChildFactory, make_user
 from tests.factories.reviews import AllocatedEpisodeFactory, LookedAfterEpisodeFactory, iro_manager_of, iro_of
 from tests.factories.states import AllocatedChildFactory, BookedConferenceFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reviews.urls")]
+pytestmark = pytest.mark.django_db
 
 PAGE = "/reviews/"
 
@@ -113,3 +113,9 @@ def test_an_early_review_asked_for_shows(client_for, frozen, la, manager, iro):
     episode = iro.iro_allocations.get().episode
     services.review_request_early(actor=iro, episode=episode, trigger="iro_request", reason="Contact concerns")
     assert "Early review asked for" in text(client_for(iro).get(PAGE))
+
+
+def test_the_iro_finds_the_caseload_in_the_navigation_and_others_do_not(client_for, la, iro, social_worker):
+    link = re.compile(r'<a class="govuk-service-navigation__link" href="/reviews/"[^>]*>\s*Looked-after children')
+    assert link.search(client_for(iro).get("/").content.decode())
+    assert "/reviews/" not in client_for(social_worker).get("/").content.decode()
