@@ -183,7 +183,8 @@ def _working_day_number(day: str) -> str:
 
 def working_days_between_sql(start: str, end: str) -> str:
     """SQL for ``workdays.working_days_between(start, end, closed)`` of two SQL date expressions; needs the
-    parameter ``closed`` (:func:`closed_weekdays`)."""
+    parameter ``closed`` (:func:`closed_weekdays`). Exact for dates from EPOCH to the end of the calendar
+    (CALENDAR_YEARS_AHEAD years after today); no deadline is due outside it."""
     return (f"(CASE WHEN ({end}) >= ({start}) THEN {_working_day_number(end)} - {_working_day_number(start)} "
             f"ELSE {_working_day_number(f'({end}) - 1')} - {_working_day_number(f'({start}) - 1')} END)")
 

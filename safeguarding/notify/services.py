@@ -7,8 +7,9 @@ every minute; people who chose the daily digest get one email a day (``send_dige
 the digest to the same outbox). Nothing depends on the broker being up, and a mail outage never
 breaks the request that notified: the email stays in the outbox and goes out later, once.
 
-The reminder sweep notifies with ``send_after_commit=False``: it writes notifications and outbox rows
-and the outbox task sends them, so no email is ever sent inside the sweep.
+The reminder sweep notifies set-wise, in SQL (``notify_set_sql``: the rules and words of ``notify_many``
+in one ``INSERT … SELECT`` for a whole batch): it writes notifications and outbox rows and the outbox task
+sends them, so no email is ever sent inside the sweep.
 
 Emails go only to active people with an address who are not API clients (checked again at sending).
 """
@@ -121,7 +122,7 @@ def notify_set_sql(source: str) -> tuple[str, dict]:
         "FROM notify_rows WHERE email_id IS NOT NULL"
     )
     sql = (
-        f"notify_sequences AS (SELECT pg_get_serial_sequence('{notes}', 'id')::regclass AS notes, "
+        f"notify_sequences AS MATERIALIZED (SELECT pg_get_serial_sequence('{notes}', 'id')::regclass AS notes, "
         f"pg_get_serial_sequence('{emails}', 'id')::regclass AS emails), "
         "notify_rows AS MATERIALIZED ("
         "SELECT s.recipient_id, left(s.subject, 200) AS subject, s.body, s.url, u.email, "
