@@ -46,7 +46,7 @@ def count(fn):
     return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
 
 
-def assert_flat(fn, grow, *, few=3, many=30):
+def assert_flat(fn, grow, *, few=3, many=30, ceiling=CEILING):
     """Call ``grow(n)`` to add n rows; the request's query count must not change from few to many."""
     grow(few)
     fn()  # warm caches (content types, ...)
@@ -56,7 +56,7 @@ def assert_flat(fn, grow, *, few=3, many=30):
     assert large == small, "query count grew with the rows:\n" + "\n".join(
         q for q in large_sql if q not in small_sql
     )
-    assert small <= CEILING, "\n".join(small_sql)
+    assert small <= ceiling, "\n".join(small_sql)
     return small
 
 
@@ -175,7 +175,8 @@ def test_child_page_with_many_involvements_relationships_and_chronology(client_f
 
     c = client_for(social_worker)
     url = f"/children/{child.public_id}/"
-    assert_flat(lambda: c.get(url), grow)
+    # the child fetched and authorised once, its lists in one statement (issue 9: at most 12)
+    assert_flat(lambda: c.get(url), grow, ceiling=9)
     html = c.get(url).content.decode()
     assert "Agencies (30)" in html and "People (30)" in html and "Chronology (30)" in html
 
