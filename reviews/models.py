@@ -14,6 +14,8 @@ with their history, the care plan and the other plans, the IRO's allocation, and
 - ``IroAllocation``: which IRO reviews the child, from when to when (one open at a time).
 - ``Review``, ``ReviewSession``: the statutory reviews (reg 33), one or several sessions each, with the
   participation code (SSDA903 ``REVIEW_CODE``) and the date that goes on the return (``REVIEW``).
+- ``ReviewRecord``, ``ReviewDecision``, ``ReviewDocument``: what the review heard and found, its decisions
+  (tracked to done) and the PDFs published from them (the record, the letter to the child).
 
 Nothing here is ever hard-deleted; every model keeps its history (who, when, why). The SSDA903 code
 lists are in ``reviews.codes``.
@@ -336,3 +338,157 @@ class ReviewPaper(CaseRecord):
     @property
     def deadline_reference(self) -> str:
         return self.review.episode.child.local_child_id
+
+
+class ReviewRecord(models.Model):
+    """What the review heard and found, written live by its IRO (``reviews.services.record``): the child's
+    wishes and feelings, the views of others and the IRO's assessment of the care plan, one section each.
+    Each section carries its own revision number (as the conference record does), so that a save made
+    from a stale page is refused rather than overwriting the other page's text.
+
+    The record's life after the review: the decisions circulated (``lac_review_decisions``), the record
+    signed and sent (``lac_review_record``), then ratified by the child's manager, or answered
+    (``lac_review_ratification``)."""
+
+    # (name, heading) in the order the record reads
+    SECTIONS = (
+        ("child_wishes", "The child's wishes and feelings"),
+        ("views_of_others", "Views of parents, carers and others"),
+        ("permanence", "Permanence"),
+        ("placement", "Placement"),
+        ("health", "Health"),
+        ("education", "Education"),
+        ("contact", "Contact with family and friends"),
+        ("identity", "Identity"),
+        ("leaving_care", "Leaving care"),
+        ("letter_to_child", "What the IRO wants to say to the child"),
+    )
+    # The IRO's assessment of the care plan (issue 10, section 2)
+    ASSESSMENT = ("permanence", "placement", "health", "education", "contact", "identity", "leaving_care")
+
+    class Ratification(models.TextChoices):
+        RATIFIED = "ratified", "Ratified"
+        RESPONDED = "responded", "Answered: the manager does not agree with everything"
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="record")
+    child_wishes = models.TextField(blank=True)
+    views_of_others = models.TextField(blank=True)
+    permanence = models.TextField(blank=True)
+    placement = models.TextField(blank=True)
+    health = models.TextField(blank=True)
+    education = models.TextField(blank=True)
+    contact = models.TextField(blank=True)
+    identity = models.TextField(blank=True)
+    leaving_care = models.TextField(blank=True)
+    letter_to_child = models.TextField(blank=True, help_text="In plain words, for the child's letter")
+    revisions = models.JSONField(default=dict, blank=True, help_text="Section name to its save count")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decisions_circulated_on = models.DateField(null=True, blank=True)
+    decisions_circulated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                on_delete=models.PROTECT, related_name="+")
+    contact_for_child = models.CharField(max_length=300, blank=True,
+                                         help_text="How the child can reach their IRO, as the letter says it")
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    ratification = models.CharField(max_length=10, choices=Ratification.choices, blank=True)
+    manager_response = models.TextField(blank=True)
+    ratified_at = models.DateTimeField(null=True, blank=True)
+    ratified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(signed_at__isnull=True) | Q(decisions_circulated_on__isnull=False),
+                                   name="record_signed_after_decisions"),
+            models.CheckConstraint(condition=Q(ratification="") | Q(signed_at__isnull=False),
+                                   name="record_ratified_after_signing"),
+            models.CheckConstraint(condition=~Q(ratification="responded") | ~Q(manager_response=""),
+                                   name="record_response_has_text"),
+        ]
+
+    def __str__(self):
+        return f"Record of {self.review}"
+
+    @classmethod
+    def section_names(cls) -> tuple[str, ...]:
+        return tuple(name for name, _ in cls.SECTIONS)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+class ReviewDecision(CaseRecord):
+    """A decision of the review: what is to be done, by whom (a person or an agency) and by when, tracked to
+    done. Its due date is the one the IRO sets (no statutory timescale applies to a decision itself)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "No longer needed"
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="decisions")
+    number = models.PositiveSmallIntegerField(help_text="Its number in the review's decisions (1, 2, ...)")
+    description = models.TextField(help_text="What is to be done")
+    child_words = models.TextField(blank=True, help_text="The same in plain words, for the child's letter")
+    owner_name = models.CharField(max_length=200, help_text="Who will do it (a person or an agency)")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="review_decisions", db_index=False)  # indexed by decision_owner_open
+    owner_agency = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    due_date = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    done_on = models.DateField(null=True, blank=True)
+    progress_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], condition=LIVE, name="decision_number_once"),
+            models.CheckConstraint(condition=Q(status="open") | Q(done_on__isnull=False),
+                                   name="closed_decision_has_date"),
+            models.CheckConstraint(condition=~Q(status="dropped") | ~Q(progress_note=""),
+                                   name="dropped_decision_has_reason"),
+        ]
+        indexes = [
+            # the open decisions a person owns (their to-do list, the caseload's counts)
+            models.Index(name="decision_owner_open", fields=["owner", "due_date"],
+                         condition=Q(status="open") & LIVE),
+        ]
+
+    def __str__(self):
+        return f"Decision {self.number}: {self.description[:80]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ReviewDocument(CaseRecord):
+    """A published PDF of a review, kept as issued (bytes and their SHA-256): the record, and the letter to
+    the child."""
+
+    class Kind(models.TextChoices):
+        RECORD = "record", "Review record"
+        CHILD_LETTER = "child_letter", "Letter to the child"
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    version = models.PositiveSmallIntegerField(default=1)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [models.UniqueConstraint(fields=["review", "kind", "version"],
+                                               name="review_document_version_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, version {self.version}"

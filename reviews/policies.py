@@ -10,7 +10,8 @@ The people:
   child's record), allocate IROs and may book reviews;
 - **case staff**: the people who may edit the child's record (the allocated social worker, the allocated
   team's social workers and team managers, the authority's service managers). They record the period
-  of care (start, placements, legal status, plans, end) and see its reviews.
+  of care (start, placements, legal status, plans, end), see its reviews, prepare for them and follow
+  the decisions through; those of them who are team or service managers ratify the review record.
 
 Everybody else, partners included, gets the same 404 as for a record that does not exist (partner
 agencies invited to a review arrive with section 2's invitations).
@@ -26,7 +27,7 @@ IROs and the IRO manager reach the child's own record through ``cases.policies.r
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from cases.policies import child_policy
 from safeguarding.access.context import AccessContext
@@ -36,6 +37,8 @@ from safeguarding.accounts.models import AgencyKind, Role
 from .models import LIVE, OPEN, IroAllocation, LookedAfterEpisode, Review
 
 CASE_STAFF_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
+# The child's managers, who ratify the review record: case staff who manage (ADR 13)
+CASE_MANAGER_ROLES = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
 # The IRO manager: one membership of a local authority holding both roles (ADR 12)
 IRO_MANAGER_ROLES = frozenset({Role.IRO, Role.TEAM_MANAGER})
 
@@ -128,11 +131,14 @@ class EpisodePolicy(Policy):
 class ReviewPolicy(Policy):
     """Reviews: everyone who sees the period of care sees its reviews; the IRO who chaired a review keeps
     seeing it. Booking (``schedule``): the allocated IRO and the IRO manager. Running it (``record``:
-    sessions, participation, holding it): its IRO. Preparing for it (``prepare``: the social worker's
-    contact, the plans received): its IRO and case staff."""
+    sessions, participation, holding it, its record and decisions, circulating and signing them): its IRO.
+    Preparing for it (``prepare``: the social worker's contact, the plans received) and following its
+    decisions through (``track``: progress, done): its IRO and case staff. Ratifying its record
+    (``ratify``): the child's managers, the case staff who are team or service managers."""
 
     model = Review
-    actions = ("view", "schedule", "record", "prepare")
+    actions = ("view", "schedule", "record", "prepare", "track", "ratify")
+    CHILD_VIEW = "child:view"  # child_policy.can(ctx, "view", review.episode.child), with the fetch
 
     def chaired(self, ctx: AccessContext) -> QuerySet | None:
         """The reviews ctx chairs or chaired, in authorities where they are an IRO (index review_chaired)."""
@@ -153,11 +159,13 @@ class ReviewPolicy(Policy):
             return None if episodes is None else reviews.filter(episode_id__in=episodes)
 
         case_staff = episode_policy.arms(ctx)["case staff"]
+        staff = None if case_staff is None else reviews.filter(episode_id__in=case_staff)
         return {
             "episode seen": of("view"),
             "episode reviewed": of("review"),
             "chaired": self.chaired(ctx),
-            "case staff": None if case_staff is None else reviews.filter(episode_id__in=case_staff),
+            "case staff": staff,
+            "case managers": staff if ctx.has_role(*CASE_MANAGER_ROLES) else None,
         }
 
     ARMS_FOR = {
@@ -165,7 +173,23 @@ class ReviewPolicy(Policy):
         "schedule": ("episode reviewed",),
         "record": ("chaired",),
         "prepare": ("chaired", "case staff"),
+        "track": ("chaired", "case staff"),
+        "ratify": ("case managers",),
     }
+
+    def answer_given(self, ctx: AccessContext, fetched: str, name: str):
+        """Besides the actions (each probed by the review's key): whether ctx may open the review's child,
+        probed by the child's key."""
+        if name == self.CHILD_VIEW:
+            return Exists(child_policy.visible(ctx, "view").filter(pk=OuterRef("episode__child_id")))
+        return super().answer_given(ctx, fetched, name)
+
+    def note_child_answer(self, ctx: AccessContext, review: Review) -> None:
+        """Hand the answer about the review's child (worked out with its fetch) to the child's policy, so
+        ``child_policy.can(ctx, "view", child)`` asks nothing more."""
+        known = self.known_answer(ctx, review, self.CHILD_VIEW)
+        if known is not None:
+            child_policy.note_answers(ctx, review.episode.child, {"view": known})
 
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         self._check_action(action)

@@ -26,6 +26,15 @@ from .episodes import (
     review_deadline,
 )
 from .lists import ROWS, awaiting_iro, my_caseload
+from .record import (
+    decision_of,
+    decision_owner_agencies,
+    decision_owner_people,
+    decisions_of,
+    document_of,
+    latest_documents,
+    record_of,
+)
 
 __all__ = [
     "CaseloadRow", "IroSuggestion", "caseload", "current_iro_id", "eligible_iros", "iro_suggestions", "iros_of",
@@ -33,4 +42,6 @@ __all__ = [
     "ROWS", "awaiting_iro", "my_caseload",
     "current_allocation", "current_legal_status", "current_placement", "current_plans", "episode_deadlines",
     "held_reviews", "legal_statuses_of", "open_episode_of", "open_review", "placements_of", "review_deadline",
+    "decision_of", "decision_owner_agencies", "decision_owner_people", "decisions_of", "document_of",
+    "latest_documents", "record_of",
 ]

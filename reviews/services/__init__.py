@@ -5,7 +5,8 @@ goes through the statutory clock (``safeguarding.clock``); deadline labels are t
 never carry names (ADR 5).
 
 By topic: ``episodes`` (becoming looked after, placements, legal status, plans, the end of the period),
-``allocation`` (the IRO), ``cycle`` (the reviews). Reads are in ``reviews.selectors``.
+``allocation`` (the IRO), ``cycle`` (the reviews), ``decisions`` (the review's decisions, circulated),
+``record`` (the record written live, signed with its PDFs, ratified). Reads are in ``reviews.selectors``.
 """
 
 from .allocation import iro_allocate
@@ -20,11 +21,23 @@ from .cycle import (
     review_schedule,
     review_session_record,
 )
+from .decisions import DECISION_TRANSITIONS, review_decision_add, review_decision_update, review_decisions_circulate
 from .episodes import episode_end, episode_open, episode_update, legal_status_change, placement_change, plan_record
+from .record import (
+    StaleSection,
+    required_sections,
+    review_document_download_log,
+    review_record_ratify,
+    review_record_save_section,
+    review_record_sign,
+)
 
 __all__ = [
     "episode_open", "episode_update", "placement_change", "legal_status_change", "plan_record", "episode_end",
     "iro_allocate",
     "review_request_early", "review_schedule", "review_reschedule", "review_cancel", "review_record_contact",
     "review_paper_received", "review_session_record", "review_hold", "TRANSITIONS",
+    "review_decision_add", "review_decision_update", "review_decisions_circulate", "DECISION_TRANSITIONS",
+    "review_record_save_section", "review_record_sign", "review_record_ratify", "review_document_download_log",
+    "StaleSection", "required_sections",
 ]

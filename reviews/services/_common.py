@@ -7,10 +7,11 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.context import AccessContext
-from safeguarding.accounts.models import Membership, Role, Team
+from safeguarding.accounts.models import Membership, Role, Team, User
 
 from ..models import LookedAfterEpisode, Review
 from ..policies import IRO_MANAGER_ROLES
@@ -86,3 +87,16 @@ def _not_future(value: date | None, field: str, what: str, errors: dict) -> None
         errors[field] = f"Enter the {what}"
     elif value > _today():
         errors[field] = f"The {what} must be today or in the past"
+
+
+def _team_managers(team_id: int | None) -> list[User]:
+    """The active team managers of a team, by name (who ratify the review record of the team's children)."""
+    if team_id is None:
+        return []
+    return list(User.objects.filter(memberships__team_id=team_id, memberships__is_active=True, is_active=True,
+                                    memberships__roles__contains=[Role.TEAM_MANAGER])
+                .distinct().order_by("full_name", "pk"))
+
+
+def _url(name: str, **kwargs) -> str:
+    return reverse(name, kwargs=kwargs)

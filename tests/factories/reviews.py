@@ -6,6 +6,9 @@ with each state are there too.
     episode = AllocatedEpisodeFactory()                   # and an IRO appointed the next working day
     review = ScheduledReviewFactory()                     # the first review booked within its due date
     review = HeldReviewFactory(participation="PN1")       # held: lac_review_second open
+    review = DecidedReviewFactory()                       # held, its record written, two decisions
+    review = CirculatedReviewFactory()                    # and the decisions circulated the next working day
+    review = SignedReviewFactory()                        # and the record signed: PDFs, ratification open
     episode = EndedEpisodeFactory()                       # returned home (E4A) today
 
 Everyone a state needs is made in the child's local authority unless passed in: the allocated social
@@ -25,7 +28,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from reviews import services
-from reviews.models import LookedAfterEpisode, Review
+from reviews.models import LookedAfterEpisode, Review, ReviewRecord
 from safeguarding.accounts.models import Role, Team
 from safeguarding.clock import workdays
 
@@ -34,6 +37,11 @@ from .states import AllocatedChildFactory
 
 __all__ = [
     "AllocatedEpisodeFactory",
+    "CirculatedReviewFactory",
+    "DecidedReviewFactory",
+    "SignedReviewFactory",
+    "RECORD_TEXT",
+    "write_record",
     "EndedEpisodeFactory",
     "HeldReviewFactory",
     "LookedAfterChildFactory",
@@ -166,3 +174,77 @@ class EndedEpisodeFactory(AllocatedEpisodeFactory):
         with freeze_time(_at(kw["end_date"], 16)):
             return services.episode_end(actor=kw["social_worker"], episode=episode, end_date=kw["end_date"],
                                         reason=kw["end_reason"])
+
+
+# What a record says, section by section (every section written, so any child's record can be signed)
+RECORD_TEXT = {
+    "child_wishes": "Jade wants to stay with her foster carers and see her brother every week.",
+    "views_of_others": "Her mother agrees with the plan. Her carers say she is settled.",
+    "permanence": "Long-term fostering with her current carers, to be confirmed at the second review.",
+    "placement": "Settled; the carers meet her needs.",
+    "health": "Initial health assessment done; dental check due.",
+    "education": "Attending her school; the PEP is up to date.",
+    "contact": "Weekly contact with her brother, supervised contact with her mother monthly.",
+    "identity": "Her life story work has started.",
+    "leaving_care": "Not yet: she is 10.",
+    "letter_to_child": "You told us you like living with Sam and Alex. We listened.",
+}
+
+
+def write_record(review: Review, iro, texts: dict | None = None) -> ReviewRecord:
+    """Write the sections of the review's record (every one, ``RECORD_TEXT``, unless ``texts`` says which),
+    as its IRO, each from its current revision."""
+    record = ReviewRecord.objects.filter(review=review).first()
+    revisions = record.revisions if record else {}
+    for section, text in (RECORD_TEXT if texts is None else texts).items():
+        services.review_record_save_section(actor=iro, review=review, section=section, text=text,
+                                            base_revision=int(revisions.get(section, 0)))
+    return ReviewRecord.objects.get(review=review)
+
+
+class DecidedReviewFactory(HeldReviewFactory):
+    """Held, its record written (``RECORD_TEXT``) and two decisions made by the IRO on the day: the social
+    worker to update the care plan (due 10 working days after) and the local authority to arrange a dental
+    check (due 20 working days after)."""
+
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
+
+    @classmethod
+    def _create(cls, model_class, **kw):
+        review = super()._create(model_class, **kw)
+        day = review.held_on
+        with freeze_time(_at(day, 16)):
+            write_record(review, kw["iro"])
+            services.review_decision_add(
+                actor=kw["iro"], review=review, description="Update the care plan with the permanence plan",
+                owner=kw["child"].allocated_social_worker, due_date=workdays.add_working_days(day, 10),
+                child_words="Your social worker will write down the plan for you to stay with Sam and Alex.")
+            services.review_decision_add(
+                actor=kw["iro"], review=review, description="Arrange a dental check",
+                owner_agency=kw["child"].local_authority, due_date=workdays.add_working_days(day, 20))
+        return Review.objects.get(pk=review.pk)
+
+
+class CirculatedReviewFactory(DecidedReviewFactory):
+    """Decided, and the decisions circulated by the IRO the next working day (on time)."""
+
+    @classmethod
+    def _create(cls, model_class, **kw):
+        review = super()._create(model_class, **kw)
+        day = workdays.add_working_days(review.held_on, 1)
+        with freeze_time(_at(day, 10)):
+            services.review_decisions_circulate(actor=kw["iro"], review=review, circulated_on=day)
+        return Review.objects.get(pk=review.pk)
+
+
+class SignedReviewFactory(CirculatedReviewFactory):
+    """Circulated, and the record signed by the IRO five working days after the review (on time): the record
+    and the letter to the child published, ``lac_review_ratification`` open for the child's team manager."""
+
+    @classmethod
+    def _create(cls, model_class, **kw):
+        review = super()._create(model_class, **kw)
+        day = workdays.add_working_days(review.held_on, 5)
+        with freeze_time(_at(day, 11)):
+            services.review_record_sign(actor=kw["iro"], review=review, contact_for_child="Phone 01632 960 123")
+        return Review.objects.get(pk=review.pk)

@@ -39,7 +39,7 @@ from tests.factories.worlds import shared_world
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reviews_policy_matrix")]  # one world
 
 EPISODE_ACTIONS = ("view", "list_service", "allocate", "update", "review")
-REVIEW_ACTIONS = ("view", "schedule", "record", "prepare")
+REVIEW_ACTIONS = ("view", "schedule", "record", "prepare", "track", "ratify")
 
 
 def test_the_tables_cover_every_policy_action():
@@ -150,9 +150,11 @@ EPISODES = {
     "anonymous":                                     (NONE,            NONE),
 }
 
-CHAIR = frozenset({"view", "record", "prepare"})
+CHAIR = frozenset({"view", "record", "prepare", "track"})
 BOOKS = frozenset({"view", "schedule"})
-PREPARES = frozenset({"view", "prepare"})
+PREPARES = frozenset({"view", "prepare", "track"})
+# the child's managers (case staff who are team or service managers) also ratify the review record
+MANAGES = PREPARES | {"ratify"}
 # review_policy on the review booked by the allocated IRO (which she chairs)
 BOOKED = {
     "the allocated IRO":                             (BOOKS | CHAIR,   BOOKS | CHAIR),
@@ -165,8 +167,8 @@ BOOKED = {
     "allocated social worker":                       (PREPARES,        PREPARES),
     "colleague in the team":                         (PREPARES,        NONE),
     "social worker of another team":                 (NONE,            NONE),
-    "team manager":                                  (PREPARES,        PREPARES),
-    "service manager":                               (PREPARES,        NONE),
+    "team manager":                                  (MANAGES,         MANAGES),
+    "service manager":                               (MANAGES,         NONE),
     "another LA's service manager":                  (NONE,            NONE),
     "conference chair":                              (NONE,            NONE),
     "police officer with an open involvement":       (NONE,            NONE),
@@ -186,8 +188,8 @@ HELD = {
     "allocated social worker":                       (PREPARES,        PREPARES),
     "colleague in the team":                         (PREPARES,        NONE),
     "social worker of another team":                 (NONE,            NONE),
-    "team manager":                                  (PREPARES,        PREPARES),
-    "service manager":                               (PREPARES,        NONE),
+    "team manager":                                  (MANAGES,         MANAGES),
+    "service manager":                               (MANAGES,         NONE),
     "another LA's service manager":                  (NONE,            NONE),
     "conference chair":                              (NONE,            NONE),
     "police officer with an open involvement":       (NONE,            NONE),
@@ -299,6 +301,20 @@ def test_what_each_person_does(world, who):
     checks = {"iro": episode_policy.is_iro, "iro manager": episode_policy.is_iro_manager,
               "case staff": episode_policy.is_case_staff}
     assert {name for name, is_ in checks.items() if is_(ctx)} == ROLES.get(who, set())
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_review_page_s_child_answer_agrees_with_the_child_s_policy(world, who):
+    """A review fetched with its child's answer (one query) says what child_policy.can says."""
+    ctx = AccessContext.for_user(world[who])
+    for restricted in (False, True):
+        for review in (world.booked[restricted], world.held[restricted]):
+            try:
+                got = review_policy.get_for(ctx, review.public_id, "view", answers=(review_policy.CHILD_VIEW,))
+            except Http404:
+                continue
+            expected = child_policy.can(AccessContext.for_user(world[who]), "view", world.children[restricted])
+            assert review_policy.known_answer(ctx, got, review_policy.CHILD_VIEW) is expected, restricted
 
 
 def test_a_missing_record_is_the_same_404(world):
