@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import freezegun
+import freezegun.api
 import pytest
 from django.test import Client, override_settings
 
@@ -36,7 +37,7 @@ from tests.factories import (
 # modules (2,400 with the browser, PDF and schemathesis libraries): the libraries below hold no time the
 # tests freeze (the test tooling, the PDF and HTTP stacks), and skipping them halves the cost of each
 # freeze (about 18 ms to 10 ms here), which the suite pays some thousands of times. Our code, Django,
-# Celery, kombu, redis, psycopg, Faker, icalendar and the standard library are still frozen.
+# Celery, kombu, redis, psycopg, Faker's clock, icalendar and the standard library are still frozen.
 freezegun.configure(extend_ignore_list=[
     "_pytest", "pluggy", "execnet", "xdist", "coverage",
     "playwright", "greenlet", "pyee",
@@ -46,7 +47,28 @@ freezegun.configure(extend_ignore_list=[
     "requests", "urllib3", "httpx", "httpcore", "h11", "anyio", "idna", "certifi", "charset_normalizer",
     "werkzeug", "pygments", "yaml", "rapidfuzz", "sqlparse", "drf_spectacular", "uritemplate", "inflection",
     "pydantic", "pydantic_core", "annotated_types", "setuptools", "pkg_resources", "pip", "click",
+    # The bank holidays (300 country modules) are asked for given years only (safeguarding.clock.workdays), never
+    # for "now"; QR codes (MFA enrolment) and platformdirs hold no time. Faker's providers but those that read
+    # the clock (date_time, misc, passport, profile, user_agent) make names and text.
+    "holidays", "qrcode", "platformdirs",
+    *(f"faker.providers.{p}" for p in (
+        "address", "automotive", "bank", "barcode", "color", "company", "credit_card", "currency", "doi", "emoji",
+        "file", "geo", "internet", "isbn", "job", "lorem", "person", "phone_number", "python", "sbn", "ssn")),
 ])
+
+
+def _module_attributes_key(module) -> str:
+    """freezegun keeps, for each module, the attributes that hold a time function and reads them again when
+    the module has changed: "changed" is a hash of ``dir(module)``, worked out for each of some 1,500 modules
+    every time the clock is frozen (half the cost of a ``freeze_time``). The module's identity and the number
+    of names in it say the same for modules that gain or lose names (the hash never noticed a name rebound
+    either)."""
+    return f"{id(module)}-{len(getattr(module, '__dict__', ()))}"
+
+
+if hasattr(freezegun.api, "_get_module_attributes_hash"):
+    freezegun.api._get_module_attributes_hash = _module_attributes_key
+
 
 REDIS_DATABASES = 16  # Redis's default `databases`
 
