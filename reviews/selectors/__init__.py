@@ -26,6 +26,16 @@ from .episodes import (
     review_deadline,
 )
 from .lists import ROWS, awaiting_iro, my_caseload
+from .pages import ROWS as PREPARATION_ROWS
+from .pages import (
+    PreparationRow,
+    ReviewPageData,
+    paper_of,
+    plans_for_episodes,
+    review_for_page,
+    review_page,
+    to_prepare,
+)
 from .record import (
     decision_of,
     decision_owner_agencies,
@@ -33,6 +43,7 @@ from .record import (
     decisions_of,
     document_of,
     latest_documents,
+    open_deadline,
     record_of,
 )
 
@@ -43,5 +54,7 @@ __all__ = [
     "current_allocation", "current_legal_status", "current_placement", "current_plans", "episode_deadlines",
     "held_reviews", "legal_statuses_of", "open_episode_of", "open_review", "placements_of", "review_deadline",
     "decision_of", "decision_owner_agencies", "decision_owner_people", "decisions_of", "document_of",
-    "latest_documents", "record_of",
+    "latest_documents", "record_of", "open_deadline",
+    "PREPARATION_ROWS", "PreparationRow", "ReviewPageData", "paper_of", "plans_for_episodes", "review_for_page",
+    "review_page", "to_prepare",
 ]

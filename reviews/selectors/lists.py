@@ -6,11 +6,11 @@ queryset the policy has already scoped."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 
 from safeguarding.clock.models import Deadline
 
-from ..models import LIVE, OPEN, IroAllocation, LookedAfterEpisode, Placement, Review
+from ..models import LIVE, OPEN, IroAllocation, LookedAfterEpisode, Placement, Review, ReviewDecision
 from ..rules import REVIEW_RULES
 
 ROWS = 200  # a caseload is tens of children; more than this and the page says it shows the first ROWS
@@ -26,7 +26,9 @@ def _open_deadline_due(*rule_keys: str) -> Subquery:
 def my_caseload(qs: QuerySet, *, iro) -> QuerySet:
     """The open periods of care in ``qs`` currently allocated to ``iro``, each with ``review_due`` (the next
     review's due date), ``review_booked`` (the day of the review booked, if any), ``early`` (an early review
-    asked for), ``last_review`` (the last held) and ``placement_type``; the soonest due first."""
+    asked for), ``open_review_id`` (its public id), ``last_review`` (the last held) and ``last_review_id``,
+    ``open_decisions`` (the reviews' decisions not yet done) and ``placement_type``; the soonest due
+    first."""
     open_reviews = Review.objects.filter(LIVE, episode=OuterRef("pk"), status__in=(Review.Status.REQUESTED,
                                                                                    Review.Status.SCHEDULED))
     held = Review.objects.filter(LIVE, episode=OuterRef("pk"), status=Review.Status.HELD).order_by("-held_on")
@@ -35,7 +37,13 @@ def my_caseload(qs: QuerySet, *, iro) -> QuerySet:
             .annotate(review_due=_open_deadline_due(*REVIEW_RULES),
                       review_booked=Subquery(open_reviews.order_by("id").values("planned_for")[:1]),
                       early=Subquery(open_reviews.order_by("id").values("early_trigger")[:1]),
+                      open_review_id=Subquery(open_reviews.order_by("id").values("public_id")[:1]),
                       last_review=Subquery(held.values("held_on")[:1]),
+                      last_review_id=Subquery(held.values("public_id")[:1]),
+                      open_decisions=Subquery(
+                          ReviewDecision.objects.filter(LIVE, review__episode=OuterRef("pk"),
+                                                        status=ReviewDecision.Status.OPEN)
+                          .order_by().values("review__episode").annotate(n=Count("pk")).values("n")[:1]),
                       placement_type=Subquery(Placement.objects.filter(OPEN, episode=OuterRef("pk"))
                                               .values("placement_type")[:1]))
             .select_related("child")

@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from safeguarding.accounts.models import Agency, Role, User
+from safeguarding.clock import services as clock
 
 from ..models import Review, ReviewDecision, ReviewDocument, ReviewRecord
 
 
 def record_of(review: Review) -> ReviewRecord | None:
-    return ReviewRecord.objects.filter(review=review).first()
+    """The review's record, with who signed and ratified it (one query)."""
+    return ReviewRecord.objects.filter(review=review).select_related("signed_by", "ratified_by").first()
 
 
 def decisions_of(review: Review) -> list[ReviewDecision]:
@@ -45,6 +47,12 @@ def decision_owner_agencies(review: Review) -> QuerySet:
                  involvements__entered_in_error_at__isnull=True)
     return (Agency.objects.filter(involved | Q(pk=child.local_authority_id), is_active=True)
             .distinct().order_by("name"))
+
+
+def open_deadline(subject, *rule_keys: str):
+    """The open deadline of a review (under ``rule_keys``: the decisions, the record, the ratification) or of
+    one of its papers, if any."""
+    return clock.open_deadlines_for(subject, *rule_keys).first()
 
 
 def latest_documents(review: Review) -> dict[str, ReviewDocument]:
