@@ -29,7 +29,7 @@ from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguarding.access.context import AccessContext
-from safeguarding.access.policies import NOTHING, Policy, in_ids, union_all
+from safeguarding.access.policies import NOTHING, Policy, ids_q, union_all
 from safeguarding.access.services import break_glass_record_ids
 from safeguarding.accounts.models import Agency, AgencyKind, Role
 
@@ -147,10 +147,12 @@ class ChildPolicy(Policy):
         return ctx.remember("cases.child.break_glass_ids", lambda: break_glass_record_ids(Child, ctx.user_id))
 
     # --- the building blocks (Q on Child) -----------------------------------------------------------
-    def basis_q(self, ctx: AccessContext) -> Q:
+    def basis_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
+        """The children ctx has a basis for: ``pk = ANY(ARRAY(the union))`` for lists and counts, ``pk IN
+        (the union)`` to find rows by key (``probe``; see safeguarding.access.policies)."""
         if not ctx.is_authenticated:
             return NOTHING
-        return in_ids(self.basis_ids(ctx))
+        return ids_q(self.basis_ids(ctx), probe=probe)
 
     def named_q(self, ctx: AccessContext) -> Q:
         return Q(pk__in=self._named_ids(ctx)) if ctx.is_authenticated else NOTHING
@@ -182,12 +184,12 @@ class ChildPolicy(Policy):
         return q
 
     # --- the three answers ----------------------------------------------------------------------
-    def visible(self, ctx: AccessContext, action: str = "view"):
+    def visible(self, ctx: AccessContext, action: str = "view", *, probe: bool = False):
         self._check_action(action)
         qs = Child.objects.all()
         if not ctx.is_authenticated:
             return qs.none()
-        basis = self.basis_q(ctx)
+        basis = self.basis_q(ctx, probe=probe)
         if action == "find":
             return qs.filter(basis)
         if action == "break_glass":
@@ -218,7 +220,8 @@ class ChildPolicy(Policy):
             return None
 
         def build():
-            broken = Child.objects.filter(pk__in=self._break_glass_ids(ctx)).filter(self.basis_q(ctx)).values("pk")
+            broken = (Child.objects.filter(pk__in=self._break_glass_ids(ctx))
+                      .filter(self.basis_q(ctx, probe=True)).values("pk"))
             return union_all([self._named_ids(ctx), broken])
         return ctx.remember("cases.child.restricted_opened_ids", build)
 
@@ -230,9 +233,14 @@ class ChildPolicy(Policy):
         q = Q(**{f"{field}__restricted": False})
         return q | Q(**{f"{field}_id__in": opened}) if opened is not None else q
 
-    def visible_ids(self, ctx: AccessContext, action: str = "view") -> QuerySet:
-        """``visible(ctx, action)`` as an id set to nest in another policy's query (kept for the request)."""
-        return ctx.remember(("cases.child.visible_ids", action), lambda: self.visible(ctx, action).values("pk"))
+    def probe(self, ctx: AccessContext, action: str = "view"):
+        return self.visible(ctx, action, probe=True)
+
+    def visible_ids(self, ctx: AccessContext, action: str = "view", *, probe: bool = False) -> QuerySet:
+        """``visible(ctx, action)`` as an id set to nest in another policy's query (kept for the request);
+        ``probe``: nested in a query that finds rows by key."""
+        return ctx.remember(("cases.child.visible_ids", action, probe),
+                            lambda: self.visible(ctx, action, probe=probe).values("pk"))
 
     def answer_given(self, ctx: AccessContext, fetched: str, name: str) -> Q | None:
         """On a child fetched for ``view`` (a basis, nothing in the way) or ``find`` (a basis): what else
@@ -279,7 +287,7 @@ class ChildPolicy(Policy):
             return self.can_mark_entered_in_error(ctx, child, record)
         if isinstance(record, Adult):
             related = Relationship.objects.filter(adult_id=record.pk).values("child_id")
-            return self.visible(ctx, "edit").filter(pk__in=related).exists()
+            return self.probe(ctx, "edit").filter(pk__in=related).exists()
         return False
 
     def reads_through_break_glass(self, ctx: AccessContext, child: Child) -> bool:
@@ -307,7 +315,7 @@ class ChildPolicy(Policy):
         scope = union_all(arms)
         if scope is None:
             return none
-        basis = self.basis_q(ctx)
+        basis = self.basis_q(ctx, probe=True)
         return Child.objects.filter(pk__in=scope).annotate(finding=Case(
             When(basis & self.unrestricted_q(ctx), then=Value(FIND_OPEN)),
             When(basis, then=Value(FIND_BREAK_GLASS)),

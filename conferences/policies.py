@@ -27,7 +27,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from cases.policies import child_policy, register_coverage
 from safeguarding.access.context import AccessContext
-from safeguarding.access.policies import NOTHING, Policy, in_ids, union_all
+from safeguarding.access.policies import NOTHING, Policy, ids_q, in_ids, union_all
 from safeguarding.accounts.models import Agency, Role
 
 from .models import (
@@ -50,8 +50,8 @@ def service_local_authorities(ctx: AccessContext) -> frozenset[int]:
     return ctx.agency_ids_with_role(*SERVICE_ROLES) & ctx.local_authority_ids
 
 
-def _child_editable(ctx: AccessContext) -> QuerySet:
-    return child_policy.visible_ids(ctx, "edit")
+def _child_editable(ctx: AccessContext, probe: bool) -> QuerySet:
+    return child_policy.visible_ids(ctx, "edit", probe=probe)
 
 
 def _live_cancelled_excluded() -> QuerySet:
@@ -59,10 +59,11 @@ def _live_cancelled_excluded() -> QuerySet:
 
 
 class ConferencePolicy(Policy):
-    """Visibility is ``pk IN (arm UNION ALL arm ...)`` (ADR 11): each arm below is a queryset of
-    conference ids that an index serves (the chair's, the minute-taker's, the children of the service's
-    authority, the children case staff may edit, the invitations of the person or their agency), built
-    once per request and kept on the context."""
+    """Visibility is the union of arms (ADR 11): each arm below is a queryset of conference ids that an
+    index serves (the chair's, the minute-taker's, the children of the service's authority, the children
+    case staff may edit, the invitations of the person or their agency), built once per request and kept
+    on the context; ``pk = ANY(ARRAY(...))`` for lists, ``pk IN (...)`` to find rows by key (``probe``),
+    the child sets nested the same way."""
 
     model = Conference
     actions = ("view", "list_service", "schedule", "record", "decide", "report", "distribute", "request")
@@ -80,10 +81,10 @@ class ConferencePolicy(Policy):
         return ctx.has_role(*PARTNER_ROLES)
 
     # --- the arms (querysets of conference ids; None where an arm does not apply) --------------------
-    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
-        return ctx.remember("conferences.conference.arms", lambda: self._arms(ctx))
+    def arms(self, ctx: AccessContext, *, probe: bool = False) -> dict[str, QuerySet | None]:
+        return ctx.remember(("conferences.conference.arms", probe), lambda: self._arms(ctx, probe))
 
-    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+    def _arms(self, ctx: AccessContext, probe: bool) -> dict[str, QuerySet | None]:
         if not ctx.is_authenticated:
             return dict.fromkeys(("chair", "minute taker", "service", "case staff", "invited", "reporter"))
         uid = ctx.user_id
@@ -100,7 +101,7 @@ class ConferencePolicy(Policy):
             "minute taker": ids.filter(minute_taker_id=uid, child__local_authority_id__in=las) if las else None,
             "service": ids.filter(child__local_authority_id__in=service_las, child__restricted=False)
             if service_las else None,
-            "case staff": ids.filter(child_id__in=_child_editable(ctx)) if self.is_case_staff(ctx) else None,
+            "case staff": ids.filter(child_id__in=_child_editable(ctx, probe)) if self.is_case_staff(ctx) else None,
             "invited": ids.filter(in_ids(inv.values("conference_id") for inv in invitations), shown),
             "reporter": ids.filter(in_ids(inv.values("conference_id") for inv in professional), shown),
         }
@@ -115,23 +116,24 @@ class ConferencePolicy(Policy):
             arms.append(live.filter(agency_id__in=sorted(agencies)))
         return arms
 
-    def ids(self, ctx: AccessContext, *names: str) -> QuerySet | None:
-        """The union of the named arms (kept for the request): the conference ids to nest elsewhere."""
-        return ctx.remember(("conferences.conference.ids", names),
-                            lambda: union_all(self.arms(ctx)[n] for n in names))
+    def ids(self, ctx: AccessContext, *names: str, probe: bool = False) -> QuerySet | None:
+        """The union of the named arms (kept for the request): the conference ids to nest elsewhere
+        (``probe``: in a query that finds rows by key)."""
+        return ctx.remember(("conferences.conference.ids", names, probe),
+                            lambda: union_all(self.arms(ctx, probe=probe)[n] for n in names))
 
-    # --- the building blocks (Q on Conference) --------------------------------------------------
-    def chair_q(self, ctx: AccessContext) -> Q:
-        return in_ids(self.ids(ctx, "chair"))
+    # --- the building blocks (Q on Conference; probe: to find rows by key) ----------------------------
+    def chair_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
+        return ids_q(self.ids(ctx, "chair", probe=probe), probe=probe)
 
-    def minute_taker_q(self, ctx: AccessContext) -> Q:
-        return in_ids(self.ids(ctx, "minute taker"))
+    def minute_taker_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
+        return ids_q(self.ids(ctx, "minute taker", probe=probe), probe=probe)
 
-    def service_q(self, ctx: AccessContext) -> Q:
-        return in_ids(self.ids(ctx, "service"))
+    def service_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
+        return ids_q(self.ids(ctx, "service", probe=probe), probe=probe)
 
-    def case_staff_q(self, ctx: AccessContext) -> Q:
-        return in_ids(self.ids(ctx, "case staff"))
+    def case_staff_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
+        return ids_q(self.ids(ctx, "case staff", probe=probe), probe=probe)
 
     def invitee_q(self, ctx: AccessContext) -> Q:
         """On Invitation: the invitations made to ``ctx``'s own account or to one of its partner agencies
@@ -146,20 +148,20 @@ class ConferencePolicy(Policy):
         # a restricted child's conference shows only to invitees who may see the child's record
         return child_policy.shown_q(ctx)
 
-    def invited_q(self, ctx: AccessContext) -> Q:
-        return in_ids(self.ids(ctx, "invited"))
+    def invited_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
+        return ids_q(self.ids(ctx, "invited", probe=probe), probe=probe)
 
-    def reporter_q(self, ctx: AccessContext) -> Q:
+    def reporter_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
         """Invited to report for an agency: a professional invitation of ``ctx`` (its account or its
         partner agency) for an agency other than the child's local authority (whose report, the social
         work report, is written by case staff)."""
-        return in_ids(self.ids(ctx, "reporter"))
+        return ids_q(self.ids(ctx, "reporter", probe=probe), probe=probe)
 
     WHOLE = ("chair", "minute taker", "service", "case staff")
 
-    def whole_q(self, ctx: AccessContext) -> Q:
+    def whole_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
         """The people who see the whole conference: every invitation, report and document."""
-        return in_ids(self.ids(ctx, *self.WHOLE))
+        return ids_q(self.ids(ctx, *self.WHOLE, probe=probe), probe=probe)
 
     def sees_whole(self, ctx: AccessContext, conference: Conference) -> bool:
         """The one rule for "sees the whole conference" (every invitation, report and document): the
@@ -168,7 +170,8 @@ class ConferencePolicy(Policy):
         known = self.known_answer(ctx, conference, self.SEES_WHOLE)
         if known is not None:
             return known
-        return ctx.is_authenticated and Conference.objects.live().filter(self.whole_q(ctx), pk=conference.pk).exists()
+        return ctx.is_authenticated and Conference.objects.live().filter(
+            self.whole_q(ctx, probe=True), pk=conference.pk).exists()
 
     # --- the three answers ----------------------------------------------------------------------
     ARMS_FOR = {
@@ -182,12 +185,15 @@ class ConferencePolicy(Policy):
         "request": ("case staff",),
     }
 
-    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+    def visible(self, ctx: AccessContext, action: str = "view", *, probe: bool = False) -> QuerySet:
         self._check_action(action)
         qs = Conference.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
-        return qs.filter(in_ids(self.ids(ctx, *self.ARMS_FOR[action])))
+        return qs.filter(ids_q(self.ids(ctx, *self.ARMS_FOR[action], probe=probe), probe=probe))
+
+    def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        return self.visible(ctx, action, probe=True)
 
     # answers a conference page can have worked out with its fetch (get_for(..., answers=...))
     SEES_WHOLE = "whole"  # conference_policy.sees_whole
@@ -198,11 +204,11 @@ class ConferencePolicy(Policy):
         """Besides the actions (each probed by the conference's key): whether ctx sees the whole
         conference, may view its child, may view its plan; each probed by the key the row carries."""
         if name == self.SEES_WHOLE:
-            return Exists(Conference.objects.filter(self.whole_q(ctx), pk=OuterRef("pk")))
+            return Exists(Conference.objects.filter(self.whole_q(ctx, probe=True), pk=OuterRef("pk")))
         if name == self.CHILD_VIEW:
-            return Exists(child_policy.visible(ctx, "view").filter(pk=OuterRef("child_id")))
+            return Exists(child_policy.probe(ctx, "view").filter(pk=OuterRef("child_id")))
         if name == self.PLAN_VIEW:
-            return Exists(plan_policy.visible(ctx, "view").filter(pk=OuterRef("plan_id")))
+            return Exists(plan_policy.probe(ctx, "view").filter(pk=OuterRef("plan_id")))
         return super().answer_given(ctx, fetched, name)
 
     def note_related_answers(self, ctx: AccessContext, conference: Conference) -> None:
@@ -254,7 +260,7 @@ class AgencyReportPolicy(Policy):
     model = AgencyReport
     actions = ("view", "share")
 
-    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+    def visible(self, ctx: AccessContext, action: str = "view", *, probe: bool = False) -> QuerySet:
         self._check_action(action)
         qs = AgencyReport.objects.live()
         if not ctx.is_authenticated:
@@ -263,14 +269,18 @@ class AgencyReportPolicy(Policy):
         ids = AgencyReport.objects.values("pk")
         if action == "share":
             # the social work report is shared with parents by the case staff or the chair
-            return qs.filter(is_social_work_report=True).filter(in_ids(cp.ids(ctx, "case staff", "chair"),
-                                                                       "conference_id"))
-        whole = cp.ids(ctx, *cp.WHOLE)
+            return qs.filter(is_social_work_report=True).filter(
+                in_ids(cp.ids(ctx, "case staff", "chair", probe=probe), "conference_id"))
+        whole = cp.ids(ctx, *cp.WHOLE, probe=probe)
         own = ctx.agency_ids_with_role(*PARTNER_ROLES)
-        return qs.filter(in_ids([
+        return qs.filter(ids_q([
             ids.filter(conference_id__in=whole) if whole is not None else None,
-            ids.filter(agency_id__in=sorted(own), conference_id__in=cp.ids(ctx, "invited")) if own else None,
-        ]))
+            ids.filter(agency_id__in=sorted(own), conference_id__in=cp.ids(ctx, "invited", probe=probe))
+            if own else None,
+        ], probe=probe))
+
+    def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        return self.visible(ctx, action, probe=True)
 
     def agencies_for(self, ctx: AccessContext, conference: Conference) -> list[Agency]:
         """The agencies ``ctx`` may submit a report for on ``conference``, by name (one query; empty for
@@ -286,12 +296,12 @@ class AgencyReportPolicy(Policy):
             return []
         cp = conference_policy
         this = Conference.objects.live().filter(pk=conference.pk)
-        social_work = Exists(this.filter(cp.case_staff_q(ctx), child__local_authority_id=OuterRef("pk")))
+        social_work = Exists(this.filter(cp.case_staff_q(ctx, probe=True), child__local_authority_id=OuterRef("pk")))
         invited_for = (Invitation.objects.live()
                        .filter(cp.invitee_q(ctx), conference_id=conference.pk,
                                kind=Invitation.InviteeKind.PROFESSIONAL, agency_id=OuterRef("pk"))
                        .exclude(conference__child__local_authority_id=OuterRef("pk")))
-        reporter = Exists(this.filter(cp.reporter_q(ctx)))
+        reporter = Exists(this.filter(cp.reporter_q(ctx, probe=True)))
         return list(Agency.objects.filter(Q(social_work) | (Q(Exists(invited_for)) & Q(reporter)))
                     .order_by("name", "pk"))
 
@@ -304,21 +314,24 @@ class InvitationPolicy(Policy):
     model = Invitation
     actions = ("view",)
 
-    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+    def visible(self, ctx: AccessContext, action: str = "view", *, probe: bool = False) -> QuerySet:
         self._check_action(action)
         qs = Invitation.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
-        whole = cp.ids(ctx, *cp.WHOLE)
-        invited = cp.ids(ctx, "invited")
+        whole = cp.ids(ctx, *cp.WHOLE, probe=probe)
+        invited = cp.ids(ctx, "invited", probe=probe)
         live_conference = Q(conference__entered_in_error_at__isnull=True)
         ids = Invitation.objects.filter(live_conference).values("pk")
-        return qs.filter(in_ids([
+        return qs.filter(ids_q([
             ids.filter(conference_id__in=whole) if whole is not None else None,
             *(mine.filter(live_conference, conference_id__in=invited).values("pk")
               for mine in cp.invitation_arms(ctx)),
-        ]))
+        ], probe=probe))
+
+    def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        return self.visible(ctx, action, probe=True)
 
     def visible_for(self, ctx: AccessContext, conference: Conference) -> QuerySet:
         """The invitations of ``conference`` that ``ctx`` sees (none for a conference it may not see)."""
@@ -332,33 +345,37 @@ class DocumentPolicy(Policy):
     model = Document
     actions = ("view",)
 
-    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+    def visible(self, ctx: AccessContext, action: str = "view", *, probe: bool = False) -> QuerySet:
         self._check_action(action)
         qs = Document.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
-        whole = cp.ids(ctx, *cp.WHOLE)
+        whole = cp.ids(ctx, *cp.WHOLE, probe=probe)
         live = Distribution.objects.live()
         sent = [live.filter(user_id=ctx.user_id)]
         agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
         if agencies:
             sent.append(live.filter(agency_id__in=sorted(agencies)))
         ids = Document.objects.values("pk")
-        return qs.filter(in_ids([
+        return qs.filter(ids_q([
             ids.filter(conference_id__in=whole) if whole is not None else None,
-            ids.filter(in_ids(d.values("document_id") for d in sent), conference_id__in=cp.ids(ctx, "invited")),
-        ]))
+            ids.filter(in_ids(d.values("document_id") for d in sent),
+                       conference_id__in=cp.ids(ctx, "invited", probe=probe)),
+        ], probe=probe))
+
+    def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        return self.visible(ctx, action, probe=True)
 
 
 class PlanPolicy(Policy):
     model = ChildProtectionPlan
     actions = ("view", "update", "audit")
 
-    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
-        return ctx.remember("conferences.plan.arms", lambda: self._arms(ctx))
+    def arms(self, ctx: AccessContext, *, probe: bool = False) -> dict[str, QuerySet | None]:
+        return ctx.remember(("conferences.plan.arms", probe), lambda: self._arms(ctx, probe))
 
-    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+    def _arms(self, ctx: AccessContext, probe: bool) -> dict[str, QuerySet | None]:
         if not ctx.is_authenticated:
             return dict.fromkeys(("staff", "chaired", "service", "core group"))
         ids = ChildProtectionPlan.objects.values("pk")
@@ -368,7 +385,7 @@ class PlanPolicy(Policy):
                    if ctx.has_role(Role.CONFERENCE_CHAIR) and las else None)
         member = CoreGroupMember.objects.live().filter(user_id=ctx.user_id).values("plan_id")
         return {
-            "staff": ids.filter(child_id__in=_child_editable(ctx)) if ctx.has_role(*CASE_STAFF_ROLES) else None,
+            "staff": ids.filter(child_id__in=_child_editable(ctx, probe)) if ctx.has_role(*CASE_STAFF_ROLES) else None,
             "chaired": ids.filter(pk__in=chaired, child__local_authority_id__in=las) if chaired is not None else None,
             "service": ids.filter(child__local_authority_id__in=service_las, child__restricted=False)
             if service_las else None,
@@ -378,17 +395,20 @@ class PlanPolicy(Policy):
     ARMS_FOR = {"view": ("staff", "chaired", "service", "core group"), "update": ("staff", "chaired"),
                 "audit": ("chaired",)}
 
-    def chaired_q(self, ctx: AccessContext) -> Q:
-        return in_ids(self.arms(ctx)["chaired"])
+    def chaired_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
+        return ids_q(self.arms(ctx, probe=probe)["chaired"], probe=probe)
 
-    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+    def visible(self, ctx: AccessContext, action: str = "view", *, probe: bool = False) -> QuerySet:
         self._check_action(action)
         qs = ChildProtectionPlan.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
-        ids = ctx.remember(("conferences.plan.ids", action),
-                           lambda: union_all(self.arms(ctx)[n] for n in self.ARMS_FOR[action]))
-        return qs.filter(in_ids(ids))
+        ids = ctx.remember(("conferences.plan.ids", action, probe),
+                           lambda: union_all(self.arms(ctx, probe=probe)[n] for n in self.ARMS_FOR[action]))
+        return qs.filter(ids_q(ids, probe=probe))
+
+    def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        return self.visible(ctx, action, probe=True)
 
     def visible_for_child(self, ctx: AccessContext, child) -> QuerySet:
         """``visible(ctx, "view")`` of one child's plans, through the child (as

@@ -6,12 +6,13 @@
 
 A policy answers only for the actions it names in ``actions``; any other action is a programming error.
 
-Visibility is built for a million rows (ADR 11): ``pk IN (arm UNION ALL arm ...)``, each arm a small
-queryset of ids that one index serves (``union_all``, ``in_ids``), built once per request and kept on
-the ``AccessContext`` (``ctx.remember``). The same builder serves lists, counts, ``get_for`` and
-``can``. ``get_for`` filters by id and visibility in one query, so a missing and a forbidden record take
-the same path; it can also answer other questions about the row it fetches (``answers``), which
-``can`` then reads instead of asking the database again.
+Visibility is built for a million rows (ADR 11): the union of arms (``arm UNION ALL arm ...``), each
+arm a small queryset of ids that one index serves, built once per request and kept on the
+``AccessContext`` (``ctx.remember``). The same builder serves lists and counts (``visible``: ``pk =
+ANY(ARRAY(union))``, ``any_ids``) and ``get_for`` and ``can`` (``probe``: ``pk IN (union)``, ``in_ids``,
+so that the key reaches every arm). ``get_for`` filters by id and visibility in one query, so a
+missing and a forbidden record take the same path; it can also answer other questions about the row
+it fetches (``answers``), which ``can`` then reads instead of asking the database again.
 """
 
 from __future__ import annotations
@@ -19,8 +20,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Case, Exists, Expression, Model, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    Expression,
+    F,
+    Func,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from .context import AccessContext
@@ -40,12 +56,46 @@ def union_all(arms: Iterable[QuerySet | None]) -> QuerySet | None:
     return first.union(*rest, all=True) if rest else first
 
 
+class AnyOf(Func):
+    """``field = ANY(ARRAY(subquery))``: the id set is computed once (an InitPlan) and the rows are then
+    read by the index on ``field``, whatever the planner guesses of the set's size."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sql(self, compiler, connection, **extra_context):
+        field, array = self.get_source_expressions()
+        field_sql, field_params = compiler.compile(field)
+        array_sql, array_params = compiler.compile(array)
+        return f"{field_sql} = ANY({array_sql})", (*field_params, *array_params)
+
+
+def _ids_of(arms) -> QuerySet | None:
+    return arms if isinstance(arms, QuerySet) or arms is None else union_all(arms)
+
+
 def in_ids(arms: Iterable[QuerySet | None] | QuerySet | None, field: str = "pk") -> Q:
-    """``field IN (the union of the arms)``, or a Q that matches nothing when no arm applies."""
-    ids = arms if isinstance(arms, QuerySet) or arms is None else union_all(arms)
+    """``field IN (the union of the arms)``, or a Q that matches nothing when no arm applies: the form
+    for finding rows by key (``Policy.probe``), where the planner carries the key into every arm."""
+    ids = _ids_of(arms)
     if ids is None:
         return NOTHING
     return Q(**{f"{field}__in": ids})
+
+
+def any_ids(arms: Iterable[QuerySet | None] | QuerySet | None, field: str = "pk") -> Q:
+    """``field = ANY(ARRAY(the union of the arms))``, or a Q that matches nothing: the form for lists
+    and counts. The set is built once and its rows read by key; an ``IN`` would leave the planner to
+    guess the set's size, and a guess too large reads the whole table to join it."""
+    ids = _ids_of(arms)
+    if ids is None:
+        return NOTHING
+    return Q(AnyOf(F(field), ArraySubquery(ids)))
+
+
+def ids_q(arms, field: str = "pk", *, probe: bool = False) -> Q:
+    """``in_ids`` to find rows by key (``probe``), else ``any_ids``."""
+    return in_ids(arms, field) if probe else any_ids(arms, field)
 
 
 def flag(q: Q | None) -> Case | Value:
@@ -68,6 +118,12 @@ class Policy:
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         raise NotImplementedError
 
+    def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        """``visible(ctx, action)`` shaped for finding rows by key (``get_for``, ``can``, the answers):
+        the same rows, with the id sets as ``IN`` so that the key reaches every arm. Policies whose
+        ``visible`` reads id sets with ``any_ids`` override it."""
+        return self.visible(ctx, action)
+
     # --- answers worked out on the row fetched -------------------------------------------------------
     def answer_given(self, ctx: AccessContext, fetched: str, name: str) -> Q | Expression | None:
         """On a row ``ctx`` may reach for ``fetched``: a Q on that row that holds exactly when ``ctx`` may
@@ -83,7 +139,7 @@ class Policy:
         if given is not None:
             return given
         self._check_action(name)
-        return Exists(self.visible(ctx, name).filter(pk=OuterRef("pk")))
+        return Exists(self.probe(ctx, name).filter(pk=OuterRef("pk")))
 
     def note_answers(self, ctx: AccessContext, obj: Model, answers: dict[str, bool]) -> None:
         """Remember answers about ``obj`` for ``ctx`` worked out elsewhere in the same query (another
@@ -109,7 +165,7 @@ class Policy:
         known = self.known_answer(ctx, obj, action)
         if known is not None:
             return known
-        return self.visible(ctx, action).filter(pk=obj.pk).exists()
+        return self.probe(ctx, action).filter(pk=obj.pk).exists()
 
     def get_for(self, ctx: AccessContext, public_id, action: str = "view", queryset: QuerySet | None = None,
                 answers: Iterable[str] = ()):
@@ -124,7 +180,7 @@ class Policy:
             public_id = uuid.UUID(str(public_id))
         except (ValueError, TypeError, AttributeError):
             raise Http404("No such record") from None
-        qs = self.visible(ctx, action) if queryset is None else queryset & self.visible(ctx, action)
+        qs = self.probe(ctx, action) if queryset is None else queryset & self.probe(ctx, action)
         names = tuple(dict.fromkeys(answers))
         if names:
             qs = qs.annotate(**{ANSWER_PREFIX + n: self._answer_expression(ctx, action, n) for n in names})

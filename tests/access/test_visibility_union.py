@@ -202,9 +202,21 @@ def test_the_visibility_query_of_a_partner_and_a_social_worker_uses_the_new_inde
 
 
 def test_visible_is_pk_in_a_union_not_an_or_of_exists(world):
-    sql = str(child_policy.visible(AccessContext.for_user(world["people"]["social worker"]), "view").query)
-    assert "UNION ALL" in sql
-    assert "EXISTS" not in sql
+    ctx = AccessContext.for_user(world["people"]["social worker"])
+    listed = str(child_policy.visible(ctx, "view").query)
+    assert '"cases_child"."id" = ANY(ARRAY(' in listed and "UNION ALL" in listed
+    probed = str(child_policy.probe(ctx, "view").query)
+    assert '"cases_child"."id" IN (' in probed and "UNION ALL" in probed
+    assert "EXISTS" not in listed + probed
+
+
+def test_a_list_reads_the_visible_children_by_key(world):
+    """Lists and counts: the id set is built once (an InitPlan) and the children read through their
+    primary key, whatever the planner would guess of the set's size."""
+    for who in ("social worker", "partner", "service manager"):
+        ctx = AccessContext.for_user(world["people"][who])
+        plan = explain_qs(child_policy.visible(ctx, "view").values("pk"))
+        assert "Index Cond: (id = ANY ($" in plan, f"{who}:\n{plan}"
 
 
 def test_one_record_by_key_probes_each_arm_by_that_key(world):
