@@ -334,8 +334,9 @@ class InvitationPolicy(Policy):
         return self.visible(ctx, action, probe=True)
 
     def visible_for(self, ctx: AccessContext, conference: Conference) -> QuerySet:
-        """The invitations of ``conference`` that ``ctx`` sees (none for a conference it may not see)."""
-        return self.visible(ctx, "view").filter(conference_id=conference.pk)
+        """The invitations of ``conference`` that ``ctx`` sees (none for a conference it may not see): the
+        id sets in the shape that finds rows by key, so one conference's invitations are probed in them."""
+        return self.probe(ctx, "view").filter(conference_id=conference.pk)
 
 
 class DocumentPolicy(Policy):

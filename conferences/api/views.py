@@ -266,7 +266,7 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Policy
         conference = self.get_object()
         if request.method == "POST":
             return self._submit_report(conference)
-        reports = list(report_policy.visible(self.access).filter(conference=conference)
+        reports = list(report_policy.probe(self.access).filter(conference=conference)
                        .select_related("agency", "author").order_by("submitted_at", "id"))
         record_views(user=request.user, records=reports, via=services.VIA_API, what="api conference reports")
         return Response(ReportOutput(reports, many=True).data)
@@ -299,7 +299,7 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Policy
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def documents(self, request, *args, **kwargs):
         conference = self.get_object()
-        docs = list(document_policy.visible(self.access).filter(conference=conference).defer("content")
+        docs = list(document_policy.probe(self.access).filter(conference=conference).defer("content")
                     .order_by("-created_at", "-id"))
         for d in docs:
             d.conference = conference

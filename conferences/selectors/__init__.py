@@ -2,7 +2,8 @@
 conference's pages.
 
 Selectors never decide who may see what: callers pass in a queryset the policy has already scoped
-(``conference_policy.visible(ctx, ...)``, ``plan_policy.visible(ctx, ...)``). Each list is one query
+(``conference_policy.visible(ctx, ...)``, ``plan_policy.visible(ctx, ...)`` for lists; ``.probe(ctx, ...)``
+for the rows of one conference or plan, ADR 11). Each list is one query
 whatever its length: the due date comes from the statutory clock's ``Deadline`` rows as a subquery,
 and the rows' child and chair are joined in.
 """

@@ -21,7 +21,7 @@ LIVE = (Conference.Status.REQUESTED, Conference.Status.SCHEDULED, Conference.Sta
 # --- what the person may do --------------------------------------------------------------------------
 def actions_allowed(conference: Conference, scoped: Mapping[str, QuerySet]) -> frozenset[str]:
     """Which actions are allowed on ``conference``, in one query. ``scoped`` maps each action to the
-    policy's queryset for it (``conference_policy.visible(ctx, action)``)."""
+    policy's queryset for it (``conference_policy.probe(ctx, action)``: the conference's key probed in it)."""
     if not scoped:
         return frozenset()
     checks = {f"can_{a}": Exists(qs.filter(pk=OuterRef("pk"))) for a, qs in scoped.items()}

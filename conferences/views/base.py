@@ -122,7 +122,7 @@ class ConferencePage(_AboutOneRecord, PolicyViewMixin):
         wanted = [a for a in actions if a not in self._allowed]
         if wanted:
             found = page_selectors.actions_allowed(
-                self.conference, {a: conference_policy.visible(self.access, a) for a in wanted})
+                self.conference, {a: conference_policy.probe(self.access, a) for a in wanted})
             self._allowed.update({a: a in found for a in wanted})
         return frozenset(a for a in actions if self._allowed[a])
 

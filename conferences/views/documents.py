@@ -72,7 +72,7 @@ class DocumentsView(ConferencePage, TemplateView):
         c = self.conference
         can_distribute = self.can("distribute")
         ctx.update(title="Documents",
-                   groups=record_pages.published_versions(document_policy.visible(self.access, "view"), c),
+                   groups=record_pages.published_versions(document_policy.probe(self.access, "view"), c),
                    can_distribute=can_distribute,
                    distributions=record_pages.distributions_of(c) if can_distribute else [],
                    can_decide=self.can("decide"), back_url=self.url("detail"))

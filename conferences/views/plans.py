@@ -40,7 +40,7 @@ class PlanView(PlanPage, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         p = self.plan
-        lists = record_pages.plan_page(p, conference_policy.visible(self.access, "view"))
+        lists = record_pages.plan_page(p, conference_policy.probe(self.access, "view"))
         conferences = lists["conferences"]
         ctx.update(
             title="Child protection plan", **lists,

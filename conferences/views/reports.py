@@ -31,7 +31,7 @@ class ReportsView(ConferencePage, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         c, access = self.conference, self.access
-        visible = report_policy.visible(access, "view")
+        visible = report_policy.probe(access, "view")
         sw_report = page_selectors.social_work_report(visible, c)
         statuses = reports_status(conference=c)
         ctx.update(
@@ -57,7 +57,7 @@ class ReportSubmitView(ConferenceFormPage):
         self.agencies = report_policy.agencies_for(self.access, self.conference)
         if not self.agencies:
             raise Http404(NO_SUCH_RECORD)
-        self.existing = page_selectors.reports_by(report_policy.visible(self.access, "view"), self.conference,
+        self.existing = page_selectors.reports_by(report_policy.probe(self.access, "view"), self.conference,
                                                   self.agencies)
 
     def done(self):

@@ -59,7 +59,7 @@ class RequestView(PolicyViewMixin, ActionPage):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["child"] = self.child
-        ctx["live"] = page_selectors.live_conference_of(conference_policy.visible(self.access, "view"),
+        ctx["live"] = page_selectors.live_conference_of(conference_policy.probe(self.access, "view"),
                                                         child_id=self.child.pk)
         return ctx
 
@@ -84,7 +84,7 @@ class ReviewRequestView(PlanFormPage):
 
     def load(self):
         self.review_deadline = clock.open_deadlines_for(self.plan, *REVIEW_RULES).first()
-        self.live = page_selectors.live_conference_of(conference_policy.visible(self.access, "view"),
+        self.live = page_selectors.live_conference_of(conference_policy.probe(self.access, "view"),
                                                       child_id=self.plan.child_id)
 
     def done(self) -> str:

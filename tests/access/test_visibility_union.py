@@ -263,6 +263,27 @@ def test_the_child_s_conferences_and_plans_through_the_child_are_the_policy_s(wo
                 == set(plan_policy.visible(ctx, "view").filter(child=child))), (who, child)
 
 
+def test_a_restricted_child_s_conferences_through_the_child_are_the_policy_s(world, la, team, school, school_dsl,
+                                                                          colleague, service_manager, chair):
+    restricted = ChildFactory(local_authority=la, allocated_team=team, restricted=True,
+                              allocated_social_worker=world["people"]["social worker"])
+    restricted.named_people.add(world["people"]["social worker"])
+    conference = BookedConferenceFactory(child=restricted, invitees=[
+        (school, school_dsl, "Designated safeguarding lead")])
+    people = [school_dsl, colleague, service_manager, chair, conference.chair, world["people"]["social worker"]]
+    for opened in (False, True):
+        if opened:
+            restricted.named_people.add(school_dsl)
+        for person in people:
+            ctx = AccessContext.for_user(person)
+            child = Child.objects.get(pk=restricted.pk)
+            expected = set(conference_policy.visible(ctx, "view").filter(child=child))
+            assert set(conference_policy.visible_for_child(ctx, child)) == expected, (person, opened)
+            assert set(plan_policy.visible_for_child(ctx, child)) == set(
+                plan_policy.visible(ctx, "view").filter(child=child)), (person, opened)
+    assert conference in conference_policy.visible_for_child(AccessContext.for_user(school_dsl), restricted)
+
+
 def test_restricted_children_opened_are_exactly_the_visible_restricted_ones(world, la, social_worker):
     child = world["child"]
     named = ChildFactory(local_authority=la, restricted=True)
