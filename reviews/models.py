@@ -492,3 +492,94 @@ class ReviewDocument(CaseRecord):
 
     def __str__(self):
         return f"{self.get_kind_display()}, version {self.version}"
+
+
+class ChildVoiceLink(CaseRecord):
+    """A secure link for the child (or their advocate) to give their views before one review, without an
+    account: only the SHA-256 of its token is kept (the link is shown once, to the person who makes it). It
+    opens this review's consultation form and nothing else, until it expires, is replaced or revoked, or the
+    review is held."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="voice_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    for_advocate = models.BooleanField(default=False, help_text="Made for the child's advocate to fill in with them")
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "for_advocate"], condition=Q(revoked_at__isnull=True) & LIVE,
+                                    name="one_live_voice_link_per_review"),
+        ]
+
+    def __str__(self):
+        return f"{'Advocate' if self.for_advocate else 'Child'}'s link for {self.review}"
+
+
+class ChildConsultation(models.Model):
+    """What the child (or their advocate with them) said before the review, in their own words, through their
+    link: saved as they go and sent when they are ready. It lands in the review's consultation, suggests the
+    participation code, and a child who says they do not feel safe is acted on at once."""
+
+    class Advocate(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        NOT_SURE = "not_sure", "I'm not sure"
+
+    class TakePart(models.TextChoices):
+        COME_AND_SPEAK = "come_and_speak", "I want to come and say what I think"
+        COME_WITH_HELP = "come_with_help", "I want to come and have someone say it for me"
+        SOMEONE_FOR_ME = "someone_for_me", "I don't want to come. My advocate or my IRO can say what I think"
+        THIS_FORM = "this_form", "I don't want to come. This form says what I think"
+
+    class Safe(models.TextChoices):
+        YES = "yes", "Yes"
+        NOT_ALWAYS = "not_always", "Not always"
+        NO = "no", "No, I feel unsafe"
+
+    # The participation code each way of taking part suggests (SSDA903 REVIEW_CODE; the IRO decides)
+    SUGGESTS = {TakePart.COME_AND_SPEAK: ParticipationCode.PN1, TakePart.COME_WITH_HELP: ParticipationCode.PN2,
+                TakePart.SOMEONE_FOR_ME: ParticipationCode.PN5, TakePart.THIS_FORM: ParticipationCode.PN6}
+    # What the child wrote, in the order the form asks (name, what the staff pages call it)
+    ANSWERS = (
+        ("home", "How things are where they live"),
+        ("school", "School or college"),
+        ("family", "Seeing family and friends"),
+        ("to_decide", "What they want the review to decide"),
+        ("who_comes", "Who they want at the review"),
+        ("where", "Where they would like it to be"),
+        ("anything_else", "Anything else"),
+    )
+
+    link = models.OneToOneField(ChildVoiceLink, on_delete=models.PROTECT, related_name="consultation")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="consultations")
+    home = models.TextField(blank=True)
+    school = models.TextField(blank=True)
+    family = models.TextField(blank=True)
+    to_decide = models.TextField(blank=True)
+    who_comes = models.TextField(blank=True)
+    where = models.TextField(blank=True)
+    anything_else = models.TextField(blank=True)
+    advocate = models.CharField(max_length=8, choices=Advocate.choices, blank=True)
+    take_part = models.CharField(max_length=16, choices=TakePart.choices, blank=True)
+    feel_safe = models.CharField(max_length=10, choices=Safe.choices, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the child sent it to their IRO")
+    unsafe_told_at = models.DateTimeField(null=True, blank=True,
+                                          help_text="When the social worker and their managers were told")
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"The child's views for {self.review}"
+
+    @property
+    def suggested_participation(self) -> str:
+        return self.SUGGESTS.get(self.take_part, "")
+
+    @property
+    def feels_unsafe(self) -> bool:
+        return self.feel_safe in (self.Safe.NO, self.Safe.NOT_ALWAYS)

@@ -59,3 +59,13 @@ def participation_codes_for(date_of_birth: date | None, on: date) -> list[str]:
 def number_after(held: int) -> str:
     """The number of the review that follows ``held`` reviews already held in the period."""
     return (Review.Number.FIRST, Review.Number.SECOND)[held] if held < 2 else Review.Number.SUBSEQUENT
+
+
+# --- the child's own link (issue 10, section 2; our choices, not statutory) ------------------------------------
+# A link works for one review: until that review is held or cancelled, and never longer than this many days
+# after it was made (a new link replaces it).
+VOICE_LINK_DAYS = 60
+# Random bytes in the link's token (URL-safe base64: 43 characters)
+VOICE_LINK_TOKEN_BYTES = 32
+# The most a child may write in one answer
+VOICE_ANSWER_MAX = 4000

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import caseload, preparation, record, review
+from .views import caseload, preparation, record, review, voice
 
 app_name = "reviews"
 urlpatterns = [
@@ -20,4 +20,7 @@ urlpatterns = [
     path("r/<public_id>/documents/<document_id>/", review.DocumentDownloadView.as_view(), name="document"),
     path("r/<public_id>/contact/", preparation.ContactView.as_view(), name="contact"),
     path("r/<public_id>/plans/<kind>/", preparation.PaperView.as_view(), name="paper"),
+    path("r/<public_id>/child-link/", voice.ChildLinkView.as_view(), name="child_link"),
+    # the child's own pages, opened by their link without an account (public: the token is the key)
+    path("voice/<str:token>/", voice.VoiceView.as_view(), name="voice"),
 ]

@@ -46,6 +46,7 @@ from .record import (
     open_deadline,
     record_of,
 )
+from .voice import consultations_of, link_for_token, live_links_of
 
 __all__ = [
     "CaseloadRow", "IroSuggestion", "caseload", "current_iro_id", "eligible_iros", "iro_suggestions", "iros_of",
@@ -57,4 +58,5 @@ __all__ = [
     "latest_documents", "record_of", "open_deadline",
     "PREPARATION_ROWS", "PreparationRow", "ReviewPageData", "paper_of", "plans_for_episodes", "review_for_page",
     "review_page", "to_prepare",
+    "consultations_of", "link_for_token", "live_links_of",
 ]

@@ -6,7 +6,8 @@ never carry names (ADR 5).
 
 By topic: ``episodes`` (becoming looked after, placements, legal status, plans, the end of the period),
 ``allocation`` (the IRO), ``cycle`` (the reviews), ``decisions`` (the review's decisions, circulated),
-``record`` (the record written live, signed with its PDFs, ratified). Reads are in ``reviews.selectors``.
+``record`` (the record written live, signed with its PDFs, ratified), ``voice`` (the child's own link and
+views). Reads are in ``reviews.selectors``.
 """
 
 from .allocation import iro_allocate
@@ -31,6 +32,7 @@ from .record import (
     review_record_save_section,
     review_record_sign,
 )
+from .voice import child_link_issue, child_link_revoke, child_views_save
 
 __all__ = [
     "episode_open", "episode_update", "placement_change", "legal_status_change", "plan_record", "episode_end",
@@ -40,4 +42,5 @@ __all__ = [
     "review_decision_add", "review_decision_update", "review_decisions_circulate", "DECISION_TRANSITIONS",
     "review_record_save_section", "review_record_sign", "review_record_ratify", "review_document_download_log",
     "StaleSection", "required_sections",
+    "child_link_issue", "child_link_revoke", "child_views_save",
 ]

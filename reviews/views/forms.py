@@ -12,7 +12,8 @@ from django.utils import timezone
 from safeguarding.forms import GovukDateField
 
 from ..codes import ParticipationCode
-from ..models import ReviewDecision, ReviewRecord
+from ..models import ChildConsultation, ReviewDecision, ReviewRecord
+from ..rules import VOICE_ANSWER_MAX
 
 SOMEONE_ELSE = "someone-else"
 
@@ -291,3 +292,41 @@ class PaperForm(LateReasonMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["received_on"].help_text = example_date_hint()
         self._late(show_late)
+
+
+# --- the child's own voice -----------------------------------------------------------------------------------
+class ChildLinkForm(forms.Form):
+    for_advocate = forms.TypedChoiceField(
+        label="Who will open the link?", widget=forms.RadioSelect, coerce=lambda v: v == "advocate",
+        choices=[("child", "The child, on their own phone or a carer's"),
+                 ("advocate", "The child's advocate, with the child")],
+        error_messages={"required": "Choose who will open the link"})
+
+
+def _voice_text(label: str, hint: str = "") -> forms.CharField:
+    return forms.CharField(label=label, help_text=hint, required=False, strip=False,
+                           max_length=VOICE_ANSWER_MAX, widget=_textarea(3, spellcheck="true"),
+                           error_messages={"max_length": f"Write less than {VOICE_ANSWER_MAX} letters here"})
+
+
+class VoiceForm(forms.Form):
+    """The child's form, in plain words. Every answer may be left empty."""
+
+    home = _voice_text("How are things where you live?", "What is good, and what is not so good?")
+    school = _voice_text("How is school or college?")
+    family = _voice_text("How do you feel about seeing your family and friends?")
+    to_decide = _voice_text("What do you want your review to decide?")
+    who_comes = _voice_text("Who do you want at your review?")
+    where = _voice_text("Where would you like your review to be?", "For example, at home, at school or online")
+    advocate = forms.ChoiceField(
+        label="Would you like an advocate?", required=False, widget=forms.RadioSelect,
+        choices=ChildConsultation.Advocate.choices,
+        help_text="An advocate is someone on your side who helps you say what you think.")
+    take_part = forms.ChoiceField(label="How do you want to take part in your review?", required=False,
+                                  widget=forms.RadioSelect, choices=ChildConsultation.TakePart.choices)
+    feel_safe = forms.ChoiceField(label="Do you feel safe where you live?", required=False, widget=forms.RadioSelect,
+                                  choices=ChildConsultation.Safe.choices)
+    anything_else = _voice_text("Is there anything else you want to tell your IRO?")
+
+    def answers(self) -> dict:
+        return {name: (normalise_newlines(v) if isinstance(v, str) else v) for name, v in self.cleaned_data.items()}

@@ -14,7 +14,8 @@ from django.views.generic import TemplateView
 from safeguarding.pages import day, uuid_or_404
 
 from .. import selectors, services
-from ..models import Review, ReviewDocument, ReviewRecord
+from ..codes import ParticipationCode
+from ..models import ChildConsultation, Review, ReviewDocument, ReviewRecord
 from ..policies import episode_policy
 from ..rules import participation_codes_for
 from ..selectors.pages import review_page
@@ -37,6 +38,7 @@ STEP_LABELS = {
     "record": "Write the record", "session": "Record a session of the review",
     "hold": "Record that the review was held (the participation code)", "decision_new": "Add a decision",
     "circulate": "Circulate the decisions", "sign": "Sign and send the record", "ratify": "Ratify the record",
+    "child_link": "Ask the child for their views (a link for their phone)",
 }
 
 
@@ -56,6 +58,8 @@ def next_steps(allowed: frozenset[str], review: Review, record, decisions) -> li
             steps.append("circulate")
         if review.status == S.HELD and circulated and not signed:
             steps.append("sign")
+    if "prepare" in allowed and review.status in (S.REQUESTED, S.SCHEDULED):
+        steps.append("child_link")
     if "ratify" in allowed and signed and not record.ratification:
         steps.append("ratify")
     return steps
@@ -91,6 +95,8 @@ class ReviewView(ReviewPage, TemplateView):
                         for step in next_steps(allowed, self.review, record, data.decisions)],
             can_track="track" in allowed, can_record="record" in allowed, can_prepare="prepare" in allowed,
             papers=[(p, data.paper_deadlines.get(p.pk)) for p in data.papers],
+            consultations=[(c, [(label, getattr(c, name)) for name, label in ChildConsultation.ANSWERS])
+                           for c in selectors.consultations_of(self.review)],
         )
         return ctx
 
@@ -136,6 +142,8 @@ class HoldView(ReviewFormPage):
     def load(self):
         self.sessions = list(self.review.sessions.live().order_by("held_on"))
         self.deadline = selectors.review_deadline(self.review.episode)
+        sent = [c for c in selectors.consultations_of(self.review) if c.sent_at and c.suggested_participation]
+        self.suggested = sent[0].suggested_participation if sent else ""
 
     def done(self):
         if self.review.status == S.HELD:
@@ -148,10 +156,15 @@ class HoldView(ReviewFormPage):
             rows.append(("Date of the review (its last session)", day(self.sessions[-1].held_on)))
         if self.deadline:
             rows.append(("Due by", day(self.deadline.due_date)))
+        if self.suggested:
+            rows.append(("The child's own answer suggests", ParticipationCode(self.suggested).label))
         return rows
 
     def intro(self):
         return ["The participation code goes on the SSDA903 return. PN0 is only for a child under 4 on the day."]
+
+    def get_initial(self):
+        return {"participation": self.suggested} if self.suggested else {}
 
     def get_form_kwargs(self):
         on = self.sessions[-1].held_on if self.sessions else timezone.localdate()
