@@ -333,3 +333,27 @@ def test_an_iro_manager_is_shown_the_review_but_runs_nothing(client_for, held, l
 def test_a_partner_and_another_authority_s_manager_get_404(client_for, held, police_officer, other_la):
     assert client_for(police_officer).get(page(held)).status_code == 404
     assert client_for(make_user(other_la, Role.SERVICE_MANAGER)).get(page(held)).status_code == 404
+
+
+@pytest.mark.parametrize("name, who", [("record", "iro"), ("session", "iro"), ("hold", "iro"),
+                                       ("decision_new", "iro"), ("circulate", "iro"), ("sign", "iro"),
+                                       ("decision_update", "social_worker"), ("ratify", "team_manager"),
+                                       ("child_link", "social_worker"), ("review", "social_worker")])
+def test_every_page_has_a_fixed_statement_count(request, client_for, clock, held, iro, social_worker, name, who):
+    """However many decisions, sessions and people: the same statements (the review fetched once)."""
+    write_record(held, iro)
+    add_decisions(held, iro, social_worker, 1)
+    first = ReviewDecision.objects.get(review=held)
+    paths = {"decision_update": f"/reviews/r/{held.public_id}/decisions/{first.public_id}/",
+             "child_link": f"/reviews/r/{held.public_id}/child-link/"}
+    path = paths.get(name) or page(held, name)
+    c = client_for(request.getfixturevalue(who))
+    c.get(path)
+    small, small_sql, resp = count(c, path)
+    assert resp.status_code == 200
+    add_decisions(held, iro, social_worker, 6, start=1)
+    large, large_sql, resp = count(c, path)
+    assert large == small, "\n".join(q for q in large_sql if q not in small_sql)
+    assert small <= 16, "\n".join(small_sql)
+    fetches = [q for q in large_sql if 'FROM "reviews_review"' in q and '"reviews_review"."public_id"' in q]
+    assert len(fetches) == 1, "\n".join(fetches)
