@@ -36,7 +36,11 @@ def hub(request):
         items.append(("Conferences", reverse("conferences:dashboard")))
     if access is not None and access.has_role(Role.IRO):
         items.append(("Looked-after children", reverse("reviews:caseload")))
-    ctx["hub_nav"] = [
-        NavItem(label, url, path == url if url == "/" else path.startswith(url)) for label, url in items
-    ]
+    if access is not None and access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
+        items.append(("Reviews to prepare", reverse("reviews:preparation")))
+    # the active item is the one whose address is the longest start of this page's (/reviews/preparation/
+    # is "Reviews to prepare", not also "Looked-after children" at /reviews/)
+    matches = [url for _label, url in items if (path == url if url == "/" else path.startswith(url))]
+    active = max(matches, key=len, default=None)
+    ctx["hub_nav"] = [NavItem(label, url, url == active) for label, url in items]
     return ctx

@@ -10,6 +10,7 @@ from .models import ApiCallLog
 PUBLIC_URL_NAMES = {
     "accounts:login", "accounts:timed_out", "accounts:keepalive", "healthz", "accessibility",
     "clock:calendar_feed",  # authenticated by the secret, revocable token in its URL
+    "reviews:voice",  # the child's own link to a review: the same (reviews/views/voice.py)
 }
 MFA_FREE_URL_NAMES = {"accounts:mfa_verify", "accounts:mfa_enrol", "accounts:logout", "accounts:keepalive"}
 

@@ -118,4 +118,17 @@ def test_an_early_review_asked_for_shows(client_for, frozen, la, manager, iro):
 def test_the_iro_finds_the_caseload_in_the_navigation_and_others_do_not(client_for, la, iro, social_worker):
     link = re.compile(r'<a class="govuk-service-navigation__link" href="/reviews/"[^>]*>\s*Looked-after children')
     assert link.search(client_for(iro).get("/").content.decode())
-    assert "/reviews/" not in client_for(social_worker).get("/").content.decode()
+    assert 'href="/reviews/"' not in client_for(social_worker).get("/").content.decode()
+
+
+def test_a_social_worker_finds_reviews_to_prepare_and_only_the_longest_match_is_active(
+        client_for, social_worker, la, team):
+    from safeguarding.accounts.models import Role as R
+
+    both = make_user(la, R.IRO, R.SOCIAL_WORKER, team=team)
+    page = client_for(both).get("/reviews/preparation/").content.decode()
+    active = re.findall(r'aria-current="[^"]+">\s*<strong class="govuk-service-navigation__active-fallback">([^<]+)<',
+                        page)
+    assert active == ["Reviews to prepare"]
+    assert "Looked-after children" in page
+    assert 'href="/reviews/preparation/"' in client_for(social_worker).get("/").content.decode()

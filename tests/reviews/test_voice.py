@@ -5,9 +5,8 @@ feel safe makes their social worker, their managers and their IRO be told at onc
 single-purpose (it opens this review's form and nothing else), expires, can be replaced or turned off,
 and is rate limited.
 
-The child's pages are public (their token is the key): ``safeguarding/accounts/middleware.py`` must list
-``reviews:voice`` in ``PUBLIC_URL_NAMES`` (a kernel change, asked for); until it does, the ``public`` fixture
-adds it for these tests."""
+The child's pages are public (their token is the key): ``safeguarding/accounts/middleware.py`` lists
+``reviews:voice`` in ``PUBLIC_URL_NAMES``."""
 
 from __future__ import annotations
 
@@ -33,11 +32,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def public(monkeypatch):
-    """The child's pages are open without an account (the kernel's list of public pages, with ours) and the
-    rate limits start from nothing."""
-    if "reviews:voice" not in middleware.PUBLIC_URL_NAMES:
-        monkeypatch.setattr(middleware, "PUBLIC_URL_NAMES", middleware.PUBLIC_URL_NAMES | {"reviews:voice"})
+def public():
+    """The child's pages are open without an account (the kernel lists them) and the rate limits start
+    from nothing."""
+    assert "reviews:voice" in middleware.PUBLIC_URL_NAMES
     cache.clear()
     yield
     cache.clear()
