@@ -25,11 +25,11 @@ basis for, and never learn that a restricted record without one exists.
 
 from collections.abc import Callable
 
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguarding.access.context import AccessContext
-from safeguarding.access.policies import NOTHING, Policy, ids_q, union_all
+from safeguarding.access.policies import NOTHING, Policy, any_ids, compiled, exists_any, union_all
 from safeguarding.access.services import break_glass_record_ids
 from safeguarding.accounts.models import Agency, AgencyKind, Role
 
@@ -54,6 +54,9 @@ FIND_BREAK_GLASS = "break_glass"  # a basis, restricted and not named: may break
 FIND_MINIMAL = "minimal"  # no basis, the authority's child: name, date of birth, local id, holder
 FIND_RESTRICTED = "restricted"  # no basis, restricted: only that a restricted record matches
 SIGHTINGS = (FIND_MINIMAL, FIND_RESTRICTED)  # the findings that are logged as sightings
+
+# The basis arms that are conditions on the child's own row (allocation, team, authority)
+CHILD_ROW_ARMS = ("allocated worker", "allocated team", "service manager's authority")
 
 # Reading a restricted record one is not named on (the view log says so): an answer ``get_for`` can
 # work out on the row it fetches (``answers=(READS_THROUGH_BREAK_GLASS,)``)
@@ -148,11 +151,13 @@ class ChildPolicy(Policy):
 
     # --- the building blocks (Q on Child) -----------------------------------------------------------
     def basis_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
-        """The children ctx has a basis for: ``pk = ANY(ARRAY(the union))`` for lists and counts, ``pk IN
-        (the union)`` to find rows by key (``probe``; see safeguarding.access.policies)."""
+        """The children ctx has a basis for: ``pk = ANY(ARRAY(the union))`` for lists and counts; each
+        arm probed with the row's key to find rows by key (``probe``; see safeguarding.access.policies)."""
         if not ctx.is_authenticated:
             return NOTHING
-        return ids_q(self.basis_ids(ctx), probe=probe)
+        if probe:
+            return exists_any(self.basis_arms(ctx).values())
+        return any_ids(ctx.remember("cases.child.basis_sql", lambda: compiled(self.basis_ids(ctx))))
 
     def named_q(self, ctx: AccessContext) -> Q:
         return Q(pk__in=self._named_ids(ctx)) if ctx.is_authenticated else NOTHING
@@ -229,7 +234,7 @@ class ChildPolicy(Policy):
         """On a record about a child (``field`` its foreign key): the child is unrestricted, or ``ctx``
         may view it. The same as ``child_id IN visible(ctx, "view")`` for a record whose child is
         unrestricted or restricted, without nesting the whole visible set."""
-        opened = self.restricted_opened_ids(ctx)
+        opened = ctx.remember("cases.child.restricted_opened_sql", lambda: compiled(self.restricted_opened_ids(ctx)))
         q = Q(**{f"{field}__restricted": False})
         return q | Q(**{f"{field}_id__in": opened}) if opened is not None else q
 
@@ -237,10 +242,51 @@ class ChildPolicy(Policy):
         return self.visible(ctx, action, probe=True)
 
     def visible_ids(self, ctx: AccessContext, action: str = "view", *, probe: bool = False) -> QuerySet:
-        """``visible(ctx, action)`` as an id set to nest in another policy's query (kept for the request);
-        ``probe``: nested in a query that finds rows by key."""
+        """``visible(ctx, action)`` as an id set to nest in another policy's list (kept for the request);
+        ``probe``: the ids of ``probe(ctx, action)``. A query that finds rows by key asks ``holds_q``."""
         return ctx.remember(("cases.child.visible_ids", action, probe),
                             lambda: self.visible(ctx, action, probe=probe).values("pk"))
+
+    def edit_row_q(self, ctx: AccessContext, prefix: str = "", key: str = "pk") -> Q:
+        """``visible(ctx, "edit")`` as a condition on one child's row: ``prefix`` reaches the child's
+        columns from the row asked about (``"child__"`` on a conference), ``key`` is the child's key there
+        (``"child_id"``). The responsibilities that give edit (a team ctx manages or works in, an
+        authority it manages) are each a reason to reach the child already, so only the allocated
+        worker outside their authorities needs the other reasons probed: a few column tests, where the
+        child's whole visibility nested in another policy's probe would be a dozen subqueries."""
+        if not ctx.is_authenticated:
+            return NOTHING
+        p = prefix
+        q = NOTHING
+        managed = ctx.team_ids_with_role(Role.TEAM_MANAGER)
+        if managed:
+            q |= Q(**{f"{p}allocated_team_id__in": sorted(managed)})
+        service_las = ctx.agency_ids_with_role(Role.SERVICE_MANAGER) & ctx.local_authority_ids
+        if service_las:
+            q |= Q(**{f"{p}local_authority_id__in": sorted(service_las)})
+        if ctx.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
+            teams = ctx.team_ids_with_role(Role.SOCIAL_WORKER)
+            if teams:
+                q |= Q(**{f"{p}allocated_team_id__in": sorted(teams)})
+            # allocated outside their authorities: edit still holds with another reason to reach the child
+            # (not one of the allocation, team or authority arms: those are the conditions around it)
+            others = [arm for name, arm in self.basis_arms(ctx).items() if name not in CHILD_ROW_ARMS]
+            elsewhere = Q(Exists(Child.objects.filter(pk=OuterRef(key)).filter(exists_any(others))))
+            within = (Q(**{f"{p}local_authority_id__in": sorted(ctx.local_authority_ids)})
+                      if ctx.local_authority_ids else NOTHING)
+            q |= Q(**{f"{p}allocated_social_worker_id": ctx.user_id}) & (within | elsewhere)
+        unrestricted = (Q(**{f"{p}restricted": False}) | Q(**{f"{key}__in": self._named_ids(ctx)})
+                        | Q(**{f"{key}__in": self._break_glass_ids(ctx)}))
+        return unrestricted & q
+
+    def holds_q(self, ctx: AccessContext, action: str, column: str = "child_id", *, probe: bool = False) -> Q:
+        """On a record about a child (``column``: its child's key): ``ctx`` may do ``action`` to that
+        child. For lists ``column IN (the visible ids)``; to find rows by key (``probe``) the record's
+        child probed by its key (``EXISTS``), so the person's whole set is never built."""
+        if probe:
+            return Q(Exists(self.probe(ctx, action).filter(pk=OuterRef(column))))
+        ids = ctx.remember(("cases.child.visible_sql", action), lambda: compiled(self.visible_ids(ctx, action)))
+        return Q(**{f"{column}__in": ids})
 
     def answer_given(self, ctx: AccessContext, fetched: str, name: str) -> Q | None:
         """On a child fetched for ``view`` (a basis, nothing in the way) or ``find`` (a basis): what else

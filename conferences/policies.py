@@ -27,7 +27,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from cases.policies import child_policy, register_coverage
 from safeguarding.access.context import AccessContext
-from safeguarding.access.policies import NOTHING, Policy, ids_q, in_ids, union_all
+from safeguarding.access.policies import NOTHING, Policy, any_ids, compiled, exists_any, ids_q, in_ids, union_all
 from safeguarding.accounts.models import Agency, Role
 
 from .models import (
@@ -50,8 +50,9 @@ def service_local_authorities(ctx: AccessContext) -> frozenset[int]:
     return ctx.agency_ids_with_role(*SERVICE_ROLES) & ctx.local_authority_ids
 
 
-def _child_editable(ctx: AccessContext, probe: bool) -> QuerySet:
-    return child_policy.visible_ids(ctx, "edit", probe=probe)
+def _child_editable(ctx: AccessContext, probe: bool) -> Q:
+    """On a record about a child: ctx may edit the child (case staff)."""
+    return child_policy.holds_q(ctx, "edit", "child_id", probe=probe)
 
 
 def _live_cancelled_excluded() -> QuerySet:
@@ -62,8 +63,8 @@ class ConferencePolicy(Policy):
     """Visibility is the union of arms (ADR 11): each arm below is a queryset of conference ids that an
     index serves (the chair's, the minute-taker's, the children of the service's authority, the children
     case staff may edit, the invitations of the person or their agency), built once per request and kept
-    on the context; ``pk = ANY(ARRAY(...))`` for lists, ``pk IN (...)`` to find rows by key (``probe``),
-    the child sets nested the same way."""
+    on the context; ``pk = ANY(ARRAY(...))`` for lists, each arm probed with the row's key to find rows
+    by key (``probe``), the child sets nested the same way."""
 
     model = Conference
     actions = ("view", "list_service", "schedule", "record", "decide", "report", "distribute", "request")
@@ -80,31 +81,48 @@ class ConferencePolicy(Policy):
         """A partner agency's practitioner or API client (who sees the conferences their agency is invited to)."""
         return ctx.has_role(*PARTNER_ROLES)
 
-    # --- the arms (querysets of conference ids; None where an arm does not apply) --------------------
-    def arms(self, ctx: AccessContext, *, probe: bool = False) -> dict[str, QuerySet | None]:
-        return ctx.remember(("conferences.conference.arms", probe), lambda: self._arms(ctx, probe))
+    # --- the arms: each a condition on a conference (None where it does not apply to ctx) -------------
+    ARM_NAMES = ("chair", "minute taker", "service", "case staff", "invited", "reporter")
 
-    def _arms(self, ctx: AccessContext, probe: bool) -> dict[str, QuerySet | None]:
+    def arm_qs(self, ctx: AccessContext, *, probe: bool = False) -> dict[str, Q | None]:
+        """Each reason ctx may reach a conference, as a condition on the conference's row: for a list
+        each becomes an id set (``arms``); to find rows by key (``probe``) they are tested on the row
+        itself, the case staff's child by its own columns (``child_policy.edit_row_q``)."""
+        return ctx.remember(("conferences.conference.arm_qs", probe), lambda: self._arm_qs(ctx, probe))
+
+    def _arm_qs(self, ctx: AccessContext, probe: bool) -> dict[str, Q | None]:
         if not ctx.is_authenticated:
-            return dict.fromkeys(("chair", "minute taker", "service", "case staff", "invited", "reporter"))
+            return dict.fromkeys(self.ARM_NAMES)
         uid = ctx.user_id
         las = sorted(ctx.local_authority_ids)
         service_las = sorted(service_local_authorities(ctx))
-        ids = Conference.objects.values("pk")
         shown = self._child_shown_to_invitees_q(ctx)
         invitations = self.invitation_arms(ctx)
         professional = [inv.filter(kind=Invitation.InviteeKind.PROFESSIONAL, agency__isnull=False)
                         .exclude(agency_id=F("conference__child__local_authority_id")) for inv in invitations]
+        if probe:  # this conference's own invitations, by its key
+            invited = exists_any(inv.values("conference_id") for inv in invitations)
+            reporter = exists_any(inv.values("conference_id") for inv in professional)
+            case_staff = child_policy.edit_row_q(ctx, prefix="child__", key="child_id")
+        else:
+            invited = in_ids(inv.values("conference_id") for inv in invitations)
+            reporter = in_ids(inv.values("conference_id") for inv in professional)
+            case_staff = _child_editable(ctx, probe=False)
         return {
-            "chair": ids.filter(chair_id=uid, child__local_authority_id__in=las)
-            if self.is_chair(ctx) and las else None,
-            "minute taker": ids.filter(minute_taker_id=uid, child__local_authority_id__in=las) if las else None,
-            "service": ids.filter(child__local_authority_id__in=service_las, child__restricted=False)
-            if service_las else None,
-            "case staff": ids.filter(child_id__in=_child_editable(ctx, probe)) if self.is_case_staff(ctx) else None,
-            "invited": ids.filter(in_ids(inv.values("conference_id") for inv in invitations), shown),
-            "reporter": ids.filter(in_ids(inv.values("conference_id") for inv in professional), shown),
+            "chair": Q(chair_id=uid, child__local_authority_id__in=las) if self.is_chair(ctx) and las else None,
+            "minute taker": Q(minute_taker_id=uid, child__local_authority_id__in=las) if las else None,
+            "service": Q(child__local_authority_id__in=service_las, child__restricted=False) if service_las else None,
+            "case staff": case_staff if self.is_case_staff(ctx) else None,
+            "invited": invited & shown,
+            "reporter": reporter & shown,
         }
+
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        """The arms as id sets (querysets of conference ids, each served by an index), for lists (kept
+        for the request)."""
+        return ctx.remember("conferences.conference.arms", lambda: {
+            name: None if q is None else Conference.objects.filter(q).values("pk")
+            for name, q in self.arm_qs(ctx).items()})
 
     def invitation_arms(self, ctx: AccessContext) -> list[QuerySet]:
         """The live invitations made to ``ctx``'s own account, and to its partner agencies (as a
@@ -116,24 +134,45 @@ class ConferencePolicy(Policy):
             arms.append(live.filter(agency_id__in=sorted(agencies)))
         return arms
 
-    def ids(self, ctx: AccessContext, *names: str, probe: bool = False) -> QuerySet | None:
-        """The union of the named arms (kept for the request): the conference ids to nest elsewhere
-        (``probe``: in a query that finds rows by key)."""
-        return ctx.remember(("conferences.conference.ids", names, probe),
-                            lambda: union_all(self.arms(ctx, probe=probe)[n] for n in names))
+    def ids(self, ctx: AccessContext, *names: str):
+        """The union of the named arms, compiled once for the request: the conference ids to nest in a
+        list (None: no arm applies)."""
+        return ctx.remember(("conferences.conference.ids", names),
+                            lambda: compiled(union_all(self.arms(ctx)[n] for n in names)))
+
+    def row_q(self, ctx: AccessContext, *names: str) -> Q:
+        """The named arms tested on a conference's own row (to find rows by key)."""
+        q = None
+        for name in names:
+            arm = self.arm_qs(ctx, probe=True)[name]
+            if arm is not None:
+                q = arm if q is None else q | arm
+        return NOTHING if q is None else q
+
+    def holds_q(self, ctx: AccessContext, *names: str, field: str = "pk", probe: bool = False) -> Q:
+        """The rows whose ``field`` (a conference's key) is in the named arms: ``pk = ANY(ARRAY(...))``
+        for a list of conferences, ``field IN (...)`` for a list of their records; to find rows by key
+        (``probe``) the arms tested on the conference's row (through ``field``'s key for a record of it)."""
+        if probe:
+            if field == "pk":
+                return self.row_q(ctx, *names)
+            return Q(Exists(Conference.objects.filter(pk=OuterRef(field)).filter(self.row_q(ctx, *names))))
+        if field == "pk":
+            return any_ids(self.ids(ctx, *names))
+        return in_ids(self.ids(ctx, *names), field)
 
     # --- the building blocks (Q on Conference; probe: to find rows by key) ----------------------------
     def chair_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
-        return ids_q(self.ids(ctx, "chair", probe=probe), probe=probe)
+        return self.holds_q(ctx, "chair", probe=probe)
 
     def minute_taker_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
-        return ids_q(self.ids(ctx, "minute taker", probe=probe), probe=probe)
+        return self.holds_q(ctx, "minute taker", probe=probe)
 
     def service_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
-        return ids_q(self.ids(ctx, "service", probe=probe), probe=probe)
+        return self.holds_q(ctx, "service", probe=probe)
 
     def case_staff_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
-        return ids_q(self.ids(ctx, "case staff", probe=probe), probe=probe)
+        return self.holds_q(ctx, "case staff", probe=probe)
 
     def invitee_q(self, ctx: AccessContext) -> Q:
         """On Invitation: the invitations made to ``ctx``'s own account or to one of its partner agencies
@@ -149,19 +188,19 @@ class ConferencePolicy(Policy):
         return child_policy.shown_q(ctx)
 
     def invited_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
-        return ids_q(self.ids(ctx, "invited", probe=probe), probe=probe)
+        return self.holds_q(ctx, "invited", probe=probe)
 
     def reporter_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
         """Invited to report for an agency: a professional invitation of ``ctx`` (its account or its
         partner agency) for an agency other than the child's local authority (whose report, the social
         work report, is written by case staff)."""
-        return ids_q(self.ids(ctx, "reporter", probe=probe), probe=probe)
+        return self.holds_q(ctx, "reporter", probe=probe)
 
     WHOLE = ("chair", "minute taker", "service", "case staff")
 
     def whole_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
         """The people who see the whole conference: every invitation, report and document."""
-        return ids_q(self.ids(ctx, *self.WHOLE, probe=probe), probe=probe)
+        return self.holds_q(ctx, *self.WHOLE, probe=probe)
 
     def sees_whole(self, ctx: AccessContext, conference: Conference) -> bool:
         """The one rule for "sees the whole conference" (every invitation, report and document): the
@@ -190,7 +229,7 @@ class ConferencePolicy(Policy):
         qs = Conference.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
-        return qs.filter(ids_q(self.ids(ctx, *self.ARMS_FOR[action], probe=probe), probe=probe))
+        return qs.filter(self.holds_q(ctx, *self.ARMS_FOR[action], probe=probe))
 
     def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         return self.visible(ctx, action, probe=True)
@@ -200,16 +239,33 @@ class ConferencePolicy(Policy):
     CHILD_VIEW = "child:view"  # child_policy.can(ctx, "view", conference.child)
     PLAN_VIEW = "plan:view"  # plan_policy.can(ctx, "view", conference.plan)
 
+    ARM = "arm:"  # an answer per arm (``arm:chair``): the actions and SEES_WHOLE are worked out from them
+
     def answer_given(self, ctx: AccessContext, fetched: str, name: str):
-        """Besides the actions (each probed by the conference's key): whether ctx sees the whole
-        conference, may view its child, may view its plan; each probed by the key the row carries."""
-        if name == self.SEES_WHOLE:
-            return Exists(Conference.objects.filter(self.whole_q(ctx, probe=True), pk=OuterRef("pk")))
+        """Each arm on the conference's row (the actions and SEES_WHOLE follow from them, ``get_for``);
+        whether ctx may view its child, or its plan, each probed by the key the row carries."""
+        if name.startswith(self.ARM):
+            return self.row_q(ctx, name[len(self.ARM):])
         if name == self.CHILD_VIEW:
             return Exists(child_policy.probe(ctx, "view").filter(pk=OuterRef("child_id")))
         if name == self.PLAN_VIEW:
             return Exists(plan_policy.probe(ctx, "view").filter(pk=OuterRef("plan_id")))
         return super().answer_given(ctx, fetched, name)
+
+    def get_for(self, ctx: AccessContext, public_id, action: str = "view", queryset: QuerySet | None = None,
+                answers=()):
+        """As ``Policy.get_for``; the actions and SEES_WHOLE among ``answers`` come from one flag per arm
+        on the fetched row (an arm tested once, however many actions it serves)."""
+        answers = tuple(answers)
+        derived = {n: (self.WHOLE if n == self.SEES_WHOLE else self.ARMS_FOR[n])
+                   for n in answers if n == self.SEES_WHOLE or n in self.ARMS_FOR}
+        arms = sorted({arm for names in derived.values() for arm in names})
+        direct = tuple(n for n in answers if n not in derived) + tuple(self.ARM + arm for arm in arms)
+        conference = super().get_for(ctx, public_id, action, queryset, answers=direct)
+        if derived:
+            flags = {arm: bool(self.known_answer(ctx, conference, self.ARM + arm)) for arm in arms}
+            self.note_answers(ctx, conference, {n: any(flags[arm] for arm in names) for n, names in derived.items()})
+        return conference
 
     def note_related_answers(self, ctx: AccessContext, conference: Conference) -> None:
         """Hand the answers about the conference's child and plan (worked out with its fetch) to their
@@ -266,18 +322,17 @@ class AgencyReportPolicy(Policy):
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
-        ids = AgencyReport.objects.values("pk")
         if action == "share":
             # the social work report is shared with parents by the case staff or the chair
             return qs.filter(is_social_work_report=True).filter(
-                in_ids(cp.ids(ctx, "case staff", "chair", probe=probe), "conference_id"))
-        whole = cp.ids(ctx, *cp.WHOLE, probe=probe)
+                cp.holds_q(ctx, "case staff", "chair", field="conference_id", probe=probe))
         own = ctx.agency_ids_with_role(*PARTNER_ROLES)
-        return qs.filter(ids_q([
-            ids.filter(conference_id__in=whole) if whole is not None else None,
-            ids.filter(agency_id__in=sorted(own), conference_id__in=cp.ids(ctx, "invited", probe=probe))
-            if own else None,
-        ], probe=probe))
+        whole = cp.holds_q(ctx, *cp.WHOLE, field="conference_id", probe=probe)
+        theirs = Q(agency_id__in=sorted(own)) & cp.holds_q(ctx, "invited", field="conference_id", probe=probe)
+        if probe:
+            return qs.filter(whole | theirs if own else whole)
+        ids = AgencyReport.objects.values("pk")
+        return qs.filter(ids_q([ids.filter(whole), ids.filter(theirs) if own else None]))
 
     def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         return self.visible(ctx, action, probe=True)
@@ -320,23 +375,33 @@ class InvitationPolicy(Policy):
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
-        whole = cp.ids(ctx, *cp.WHOLE, probe=probe)
-        invited = cp.ids(ctx, "invited", probe=probe)
+        whole = cp.holds_q(ctx, *cp.WHOLE, field="conference_id", probe=probe)
+        invited = cp.holds_q(ctx, "invited", field="conference_id", probe=probe)
         live_conference = Q(conference__entered_in_error_at__isnull=True)
+        if probe:
+            return qs.filter(live_conference).filter(whole | (cp.invitee_q(ctx) & invited))
         ids = Invitation.objects.filter(live_conference).values("pk")
         return qs.filter(ids_q([
-            ids.filter(conference_id__in=whole) if whole is not None else None,
-            *(mine.filter(live_conference, conference_id__in=invited).values("pk")
-              for mine in cp.invitation_arms(ctx)),
-        ], probe=probe))
+            ids.filter(whole),
+            *(mine.filter(live_conference).filter(invited).values("pk") for mine in cp.invitation_arms(ctx)),
+        ]))
 
     def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         return self.visible(ctx, action, probe=True)
 
     def visible_for(self, ctx: AccessContext, conference: Conference) -> QuerySet:
-        """The invitations of ``conference`` that ``ctx`` sees (none for a conference it may not see): the
-        id sets in the shape that finds rows by key, so one conference's invitations are probed in them."""
-        return self.probe(ctx, "view").filter(conference_id=conference.pk)
+        """The invitations of ``conference`` that ``ctx`` sees (none for a conference it may not see).
+        When the page's fetch of the conference worked out whether ctx sees the whole of it, that
+        decides: every live invitation, or (fetched for view or report without seeing the whole: so
+        invited) the invitations made to ctx or its partner agencies. Otherwise the policy's arms are
+        probed with each invitation's conference."""
+        cp = conference_policy
+        whole = cp.known_answer(ctx, conference, cp.SEES_WHOLE)
+        opened = cp.known_answer(ctx, conference, "view") or cp.known_answer(ctx, conference, "report")
+        if whole is None or not (whole or opened):
+            return self.probe(ctx, "view").filter(conference_id=conference.pk)
+        qs = Invitation.objects.live().filter(conference_id=conference.pk, conference__entered_in_error_at__isnull=True)
+        return qs if whole else qs.filter(cp.invitee_q(ctx))
 
 
 class DocumentPolicy(Policy):
@@ -352,18 +417,18 @@ class DocumentPolicy(Policy):
         if not ctx.is_authenticated:
             return qs.none()
         cp = conference_policy
-        whole = cp.ids(ctx, *cp.WHOLE, probe=probe)
+        whole = cp.holds_q(ctx, *cp.WHOLE, field="conference_id", probe=probe)
         live = Distribution.objects.live()
         sent = [live.filter(user_id=ctx.user_id)]
         agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
         if agencies:
             sent.append(live.filter(agency_id__in=sorted(agencies)))
+        sent_to_me = in_ids(d.values("document_id") for d in sent)
+        invited = cp.holds_q(ctx, "invited", field="conference_id", probe=probe)
+        if probe:
+            return qs.filter(whole | (sent_to_me & invited))
         ids = Document.objects.values("pk")
-        return qs.filter(ids_q([
-            ids.filter(conference_id__in=whole) if whole is not None else None,
-            ids.filter(in_ids(d.values("document_id") for d in sent),
-                       conference_id__in=cp.ids(ctx, "invited", probe=probe)),
-        ], probe=probe))
+        return qs.filter(ids_q([ids.filter(whole), ids.filter(sent_to_me, invited)]))
 
     def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         return self.visible(ctx, action, probe=True)
@@ -373,40 +438,56 @@ class PlanPolicy(Policy):
     model = ChildProtectionPlan
     actions = ("view", "update", "audit")
 
-    def arms(self, ctx: AccessContext, *, probe: bool = False) -> dict[str, QuerySet | None]:
-        return ctx.remember(("conferences.plan.arms", probe), lambda: self._arms(ctx, probe))
+    ARM_NAMES = ("staff", "chaired", "service", "core group")
 
-    def _arms(self, ctx: AccessContext, probe: bool) -> dict[str, QuerySet | None]:
+    def arm_qs(self, ctx: AccessContext, *, probe: bool = False) -> dict[str, Q | None]:
+        """Each reason ctx may reach a plan, as a condition on the plan's row (as
+        ``conference_policy.arm_qs``): id sets for lists, tested on the row to find rows by key."""
+        return ctx.remember(("conferences.plan.arm_qs", probe), lambda: self._arm_qs(ctx, probe))
+
+    def _arm_qs(self, ctx: AccessContext, probe: bool) -> dict[str, Q | None]:
         if not ctx.is_authenticated:
-            return dict.fromkeys(("staff", "chaired", "service", "core group"))
-        ids = ChildProtectionPlan.objects.values("pk")
+            return dict.fromkeys(self.ARM_NAMES)
         las = sorted(ctx.local_authority_ids)
         service_las = sorted(service_local_authorities(ctx))
         chaired = (_live_cancelled_excluded().filter(chair_id=ctx.user_id, plan__isnull=False).values("plan_id")
                    if ctx.has_role(Role.CONFERENCE_CHAIR) and las else None)
         member = CoreGroupMember.objects.live().filter(user_id=ctx.user_id).values("plan_id")
+        if probe:  # this plan's own conferences and core group, by its key; its child by its columns
+            staff = child_policy.edit_row_q(ctx, prefix="child__", key="child_id")
+            chaired_q = exists_any([chaired]) if chaired is not None else None
+            member_q = exists_any([member])
+        else:
+            staff = _child_editable(ctx, probe=False)
+            chaired_q = Q(pk__in=chaired) if chaired is not None else None
+            member_q = Q(pk__in=member)
         return {
-            "staff": ids.filter(child_id__in=_child_editable(ctx, probe)) if ctx.has_role(*CASE_STAFF_ROLES) else None,
-            "chaired": ids.filter(pk__in=chaired, child__local_authority_id__in=las) if chaired is not None else None,
-            "service": ids.filter(child__local_authority_id__in=service_las, child__restricted=False)
-            if service_las else None,
-            "core group": ids.filter(child_policy.shown_q(ctx), pk__in=member),
+            "staff": staff if ctx.has_role(*CASE_STAFF_ROLES) else None,
+            "chaired": chaired_q & Q(child__local_authority_id__in=las) if chaired_q is not None else None,
+            "service": Q(child__local_authority_id__in=service_las, child__restricted=False) if service_las else None,
+            "core group": member_q & child_policy.shown_q(ctx),
         }
 
     ARMS_FOR = {"view": ("staff", "chaired", "service", "core group"), "update": ("staff", "chaired"),
                 "audit": ("chaired",)}
 
     def chaired_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:
-        return ids_q(self.arms(ctx, probe=probe)["chaired"], probe=probe)
+        return self.arm_qs(ctx, probe=probe)["chaired"] or NOTHING
 
     def visible(self, ctx: AccessContext, action: str = "view", *, probe: bool = False) -> QuerySet:
         self._check_action(action)
         qs = ChildProtectionPlan.objects.live()
         if not ctx.is_authenticated:
             return qs.none()
-        ids = ctx.remember(("conferences.plan.ids", action, probe),
-                           lambda: union_all(self.arms(ctx, probe=probe)[n] for n in self.ARMS_FOR[action]))
-        return qs.filter(ids_q(ids, probe=probe))
+        arms = [q for q in (self.arm_qs(ctx, probe=probe)[n] for n in self.ARMS_FOR[action]) if q is not None]
+        if probe:
+            row = None
+            for q in arms:
+                row = q if row is None else row | q
+            return qs.filter(NOTHING if row is None else row)
+        ids = ctx.remember(("conferences.plan.ids", action), lambda: compiled(union_all(
+            ChildProtectionPlan.objects.filter(q).values("pk") for q in arms)))
+        return qs.filter(any_ids(ids))
 
     def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         return self.visible(ctx, action, probe=True)

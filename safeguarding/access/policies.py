@@ -9,19 +9,20 @@ A policy answers only for the actions it names in ``actions``; any other action 
 Visibility is built for a million rows (ADR 11): the union of arms (``arm UNION ALL arm ...``), each
 arm a small queryset of ids that one index serves, built once per request and kept on the
 ``AccessContext`` (``ctx.remember``). The same builder serves lists and counts (``visible``: ``pk =
-ANY(ARRAY(union))``, ``any_ids``) and ``get_for`` and ``can`` (``probe``: ``pk IN (union)``, ``in_ids``,
-so that the key reaches every arm). ``get_for`` filters by id and visibility in one query, so a
+ANY(ARRAY(union))``, ``any_ids``) and ``get_for`` and ``can`` (``probe``: each arm probed with the row's
+key, ``exists_any``). ``get_for`` filters by id and visibility in one query, so a
 missing and a forbidden record take the same path; it can also answer other questions about the row
 it fetches (``answers``), which ``can`` then reads instead of asking the database again.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import (
     BooleanField,
     Case,
@@ -37,12 +38,17 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from .context import AccessContext
 
 NOTHING = Q(pk__in=[])
 ANSWER_PREFIX = "policy_may_"
+
+
+def _answer_alias(name: str) -> str:
+    return ANSWER_PREFIX + re.sub(r"\W", "_", name)
 
 
 def union_all(arms: Iterable[QuerySet | None]) -> QuerySet | None:
@@ -70,11 +76,36 @@ class AnyOf(Func):
         return f"{field_sql} = ANY({array_sql})", (*field_params, *array_params)
 
 
-def _ids_of(arms) -> QuerySet | None:
-    return arms if isinstance(arms, QuerySet) or arms is None else union_all(arms)
+class _Array(Func):
+    """``ARRAY(subquery)`` of a compiled id set (``compiled``)."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (inner,) = self.get_source_expressions()
+        sql, params = compiler.compile(inner)
+        return f"ARRAY{sql}", params
 
 
-def in_ids(arms: Iterable[QuerySet | None] | QuerySet | None, field: str = "pk") -> Q:
+def compiled(ids: QuerySet | None) -> RawSQL | None:
+    """An uncorrelated id set as its SQL, compiled once: kept on the ``AccessContext`` for the request
+    and nested as often as need be (in ``IN (...)`` and ``ANY(ARRAY(...))``) without the ORM resolving
+    and compiling the whole subquery tree again each time (that, not the database, was most of a page's
+    time with the sets nested in every policy)."""
+    if ids is None:
+        return None
+    try:
+        sql, params = ids.query.sql_with_params()
+    except EmptyResultSet:  # a set that can hold nothing (no arm applies): matches nothing, as None does
+        return None
+    return RawSQL(sql, params)
+
+
+def _ids_of(arms) -> QuerySet | RawSQL | None:
+    if arms is None or isinstance(arms, QuerySet | RawSQL):
+        return arms
+    return union_all(arms)
+
+
+def in_ids(arms: Iterable[QuerySet | None] | QuerySet | RawSQL | None, field: str = "pk") -> Q:
     """``field IN (the union of the arms)``, or a Q that matches nothing when no arm applies: the form
     for finding rows by key (``Policy.probe``), where the planner carries the key into every arm."""
     ids = _ids_of(arms)
@@ -83,19 +114,35 @@ def in_ids(arms: Iterable[QuerySet | None] | QuerySet | None, field: str = "pk")
     return Q(**{f"{field}__in": ids})
 
 
-def any_ids(arms: Iterable[QuerySet | None] | QuerySet | None, field: str = "pk") -> Q:
+def any_ids(arms: Iterable[QuerySet | None] | QuerySet | RawSQL | None, field: str = "pk") -> Q:
     """``field = ANY(ARRAY(the union of the arms))``, or a Q that matches nothing: the form for lists
     and counts. The set is built once and its rows read by key; an ``IN`` would leave the planner to
     guess the set's size, and a guess too large reads the whole table to join it."""
     ids = _ids_of(arms)
     if ids is None:
         return NOTHING
-    return Q(AnyOf(F(field), ArraySubquery(ids)))
+    return Q(AnyOf(F(field), _Array(ids) if isinstance(ids, RawSQL) else ArraySubquery(ids)))
 
 
-def ids_q(arms, field: str = "pk", *, probe: bool = False) -> Q:
-    """``in_ids`` to find rows by key (``probe``), else ``any_ids``."""
-    return in_ids(arms, field) if probe else any_ids(arms, field)
+def exists_any(arms: Iterable[QuerySet | None], field: str = "pk") -> Q:
+    """Per row: its ``field`` is in one of the arms, as ``EXISTS (the arm, keyed to the row) OR ...``:
+    one correlated probe per arm, by the index on the arm's id column. The form for rows found by key
+    (``Policy.probe``), nested as deep as need be: the row's own arms are probed, and the person's whole
+    set is never built (``IN (union)`` nested in another query leaves the planner free to build it)."""
+    q = None
+    for arm in arms:
+        if arm is None:
+            continue
+        (column,) = arm.query.values_select
+        probe = Q(Exists(arm.order_by().filter(**{column: OuterRef(field)})))
+        q = probe if q is None else q | probe
+    return NOTHING if q is None else q
+
+
+def ids_q(arms: Iterable[QuerySet | None], field: str = "pk", *, probe: bool = False) -> Q:
+    """The rows whose ``field`` is in one of the arms: ``exists_any`` to find rows by key (``probe``),
+    else ``any_ids``."""
+    return exists_any(arms, field) if probe else any_ids(list(arms), field)
 
 
 def flag(q: Q | None) -> Case | Value:
@@ -119,9 +166,9 @@ class Policy:
         raise NotImplementedError
 
     def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
-        """``visible(ctx, action)`` shaped for finding rows by key (``get_for``, ``can``, the answers):
-        the same rows, with the id sets as ``IN`` so that the key reaches every arm. Policies whose
-        ``visible`` reads id sets with ``any_ids`` override it."""
+        """``visible(ctx, action)`` shaped for finding rows by key (``get_for``, ``can``, the answers,
+        the rows of one parent record): the same rows, each arm probed with the row's key
+        (``exists_any``). Policies whose ``visible`` reads id sets with ``any_ids`` override it."""
         return self.visible(ctx, action)
 
     # --- answers worked out on the row fetched -------------------------------------------------------
@@ -183,7 +230,7 @@ class Policy:
         qs = self.probe(ctx, action) if queryset is None else queryset & self.probe(ctx, action)
         names = tuple(dict.fromkeys(answers))
         if names:
-            qs = qs.annotate(**{ANSWER_PREFIX + n: self._answer_expression(ctx, action, n) for n in names})
+            qs = qs.annotate(**{_answer_alias(n): self._answer_expression(ctx, action, n) for n in names})
         # The row's key from its public id (a scalar subquery, run first), then the key and visibility
         # together: the planner carries the key into every arm of the union (an index probe each)
         # instead of building the person's whole id set to look for one row in it.
@@ -193,5 +240,5 @@ class Policy:
         except (self.model.DoesNotExist, ValidationError):
             raise Http404("No such record") from None
         if names:
-            self.note_answers(ctx, obj, {action: True, **{n: bool(getattr(obj, ANSWER_PREFIX + n)) for n in names}})
+            self.note_answers(ctx, obj, {action: True, **{n: bool(getattr(obj, _answer_alias(n))) for n in names}})
         return obj
