@@ -308,6 +308,27 @@ def test_a_restricted_child_s_conferences_through_the_child_are_the_policy_s(wor
     assert conference in conference_policy.visible_for_child(AccessContext.for_user(school_dsl), restricted)
 
 
+def test_edit_on_the_child_s_own_columns_is_visible_edit(world, la, other_la, team, social_worker, service_manager,
+                                                          colleague):
+    """``edit_row_q`` (what a conference's or plan's probe asks of its child) is exactly ``visible(edit)``,
+    including the worker allocated to a child of an authority they do not belong to, who may edit it
+    only with another reason to reach it (a grant here), and restricted children named or not."""
+    elsewhere = ChildFactory(local_authority=other_la, allocated_social_worker=social_worker)
+    granted_elsewhere = ChildFactory(local_authority=other_la, allocated_social_worker=social_worker)
+    services.child_access_grant(child=granted_elsewhere, user=social_worker, actor=service_manager,
+                                until=timezone.now() + datetime.timedelta(days=3), reason="Covering a visit")
+    named = ChildFactory(local_authority=la, allocated_team=team, restricted=True)
+    named.named_people.add(social_worker)
+    ChildFactory(local_authority=la, allocated_team=team, restricted=True)
+    for person in (*world["people"].values(), colleague):
+        ctx = AccessContext.for_user(person)
+        assert (set(Child.objects.filter(child_policy.edit_row_q(ctx)))
+                == set(child_policy.visible(ctx, "edit"))), person
+    ctx = AccessContext.for_user(social_worker)
+    editable = set(Child.objects.filter(child_policy.edit_row_q(ctx)).values_list("pk", flat=True))
+    assert granted_elsewhere.pk in editable and elsewhere.pk not in editable and named.pk in editable
+
+
 def test_restricted_children_opened_are_exactly_the_visible_restricted_ones(world, la, social_worker):
     child = world["child"]
     named = ChildFactory(local_authority=la, restricted=True)
