@@ -75,9 +75,11 @@ def child_conferences(context, child):
     can_edit = context.get("can_edit")
     if can_edit is None:
         can_edit = child_policy.can(ctx, "edit", child)
-    conferences = list(conference_policy.visible(ctx, "view").filter(child=child)
+    # through the child (visible_for_child): each reason tested on the child's own rows, not the person's
+    # whole visible set nested in the query
+    conferences = list(conference_policy.visible_for_child(ctx, child)
                        .select_related("chair").order_by("-requested_at", "-pk")[:20])
-    plan = (plan_policy.visible(ctx, "view").filter(child=child, status=ChildProtectionPlan.Status.ACTIVE)
+    plan = (plan_policy.visible_for_child(ctx, child).filter(status=ChildProtectionPlan.Status.ACTIVE)
             .order_by("-started_on").first())
     live = [c for c in conferences if c.is_live]
     return {
