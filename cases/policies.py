@@ -355,14 +355,15 @@ class ChildPolicy(Policy):
         if not ctx.is_authenticated:
             return none
         authorities = self._staff_authority_ids(ctx)
-        arms = list(self.basis_arms(ctx).values())
-        if authorities:
-            arms.append(Child.objects.filter(local_authority_id__in=sorted(authorities)).values("pk"))
-        scope = union_all(arms)
-        if scope is None:
+        if not self.basis_arms(ctx) and not authorities:
             return none
+        # Tested on each row (the authority's column, then each reason probed by the row's key), never as
+        # the whole set: findable is always narrowed first by something selective (search candidates, the
+        # duplicate check's dates, one key), and staff would otherwise gather their whole authority's ids
+        # on every search.
         basis = self.basis_q(ctx, probe=True)
-        return Child.objects.filter(pk__in=scope).annotate(finding=Case(
+        scope = Q(local_authority_id__in=sorted(authorities)) | basis if authorities else basis
+        return Child.objects.filter(scope).annotate(finding=Case(
             When(basis & self.unrestricted_q(ctx), then=Value(FIND_OPEN)),
             When(basis, then=Value(FIND_BREAK_GLASS)),
             When(restricted=False, then=Value(FIND_MINIMAL)),
