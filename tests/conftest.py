@@ -10,6 +10,7 @@ database for the first worker, then counting down (``/15`` -> 15, 14, 13 ...), w
 
 import fcntl
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -198,7 +199,7 @@ def pytest_collection_modifyitems(config, items):
 
 @contextmanager
 def _file_lock(name: str):
-    with open(Path(tempfile.gettempdir()) / f"{name}.lock", "w") as handle:
+    with open(_lock_path(name), "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -206,13 +207,37 @@ def _file_lock(name: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _lock_path(name: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"{name}.lock"
+
+
+def _marker(template: str) -> Path:
+    """Holds the id of the run that last built ``template``."""
+    return Path(tempfile.gettempdir()) / f"{template}.run"
+
+
+def _build_template(connection, template: str, *, create_db: bool) -> None:
+    """Migrate the database ``template`` (afresh with --create-db, else brought up to date), leaving no
+    connection to it (CREATE DATABASE ... TEMPLATE needs the template without connections)."""
+    test = connection.settings_dict.setdefault("TEST", {})
+    name, original_name = test.get("NAME"), connection.settings_dict["NAME"]
+    try:
+        test["NAME"] = template
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=not create_db)
+    finally:
+        test["NAME"] = name
+        connection.settings_dict["NAME"] = original_name
+        connection.close()
+
+
 def _clone_worker_databases(worker: str, *, create_db: bool, run_id: str) -> None:
     """Each worker's test database (``<name>_gw0`` ...) is made with CREATE DATABASE ... TEMPLATE from one
     migrated ``<name>_template``, instead of every worker running the migrations at the same time. The
-    template is built (or, with --reuse-db, brought up to date) once per run, by the first worker to
-    need it; a worker whose database exists is left alone unless --create-db asks for a fresh one.
-    pytest-django then uses the worker's database as it does any kept database (running migrate, which
-    applies any migration newer than the template)."""
+    template is built (or, with --reuse-db, brought up to date) once per run: by the controller while the
+    workers start (``pytest_sessionstart`` below), or else by the first worker to need it; a worker whose
+    database exists is left alone unless --create-db asks for a fresh one. pytest-django then uses the
+    worker's database as it does any kept database (running migrate, which applies any migration newer
+    than the template)."""
     from django.db import connections
 
     for alias in connections:
@@ -229,16 +254,14 @@ def _clone_worker_databases(worker: str, *, create_db: bool, run_id: str) -> Non
             exists = connection.creation._database_exists(cursor, name)
         if exists and not create_db:
             continue
-        marker = Path(tempfile.gettempdir()) / f"{template}.run"
+        marker = _marker(template)
         original_name = connection.settings_dict["NAME"]
         with _file_lock(template):
             try:
-                test["NAME"] = template
                 if not marker.exists() or marker.read_text() != run_id:
-                    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False,
-                                                       keepdb=not create_db)
+                    _build_template(connection, template, create_db=create_db)
                     marker.write_text(run_id)
-                connection.close()  # CREATE DATABASE ... TEMPLATE needs the template without connections
+                connection.close()
                 with connection._nodb_cursor() as cursor:
                     if exists:
                         cursor.execute(f"DROP DATABASE {quote(name)}")
@@ -247,6 +270,62 @@ def _clone_worker_databases(worker: str, *, create_db: bool, run_id: str) -> Non
                 test["NAME"] = name
                 connection.settings_dict["NAME"] = original_name
                 connection.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Under xdist, the controller builds the template (when a worker will need it) in a thread of its own
+    while the workers start: each worker spends some seconds importing and collecting the suite before it
+    asks for its database, time that the migrations (some 20 seconds of CPU) otherwise wait for, with one
+    worker migrating and the other idle. The controller holds the template's lock from here, so a worker
+    that gets there first waits for it; should the build fail, the first worker builds the template as
+    before. Runs before xdist starts the workers (``tryfirst``), with the run id they will be given."""
+    config = session.config
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None) \
+            or not config.getvalue("reuse_db"):
+        return
+    import threading
+    import uuid
+
+    from django.db import connections
+
+    if not config.getoption("testrunuid", None):
+        config.option.testrunuid = uuid.uuid4().hex
+    for alias in connections:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        template = connection.creation._get_test_db_name() + "_template"
+        handle = open(_lock_path(template), "w")  # noqa: SIM115 (the thread closes it)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        thread = threading.Thread(target=_build_template_for_workers, name=f"template {template}", daemon=True,
+                                  args=(config, alias, template, handle))
+        thread.start()
+
+
+def _build_template_for_workers(config, alias: str, template: str, handle) -> None:
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    connection = connections[alias]  # this thread's own
+    create_db, workers = config.getvalue("create_db"), int(config.getoption("numprocesses"))
+    try:
+        with config.stash[blocking_manager_key].unblock():
+            name = connection.creation._get_test_db_name()
+            if not create_db:
+                with connection._nodb_cursor() as cursor:
+                    missing = [w for w in range(workers)
+                               if not connection.creation._database_exists(cursor, f"{name}_gw{w}")]
+                if not missing:
+                    return  # every worker keeps its database (--reuse-db): no template needed
+            _build_template(connection, template, create_db=create_db)
+            _marker(template).write_text(config.option.testrunuid)
+    except Exception as exc:  # the first worker to need the template builds it
+        print(f"\nThe controller could not build {template} ({exc!r}): a worker will.", file=sys.stderr)
+    finally:
+        connection.close()
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 @pytest.fixture(scope="session")
