@@ -22,10 +22,8 @@ def test_break_the_glass_then_the_manager_sees_it_in_the_access_log(
         legal_first_names="Mia", legal_surname="Thornbury", local_authority=la, allocated_team=team,
         named=[team_manager],
     )
-    log_in(page, social_worker)
-
     # --- search finds the record but does not show who it is
-    page.goto("/children/?name=Thornbury")
+    log_in(page, social_worker, "/children/?name=Thornbury")
     expect(page.get_by_role("heading", name="1 child found")).to_be_visible()
     row = page.get_by_role("main").get_by_role("table").locator("tbody tr")
     expect(row).to_have_count(1)
