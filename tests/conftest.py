@@ -222,6 +222,9 @@ def _build_template(connection, template: str, *, create_db: bool) -> None:
     test = connection.settings_dict.setdefault("TEST", {})
     name, original_name = test.get("NAME"), connection.settings_dict["NAME"]
     try:
+        if create_db:  # dropped here: Django would say "Got an error creating the test database" first
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template)}")
         test["NAME"] = template
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=not create_db)
     finally:
