@@ -14,6 +14,7 @@
 # (a world shared by a module's tests is then built once). The 20 slowest tests are listed at the end.
 set -euo pipefail
 
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.."
 
 export DJANGO_ENV=test
@@ -39,7 +40,7 @@ fi
 # Everything below runs under scripts/embedded.py (which starts PostgreSQL and Redis when DATABASE_URL or
 # REDIS_URL is unset): the script runs itself again inside it, once.
 if [ -z "${SGH_TEST_SH_INSIDE:-}" ]; then
-  exec "$VENV_PY" scripts/embedded.py exec -- env SGH_TEST_SH_INSIDE=1 "$0" "$@"
+  exec "$VENV_PY" scripts/embedded.py exec -- env SGH_TEST_SH_INSIDE=1 "$self" "$@"
 fi
 
 # Honour shell quoting in PYTEST_ARGS (it comes from the person running the tests).
