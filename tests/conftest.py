@@ -285,7 +285,7 @@ def pytest_sessionstart(session):
     before. Runs before xdist starts the workers (``tryfirst``), with the run id they will be given."""
     config = session.config
     if hasattr(config, "workerinput") or not config.getoption("numprocesses", None) \
-            or not config.getvalue("reuse_db"):
+            or not config.getvalue("reuse_db") or config.option.collectonly:
         return
     import threading
     import uuid
