@@ -253,7 +253,7 @@ class ConferencePolicy(Policy):
         return super().answer_given(ctx, fetched, name)
 
     def get_for(self, ctx: AccessContext, public_id, action: str = "view", queryset: QuerySet | None = None,
-                answers=()):
+                answers=(), shape=None):
         """As ``Policy.get_for``; the actions and SEES_WHOLE among ``answers`` come from one flag per arm
         on the fetched row (an arm tested once, however many actions it serves)."""
         answers = tuple(answers)
@@ -261,7 +261,7 @@ class ConferencePolicy(Policy):
                    for n in answers if n == self.SEES_WHOLE or n in self.ARMS_FOR}
         arms = sorted({arm for names in derived.values() for arm in names})
         direct = tuple(n for n in answers if n not in derived) + tuple(self.ARM + arm for arm in arms)
-        conference = super().get_for(ctx, public_id, action, queryset, answers=direct)
+        conference = super().get_for(ctx, public_id, action, queryset, answers=direct, shape=shape)
         if derived:
             flags = {arm: bool(self.known_answer(ctx, conference, self.ARM + arm)) for arm in arms}
             self.note_answers(ctx, conference, {n: any(flags[arm] for arm in names) for n, names in derived.items()})

@@ -17,6 +17,7 @@ from safeguarding.documents.pdf import render_pdf
 
 from .models import Review, ReviewDecision, ReviewRecord
 from .selectors.episodes import current_legal_status, current_placement
+from .selectors.record import decisions_of
 
 
 def subject_line(review: Review) -> str:
@@ -31,10 +32,6 @@ def first_name(child) -> str:
     return child.preferred_name.strip() or (child.legal_first_names.split() or [child.full_name])[0]
 
 
-def _decisions(review: Review) -> list[ReviewDecision]:
-    return list(ReviewDecision.objects.live().filter(review=review).order_by("number", "id"))
-
-
 def record_context(review: Review) -> dict:
     record: ReviewRecord = review.record
     episode = review.episode
@@ -45,7 +42,7 @@ def record_context(review: Review) -> dict:
         "placement": current_placement(episode), "legal_status": current_legal_status(episode),
         "voice": [(labels[n], getattr(record, n)) for n in ("child_wishes", "views_of_others")],
         "assessment": [(labels[n], getattr(record, n)) for n in ReviewRecord.ASSESSMENT],
-        "decisions": _decisions(review),
+        "decisions": decisions_of(review),
     }
 
 
@@ -58,7 +55,7 @@ def render_record(review: Review) -> bytes:
 def child_letter_context(review: Review) -> dict:
     child = review.episode.child
     return {"review": review, "child": child, "record": review.record, "name": first_name(child),
-            "decisions": [d for d in _decisions(review) if d.status != ReviewDecision.Status.DROPPED],
+            "decisions": [d for d in decisions_of(review) if d.status != ReviewDecision.Status.DROPPED],
             "iro": review.iro}
 
 

@@ -26,7 +26,7 @@ from safeguarding.access.views import PolicyViewMixin
 from safeguarding.pages import ActionPage, day
 
 from .. import selectors
-from ..models import ChildProtectionPlan, Conference
+from ..models import ChildProtectionPlan
 from ..policies import conference_policy, plan_policy
 from ..selectors import pages as page_selectors
 
@@ -92,7 +92,7 @@ class ConferencePage(_AboutOneRecord, PolicyViewMixin):
     def _get(self):
         # get_object() with the page's answers: by key, the visibility and the answers in one query
         return conference_policy.get_for(self.access, self.kwargs[self.lookup_url_kwarg], self.action,
-                                         queryset=self.shape_queryset(Conference.objects.all()),
+                                         shape=self.shape_queryset,
                                          answers=self.answers)
 
     def _fetch(self):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet, ValidationError
@@ -215,19 +215,22 @@ class Policy:
         return self.probe(ctx, action).filter(pk=obj.pk).exists()
 
     def get_for(self, ctx: AccessContext, public_id, action: str = "view", queryset: QuerySet | None = None,
-                answers: Iterable[str] = ()):
+                answers: Iterable[str] = (), shape: Callable[[QuerySet], QuerySet] | None = None):
         """Fetch by public id. Missing and forbidden both raise the same Http404, from the same one query
         (the id and the visibility filter together).
 
         ``answers`` names other questions about the record (actions, or names the policy's
         ``answer_given`` knows) worked out in the same query; ``can`` and ``known_answer`` then read
-        them for this context instead of asking again."""
+        them for this context instead of asking again. ``shape`` (a page's ``select_related`` and the
+        like) is applied to the policy's own queryset, so a page need not name the model."""
         self._check_action(action)
         try:
             public_id = uuid.UUID(str(public_id))
         except (ValueError, TypeError, AttributeError):
             raise Http404("No such record") from None
         qs = self.probe(ctx, action) if queryset is None else queryset & self.probe(ctx, action)
+        if shape is not None:
+            qs = shape(qs)
         names = tuple(dict.fromkeys(answers))
         if names:
             qs = qs.annotate(**{_answer_alias(n): self._answer_expression(ctx, action, n) for n in names})
