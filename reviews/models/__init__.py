@@ -30,7 +30,7 @@ from simple_history.models import HistoricalRecords
 
 from safeguarding.records import CaseRecord
 
-from .codes import (
+from ..codes import (
     CategoryOfNeed,
     LegalStatus,
     ParticipationCode,
@@ -583,3 +583,6 @@ class ChildConsultation(models.Model):
     @property
     def feels_unsafe(self) -> bool:
         return self.feel_safe in (self.Safe.NO, self.Safe.NOT_ALWAYS)
+
+# Later topics live in modules of their own (reviews/models/<topic>.py), imported here so that Django
+# registers them; each keeps the rules above (CaseRecord, history, no hard delete).
