@@ -205,7 +205,7 @@ def test_a_sweep_takes_the_same_statements_for_5_or_200_reminders_across_stages_
 
 
 def test_a_sweep_of_1_000_reminders_takes_one_delivery_statement(world):
-    """Five times the larger sweep above, still one delivery statement (the bench sweeps a million: docs/performance.md)."""
+    """Five times the larger sweep above, still one delivery statement (the bench sweeps a million)."""
     make_reminders(world, 1_000)
     run, statements = sweep_captured()
     assert run.claimed == run.sent == 1_000
