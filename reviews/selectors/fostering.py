@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from safeguarding.accounts.models import Role, User
+from safeguarding.accounts.models import Agency, AgencyKind, Role, User
 from safeguarding.clock.models import Deadline
 
 from ..models import OPEN, LookedAfterEpisode
@@ -34,6 +34,10 @@ def supervising_social_workers(local_authority_id: int) -> QuerySet:
 def reviewing_officers(local_authority_id: int) -> QuerySet:
     """The authority's IROs, who may review a household, by name."""
     return _members(local_authority_id, Role.IRO)
+
+
+def local_authority(pk: int) -> Agency:
+    return Agency.objects.get(pk=pk, kind=AgencyKind.LOCAL_AUTHORITY)
 
 
 def child_looked_after_by(local_authority_id: int, local_child_id: str):
