@@ -144,8 +144,8 @@ class FosterCarerReview(CaseRecord):
                                                                        & ~Q(recommendation="")
                                                                        & Q(completed_at__isnull=False)),
                                    name="completed_foster_review_has_outcome"),
-            models.CheckConstraint(condition=~Q(recommendation="change_terms") | ~Q(proposed_terms=""),
-                                   name="new_terms_are_given"),
+            models.CheckConstraint(condition=~Q(status="completed", recommendation="change_terms")
+                                   | ~Q(proposed_terms=""), name="new_terms_are_given"),
             models.CheckConstraint(condition=~Q(status="cancelled") | ~Q(cancelled_reason=""),
                                    name="cancelled_foster_review_has_reason"),
         ]
