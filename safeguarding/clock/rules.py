@@ -166,9 +166,9 @@ _DEFAULTS: tuple[Rule, ...] = (
        "Southwark IRO procedures", LOCAL, title="Review record signed off by the manager"),
     # Foster carers' reviews, held by the IRO service (issue 10, section 3; not in the timescales document):
     # a review not more than a year after approval, then at intervals of not more than a year
-    _r("foster_carer_review", "Foster carers' review (their approval reviewed)", "the approval, then the previous review",
-       12, MONTHS, "Fostering Services (England) Regulations 2011, reg 28(2)", NATIONAL,
-       title="Foster carers' annual review"),
+    _r("foster_carer_review", "Foster carers' review (their approval reviewed)",
+       "the approval, then the previous review", 12, MONTHS,
+       "Fostering Services (England) Regulations 2011, reg 28(2)", NATIONAL, title="Foster carers' annual review"),
     # The child in need meeting a conference chair holds three months after a plan ends (Cheshire West and
     # Chester's safeguarding and quality assurance unit; sources/000)
     _r("cin_review_after_plan", "Child in need review after a child protection plan ended",
