@@ -231,6 +231,8 @@ def test_the_pages_are_for_the_chair_the_service_and_case_staff(client_for, worl
     assert "Cara" in page and "Record the review" not in page and "Book the review" not in page
     page = text(client_for(world.people.chair).get(url))
     assert "Record the review" in page and "2 June 2026" in page
+    # in the navigation
+    assert re.search(r'href="/conferences/cin-reviews/"[^>]*>\s*(<strong[^>]*>)?Child in need reviews', page)
     assert client_for(world.people.sw).get(url + "record/").status_code == 404
 
 

@@ -262,7 +262,10 @@ def test_the_list_is_for_the_people_of_the_service_only(client_for, la, police_o
     household = FosteringHouseholdFactory()
     assert client_for(police_officer).get("/reviews/fostering/").status_code == 404
     assert client_for(chair).get("/reviews/fostering/").status_code == 404
-    assert "Jo Carer" not in text(client_for(iro).get("/reviews/fostering/"))  # not theirs
+    page = text(client_for(iro).get("/reviews/fostering/"))
+    assert "Jo Carer" not in page  # not theirs
+    # in the navigation
+    assert re.search(r'href="/reviews/fostering/"[^>]*>\s*(<strong[^>]*>)?Foster carers&#x27; reviews', page)
     assert "Jo Carer" in text(client_for(household.supervising_social_worker).get("/reviews/fostering/"))
     assert client_for(iro).get(f"/reviews/fostering/{household.public_id}/").status_code == 404
 
