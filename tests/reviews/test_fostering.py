@@ -308,3 +308,39 @@ def test_the_reviewing_officer_writes_and_completes_the_review_in_the_browser_pa
     assert review.status == "completed"
     page = text(c.get(f"/reviews/fostering/{review.household.public_id}/"))
     assert "Continue the approval on the same terms" in page and "2 March 2027" in page
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as q:
+        resp = client.get(url)
+    assert resp.status_code == 200
+    return len(q.captured_queries), [x["sql"] for x in q.captured_queries]
+
+
+def _rebook(officer, household, review):
+    """Cancel the review booked and book another: one more review in the household's history."""
+    services.foster_review_cancel(actor=officer, review=review, reason="Carer unwell")
+    return services.foster_review_schedule(actor=officer, household=household, planned_for=date(2026, 3, 20))
+
+
+def _children_say(officer, review, n):
+    for i in range(n):
+        services.foster_review_child_view_add(actor=officer, review=review, how="in_writing", views="Fine",
+                                              child_name=f"Child {i}", placing_authority="Southvale")
+
+
+def test_the_household_page_and_the_review_form_at_a_fixed_statement_count(client_for, la):
+    review = BookedFosterReviewFactory()
+    household, officer = review.household, review.reviewing_officer
+    c = client_for(officer)
+    household_url = f"/reviews/fostering/{household.public_id}/"
+    review = _rebook(officer, household, review)
+    _children_say(officer, review, 1)
+    small = [_count(c, household_url), _count(c, f"/reviews/fostering/reviews/{review.public_id}/")]
+    for _ in range(3):
+        review = _rebook(officer, household, review)
+    _children_say(officer, review, 4)
+    large = [_count(c, household_url), _count(c, f"/reviews/fostering/reviews/{review.public_id}/")]
+    for (n, sql), (m, more) in zip(small, large, strict=True):
+        assert n == m, "\n".join(q for q in more if q not in sql)
+        assert n <= 14, "\n".join(sql)
