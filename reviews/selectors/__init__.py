@@ -63,6 +63,7 @@ __all__ = [
 
 # preparing a review (ADR 15)
 from .invitations import (  # noqa: E402
+    ADVOCACY_FIELDS,
     Introduction,
     Invitable,
     advocacy_expected,
@@ -78,10 +79,11 @@ from .invitations import (  # noqa: E402
     iro_profile_of,
     meeting_of,
     to_send,
+    with_preparation,
 )
 
 __all__ += [
-    "Introduction", "Invitable", "advocacy_expected", "advocacy_of", "consultation_link_for_token",
+    "ADVOCACY_FIELDS", "Introduction", "Invitable", "advocacy_expected", "advocacy_of", "consultation_link_for_token",
     "introduction_letter_of", "introduction_of", "invitable_agencies", "invitable_people", "invitation_of",
-    "invitations_of", "invitee_consultations_of", "iro_profile_of", "meeting_of", "to_send",
+    "invitations_of", "invitee_consultations_of", "iro_profile_of", "meeting_of", "to_send", "with_preparation",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from safeguarding.accounts.models import Agency, Role, User
@@ -29,6 +29,21 @@ from ..models import (
 from ..rules import ADVOCACY_FROM_AGE, age_on
 from .links import working
 
+ADVOCACY_FIELDS = ("told_on", "told_how", "referred_on", "referred_to", "outcome", "outcome_on", "advocate_name")
+
+
+def with_preparation(qs: QuerySet) -> QuerySet:
+    """A review queryset shaped for the review page's preparation (no statement of its own): the time and
+    place (``meeting``), the advocacy record's fields (``advocacy_<field>``), and whether the child's IRO has
+    met them and made the introduction letter (``iro_met_child``, ``iro_letter_made``)."""
+    offer = AdvocacyOffer.objects.live().filter(review=OuterRef("pk"))
+    current = IroAllocation.objects.filter(OPEN, episode=OuterRef(OuterRef("episode_id"))).values("pk")[:1]
+    return qs.select_related("meeting").annotate(
+        **{f"advocacy_{name}": Subquery(offer.values(name)[:1]) for name in ADVOCACY_FIELDS},
+        iro_met_child=Exists(IroChildMeeting.objects.live().filter(allocation=Subquery(current))),
+        iro_letter_made=Exists(IroIntroduction.objects.live().filter(allocation=Subquery(current))),
+    )
+
 
 def meeting_of(review: Review) -> ReviewMeeting | None:
     return ReviewMeeting.objects.filter(review=review).first()
@@ -36,14 +51,12 @@ def meeting_of(review: Review) -> ReviewMeeting | None:
 
 def invitations_of(qs: QuerySet) -> list[ReviewInvitation]:
     """The invitations of ``qs`` (one review's, scoped by ``invitation_policy.visible_for``) for a page: current
-    ones first, by role and name, each with its account, agency, consultation and live link (two queries)."""
-    live_links = Prefetch("links", queryset=ConsultationLink.objects.live().filter(revoked_at__isnull=True)
-                          .order_by("-created_at"), to_attr="live_links")
-    rows = list(qs.select_related("user", "agency", "consultation").prefetch_related(live_links)
+    ones first, by role and name, each with its agency and consultation, and whether a link of theirs is on
+    (``link_on``) and was opened (``link_opened``): one query."""
+    on = ConsultationLink.objects.live().filter(invitation=OuterRef("pk"), revoked_at__isnull=True)
+    return list(qs.select_related("agency", "consultation")
+                .annotate(link_on=Exists(on), link_opened=Exists(on.filter(last_opened_at__isnull=False)))
                 .order_by("withdrawn_at", "invitee", "name", "id"))
-    for row in rows:
-        row.live_link = row.live_links[0] if row.live_links else None
-    return rows
 
 
 def invitation_of(review: Review, public_id) -> ReviewInvitation | None:
