@@ -140,10 +140,11 @@ class ReviewPolicy(Policy):
     sessions, participation, holding it, its record and decisions, circulating and signing them): its IRO.
     Preparing for it (``prepare``: the social worker's contact, the plans received) and following its
     decisions through (``track``: progress, done): its IRO and case staff. Ratifying its record
-    (``ratify``): the child's managers, the case staff who are team or service managers."""
+    (``ratify``): the child's managers, the case staff who are team or service managers. Invited to it
+    (``invited``: its time and place, their invitation, their views; ADR 15): the invitees."""
 
     model = Review
-    actions = ("view", "schedule", "record", "prepare", "track", "ratify")
+    actions = ("view", "schedule", "record", "prepare", "track", "ratify", "invited")
     CHILD_VIEW = "child:view"  # child_policy.can(ctx, "view", review.episode.child), with the fetch
 
     def chaired(self, ctx: AccessContext) -> QuerySet | None:
