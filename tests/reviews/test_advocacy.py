@@ -93,6 +93,11 @@ def test_the_review_page_prompts_then_shows_it_and_its_pages_record_it(client_fo
     page = f"/reviews/r/{booked.public_id}/"
     body = text(c.get(page))
     assert "Not recorded</strong> The child is 10 or older: tell them before the review" in body
+    assert "the child said they would like an advocate" not in body
+    link, _ = services.child_link_issue(actor=world.social_worker, review=booked)
+    services.child_views_save(link=link, answers={"advocate": "yes"})
+    body = text(c.get(page))
+    assert "Through their link the child said they would like an advocate." in body
     told = f"/reviews/r/{booked.public_id}/advocacy/"
     assert f'href="{told}">Record that the child was told of their right to an advocate' in body
     resp = c.post(told, {"told_on_day": "3", "told_on_month": "3", "told_on_year": "2026", "told_how": ""})
