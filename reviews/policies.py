@@ -13,8 +13,12 @@ The people:
   of care (start, placements, legal status, plans, end), see its reviews, prepare for them and follow
   the decisions through; those of them who are team or service managers ratify the review record.
 
-Everybody else, partners included, gets the same 404 as for a record that does not exist (partner
-agencies invited to a review arrive with section 2's invitations).
+- **invitees** (ADR 15): a person invited to a review by their own account, and the practitioners and API
+  client of an agency an invitation is for, see that review (action ``invited``: when and where, not its
+  record) and their own invitation, and give their views; a restricted child's review only when they may
+  see the child's record.
+
+Everybody else, partners included, gets the same 404 as for a record that does not exist.
 
 Visibility is ``pk IN (arm UNION ALL arm ...)`` (ADR 11): each arm is a queryset of ids that one index
 serves (the IRO's current allocations, the reviews they chaired, the authority's children, the children
@@ -27,20 +31,22 @@ IROs and the IRO manager reach the child's own record through ``cases.policies.r
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.policies import child_policy
 from safeguarding.access.context import AccessContext
 from safeguarding.access.policies import Policy, in_ids, union_all
 from safeguarding.accounts.models import AgencyKind, Role
 
-from .models import LIVE, OPEN, IroAllocation, LookedAfterEpisode, Review
+from .models import CURRENT_INVITATION, LIVE, OPEN, IroAllocation, LookedAfterEpisode, Review, ReviewInvitation
 
 CASE_STAFF_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
 # The child's managers, who ratify the review record: case staff who manage (ADR 13)
 CASE_MANAGER_ROLES = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
 # The IRO manager: one membership of a local authority holding both roles (ADR 12)
 IRO_MANAGER_ROLES = frozenset({Role.IRO, Role.TEAM_MANAGER})
+# An agency's people who see what the agency is invited to (ADR 15, as for conferences)
+PARTNER_ROLES = (Role.PARTNER_PRACTITIONER, Role.API_CLIENT)
 
 
 def iro_authorities(ctx: AccessContext) -> list[int]:
@@ -134,10 +140,11 @@ class ReviewPolicy(Policy):
     sessions, participation, holding it, its record and decisions, circulating and signing them): its IRO.
     Preparing for it (``prepare``: the social worker's contact, the plans received) and following its
     decisions through (``track``: progress, done): its IRO and case staff. Ratifying its record
-    (``ratify``): the child's managers, the case staff who are team or service managers."""
+    (``ratify``): the child's managers, the case staff who are team or service managers. Invited to it
+    (``invited``: its time and place, their invitation, their views; ADR 15): the invitees."""
 
     model = Review
-    actions = ("view", "schedule", "record", "prepare", "track", "ratify")
+    actions = ("view", "schedule", "record", "prepare", "track", "ratify", "invited")
     CHILD_VIEW = "child:view"  # child_policy.can(ctx, "view", review.episode.child), with the fetch
 
     def chaired(self, ctx: AccessContext) -> QuerySet | None:
@@ -166,6 +173,7 @@ class ReviewPolicy(Policy):
             "chaired": self.chaired(ctx),
             "case staff": staff,
             "case managers": staff if ctx.has_role(*CASE_MANAGER_ROLES) else None,
+            "invited": invited_reviews(ctx),
         }
 
     ARMS_FOR = {
@@ -175,6 +183,7 @@ class ReviewPolicy(Policy):
         "prepare": ("chaired", "case staff"),
         "track": ("chaired", "case staff"),
         "ratify": ("case managers",),
+        "invited": ("invited",),
     }
 
     def answer_given(self, ctx: AccessContext, fetched: str, name: str):
@@ -345,3 +354,94 @@ class FosterCarerReviewPolicy(Policy):
 household_policy = FosteringHouseholdPolicy()
 foster_review_policy = FosterCarerReviewPolicy()
 __all__ += ["foster_review_policy", "household_policy", "supervising_authorities"]
+# --- invitations to a review (ADR 15) -------------------------------------------------------------------------------
+def invitation_arms(ctx: AccessContext) -> list[QuerySet]:
+    """The current invitations made to ``ctx``'s own account, and to its partner agencies (as a practitioner or
+    the agency's API client): one arm each, served by ``review_invitation_user`` and ``review_invitation_agency``."""
+    if not ctx.is_authenticated:
+        return []
+    current = ReviewInvitation.objects.filter(CURRENT_INVITATION)
+    arms = [current.filter(user_id=ctx.user_id)]
+    agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
+    if agencies:
+        arms.append(current.filter(agency_id__in=sorted(agencies)))
+    return arms
+
+
+def invited_reviews(ctx: AccessContext) -> QuerySet | None:
+    """The review ids ``ctx`` is invited to (``invitation_arms``), a restricted child's only when ctx may see
+    the child's record: the reviews' "invited" arm."""
+    arms = invitation_arms(ctx)
+    if not arms:
+        return None
+    return (Review.objects.filter(in_ids(arm.values("review_id") for arm in arms))
+            .filter(child_policy.shown_q(ctx, "episode__child")).values("pk"))
+
+
+def invitee_q(ctx: AccessContext) -> Q:
+    """On ReviewInvitation: made to ctx's own account or to one of its partner agencies (current or not)."""
+    q = Q(user_id=ctx.user_id)
+    agencies = ctx.agency_ids_with_role(*PARTNER_ROLES)
+    if agencies:
+        q |= Q(agency_id__in=sorted(agencies))
+    return q
+
+
+class InvitationPolicy(Policy):
+    """Invitations to a review. Everyone who sees the review (``review_policy`` ``view``) sees all its invitations,
+    withdrawn ones too. Invitees see their own current invitations, of a review they are invited to
+    (``review_policy`` ``invited``), and nothing else (``view``); they give their views on them (``consult``:
+    the service says until when). Inviting, sending and withdrawing (``manage``): the review's IRO and case staff
+    (``review_policy`` ``prepare``)."""
+
+    model = ReviewInvitation
+    actions = ("view", "manage", "consult")
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = ReviewInvitation.objects.live()
+        if not ctx.is_authenticated:
+            return qs.none()
+        return qs.filter(in_ids(ctx.remember(("reviews.invitation.ids", action), lambda: self._ids(ctx, action))))
+
+    def _ids(self, ctx: AccessContext, action: str) -> QuerySet | None:
+        invitations = ReviewInvitation.objects.filter(review__entered_in_error_at__isnull=True)
+        invited = review_policy.visible(ctx, "invited").values("pk")
+        own = [arm.filter(review_id__in=invited).values("pk") for arm in invitation_arms(ctx)]
+        if action == "manage":
+            return invitations.filter(review_id__in=review_policy.visible(ctx, "prepare").values("pk")).values("pk")
+        if action == "consult":
+            return union_all(own)
+        whole = invitations.filter(review_id__in=review_policy.visible(ctx, "view").values("pk")).values("pk")
+        return union_all([whole, *own])
+
+    def visible_for(self, ctx: AccessContext, review: Review) -> QuerySet:
+        """The invitations of ``review`` that ``ctx`` sees: every one (withdrawn too) for those who see the
+        review, their own current ones for invitees, none for anyone else."""
+        qs = ReviewInvitation.objects.live().filter(review_id=review.pk)
+        if not ctx.is_authenticated:
+            return qs.none()
+        if review_policy.can(ctx, "view", review):
+            return qs
+        if review_policy.can(ctx, "invited", review):
+            return qs.filter(CURRENT_INVITATION).filter(invitee_q(ctx))
+        return qs.none()
+
+
+invitation_policy = InvitationPolicy()
+
+
+# --- the IRO's profile (the photo and the contact the child's letters give; ADR 15) ---------------------------------
+def iro_profile_editable(ctx: AccessContext, iro) -> bool:
+    """Whether ``ctx`` may change ``iro``'s profile (their photo and how a child reaches them): the IRO
+    themselves, and the IRO manager of an authority in which they are an IRO."""
+    if not ctx.is_authenticated or iro is None:
+        return False
+    if iro.pk == ctx.user_id:
+        return episode_policy.is_iro(ctx)
+    managed = iro_manager_authorities(ctx)
+    return bool(managed) and iro.memberships.filter(agency_id__in=managed, is_active=True,
+                                                    roles__contains=[Role.IRO]).exists()
+
+
+__all__ += ["PARTNER_ROLES", "invitation_arms", "invitation_policy", "invited_reviews", "iro_profile_editable"]

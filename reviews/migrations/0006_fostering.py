@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('cases', '0005_visibility_indexes'),
-        ('reviews', '0003_child_voice'),
+        ('reviews', '0005_invitations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -62,3 +62,26 @@ __all__ += [
     "household_register", "household_update", "household_allocate", "household_end", "foster_review_schedule",
     "foster_review_cancel", "foster_review_save", "foster_review_child_view_add", "foster_review_complete",
 ]
+
+# preparing a review (ADR 15): invitations and their calendar, consultation, advocacy, the IRO's introduction
+from .advocacy import advocacy_refer, advocacy_take_up, advocacy_told_record  # noqa: E402
+from .consultation import (  # noqa: E402
+    consultation_link_issue,
+    consultation_link_revoke,
+    invitee_views_save,
+    invitee_views_submit,
+)
+from .introduction import iro_child_meeting_record, iro_introduction_make, iro_profile_update  # noqa: E402
+from .invitations import (  # noqa: E402
+    review_invitation_withdraw,
+    review_invitations_send,
+    review_invite,
+    review_meeting_set,
+)
+
+__all__ += [
+    "review_meeting_set", "review_invite", "review_invitations_send", "review_invitation_withdraw",
+    "consultation_link_issue", "consultation_link_revoke", "invitee_views_save", "invitee_views_submit",
+    "advocacy_told_record", "advocacy_refer", "advocacy_take_up",
+    "iro_profile_update", "iro_introduction_make", "iro_child_meeting_record",
+]

@@ -29,6 +29,7 @@ from .forms import (
     SessionForm,
     SignForm,
 )
+from .invitations import preparation_context
 
 S = Review.Status
 # The actions the review page asks the policy about, with the fetch
@@ -73,6 +74,10 @@ class ReviewView(ReviewPage, TemplateView):
     template_name = "reviews/review.html"
     answers = PAGE_ACTIONS
 
+    def shape_queryset(self, qs):
+        # the preparation (time and place, advocacy, the IRO's introduction) comes with the fetch (ADR 15)
+        return selectors.with_preparation(super().shape_queryset(qs))
+
     def back(self):
         if episode_reviewer(self):
             return "/reviews/", "Back to your caseload"
@@ -98,6 +103,7 @@ class ReviewView(ReviewPage, TemplateView):
             consultations=[(c, [(label, getattr(c, name)) for name, label in ChildConsultation.ANSWERS])
                            for c in selectors.consultations_of(self.review)],
         )
+        ctx.update(preparation_context(self), can_schedule="schedule" in allowed)  # ADR 15
         return ctx
 
 

@@ -30,16 +30,23 @@ from cases.models import Child, Involvement
 from cases.policies import child_policy
 from reviews import services
 from reviews.models import FosteringHousehold, LookedAfterEpisode, Review
-from reviews.policies import episode_policy, foster_review_policy, household_policy, review_policy
+from reviews.policies import (
+    episode_policy,
+    foster_review_policy,
+    household_policy,
+    invitation_policy,
+    iro_profile_editable,
+    review_policy,
+)
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Role
 from tests.factories import ChildFactory, LocalAuthorityFactory, PoliceFactory, TeamFactory, make_user
-from tests.factories.worlds import shared_world
+from tests.factories.worlds import built, shared_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reviews_policy_matrix")]  # one world
 
 EPISODE_ACTIONS = ("view", "list_service", "allocate", "update", "review")
-REVIEW_ACTIONS = ("view", "schedule", "record", "prepare", "track", "ratify")
+REVIEW_ACTIONS = ("view", "schedule", "record", "prepare", "track", "ratify", "invited")
 HOUSEHOLD_ACTIONS = ("view", "list_service", "manage", "edit", "schedule")
 FOSTER_REVIEW_ACTIONS = ("view", "record")
 
@@ -429,3 +436,100 @@ def test_an_ended_allocation_is_no_longer_a_basis(world):
     assert episode_policy.can(ctx, "view", episode)
     assert review_policy.can(AccessContext.for_user(world["the IRO who chaired the first review"]), "view",
                              world.held[False])
+
+
+# --- invitations to a review (ADR 15) ---------------------------------------------------------------------------------
+# The world above, with invitations to each booked review: Northmoor Police (for the agency), the social worker of
+# another team by her account (as the supervising social worker), and the administrator by his, withdrawn. Built
+# once, on top of the world, for the tests below (which run last in the module).
+INVITATION_ACTIONS = ("view", "manage", "consult")
+
+
+def test_the_invitation_table_covers_every_action():
+    assert set(INVITATION_ACTIONS) == set(invitation_policy.actions)
+
+
+@pytest.fixture(scope="module")
+def invited(world, django_db_blocker):
+    def build():
+        iro = world["the allocated IRO"]
+        police = world["police officer with an open involvement"].memberships.get().agency
+        out = {}
+        with freeze_time("2026-04-02 09:00"):
+            for restricted in (False, True):
+                review = world.booked[restricted]
+                out[restricted] = {
+                    "police": services.review_invite(actor=iro, review=review, invitee="health",
+                                                     name="Northmoor Police", agency=police),
+                    "by account": services.review_invite(actor=iro, review=review, invitee="supervising_sw",
+                                                         user=world["social worker of another team"]),
+                    "withdrawn": services.review_invitation_withdraw(actor=iro, reason="Sent in error",
+                                                                     invitation=services.review_invite(
+                                                                         actor=iro, review=review,
+                                                                         invitee="independent_visitor",
+                                                                         user=world["administrator"])),
+                }
+        return out
+
+    yield from built(build, django_db_blocker)
+
+
+# fmt: off
+# review_policy "invited" on the booked review: the invitees, a restricted child's only when they may see the
+# child's record (the police officer would have to break the glass; the other team's social worker has no basis)
+INVITED = {"police officer with an open involvement": (True, False), "social worker of another team": (True, False)}
+WHOLE = frozenset({"view"})
+MANAGES_INVITATIONS = frozenset({"view", "manage"})
+OWN = frozenset({"view", "consult"})
+# invitation_policy on each invitation: person -> {invitation: (unrestricted, restricted)}; those not named: nothing
+INVITATIONS = {
+    "the allocated IRO":                       {"*": (MANAGES_INVITATIONS, MANAGES_INVITATIONS)},
+    "the IRO manager":                         {"*": (WHOLE, NONE)},
+    "allocated social worker":                 {"*": (MANAGES_INVITATIONS, MANAGES_INVITATIONS)},
+    "colleague in the team":                   {"*": (MANAGES_INVITATIONS, NONE)},
+    "team manager":                            {"*": (MANAGES_INVITATIONS, MANAGES_INVITATIONS)},
+    "service manager":                         {"*": (MANAGES_INVITATIONS, NONE)},
+    "police officer with an open involvement": {"police": (OWN, NONE)},
+    "social worker of another team":           {"by account": (OWN, NONE)},
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_invitations_both_ways(world, invited, who):
+    ctx = AccessContext.for_user(world[who])
+    wrong = []
+    for restricted in (False, True):
+        label = "restricted" if restricted else "unrestricted"
+        booked = BOOKED[who][restricted]
+        allowed = booked | ({"invited"} if INVITED.get(who, (False, False))[restricted] else set())
+        wrong += _check(review_policy, ctx, world.booked[restricted], REVIEW_ACTIONS, allowed,
+                        f"booked review ({label})")
+        wrong += _check(review_policy, ctx, world.held[restricted], REVIEW_ACTIONS, HELD[who][restricted],
+                        f"held review ({label})")
+        for name, invitation in invited[restricted].items():
+            table = INVITATIONS.get(who, {})
+            expected = table.get(name, table.get("*", (NONE, NONE)))[restricted]
+            if name == "withdrawn":
+                expected = expected - {"consult"}
+            wrong += _check(invitation_policy, ctx, invitation, INVITATION_ACTIONS, expected,
+                            f"invitation {name} ({label})")
+        seen = set(invitation_policy.visible_for(ctx, world.booked[restricted]))
+        expected_seen = {inv for name, inv in invited[restricted].items()
+                         if "view" in INVITATIONS.get(who, {}).get(name, INVITATIONS.get(who, {}).get(
+                             "*", (NONE, NONE)))[restricted]}
+        if seen != expected_seen:
+            wrong.append(f"visible_for ({label}): {seen} != {expected_seen}")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_who_changes_an_iro_s_photo_and_contact(world, who):
+    """The IRO themselves, and the IRO manager of their authority; nobody else."""
+    ctx = AccessContext.for_user(world[who])
+    allocated = world["the allocated IRO"]
+    expected = who in ("the allocated IRO", "the IRO manager")
+    assert iro_profile_editable(ctx, allocated) is expected
+    own = world[who]
+    expected_own = who in ROLES and "iro" in ROLES[who]
+    assert iro_profile_editable(ctx, own if getattr(own, "pk", None) else None) is expected_own
