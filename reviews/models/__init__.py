@@ -586,3 +586,4 @@ class ChildConsultation(models.Model):
 
 # Later topics live in modules of their own (reviews/models/<topic>.py), imported here so that Django
 # registers them; each keeps the rules above (CaseRecord, history, no hard delete).
+from .monitoring import CarePlanQA, Dispute, DisputeStage, MonitoringContact, QAJudgement, StatutoryVisit  # noqa: E402,F401,I001

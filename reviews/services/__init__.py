@@ -44,3 +44,18 @@ __all__ = [
     "StaleSection", "required_sections",
     "child_link_issue", "child_link_revoke", "child_views_save",
 ]
+# between reviews (issue 10, section 3): monitoring, quality assurance of the care plan, disputes
+from .disputes import (  # noqa: E402
+    dispute_answer,
+    dispute_close,
+    dispute_escalate,
+    dispute_raise,
+    dispute_refer_to_cafcass,
+)
+from .monitoring import monitoring_contact_record, statutory_visit_record  # noqa: E402
+from .quality import care_plan_qa_answer, care_plan_qa_record  # noqa: E402
+
+__all__ += [
+    "monitoring_contact_record", "statutory_visit_record", "care_plan_qa_record", "care_plan_qa_answer",
+    "dispute_raise", "dispute_escalate", "dispute_answer", "dispute_refer_to_cafcass", "dispute_close",
+]
