@@ -33,6 +33,16 @@ LOOKED_AFTER_RULES = [
     ("lac_review_ratification", 5, WD, AFTER, LOCAL, "Southwark"),  # [L]
     ("iro_dispute_resolution", 20, WD, AFTER, NATIONAL, "para 6.2"),  # [C] IRO Handbook para 6.2
 ]
+# Between reviews (section 3, ADR 14; due dates in tests/reviews/test_monitoring.py)
+LOOKED_AFTER_RULES += [
+    ("lac_visit_first", 7, Unit.CALENDAR_DAYS, AFTER, NATIONAL, "reg 28(2)(a)"),  # [C] "within one week"
+    ("lac_visit_next", 42, Unit.CALENDAR_DAYS, AFTER, NATIONAL, "reg 28(2)(b)"),  # [C] "six weeks"
+    ("lac_visit_next_long_term", 3, MONTHS, AFTER, NATIONAL, "reg 28(2)(c)(i)"),  # [C] "three months"
+    ("lac_midpoint_check_first", 42, Unit.CALENDAR_DAYS, AFTER, LOCAL, "IRO Handbook"),  # no national timescale
+    ("lac_midpoint_check", 3, MONTHS, AFTER, LOCAL, "IRO Handbook"),
+    ("lac_qa_response", 10, WD, AFTER, LOCAL, "Nottinghamshire"),
+    ("iro_alert_response", 10, WD, AFTER, LOCAL, "Nottinghamshire"),  # [L]
+]
 
 
 @pytest.mark.parametrize(("key", "amount", "unit", "direction", "scope", "source"),
