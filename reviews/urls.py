@@ -24,3 +24,7 @@ urlpatterns = [
     # the child's own pages, opened by their link without an account (public: the token is the key)
     path("voice/<str:token>/", voice.VoiceView.as_view(), name="voice"),
 ]
+
+from .views.between import urlpatterns as between_reviews  # noqa: E402 (ADR 14)
+
+urlpatterns += between_reviews

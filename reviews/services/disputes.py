@@ -37,7 +37,7 @@ NAME_MAX = DisputeStage._meta.get_field("raised_with_name").max_length
 
 def raise_with_people(episode: LookedAfterEpisode) -> list[int]:
     """Who a stage may be raised with by their account: the child's social worker and their team's managers
-    (anyone else, a service manager or the director, is named in words)."""
+    (``selectors.between.childs_workers``; anyone else, a service manager or the director, is named in words)."""
     return _the_childs_workers(episode)
 
 

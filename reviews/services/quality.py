@@ -24,7 +24,8 @@ from ..models.monitoring import Grade
 from ..oversight import MIDPOINT_RULES, QA_RESPONSE_RULE, criteria_for
 from ..policies import oversight_policy, quality_policy
 from ..rules import deadline_label
-from ._common import _ctx, _lock_episode, _not_future, _require, _team_managers, _today, _url
+from ..selectors.between import childs_workers
+from ._common import _ctx, _lock_episode, _not_future, _require, _today, _url
 from .monitoring import _meet_from
 
 
@@ -38,9 +39,7 @@ def comment_field(criterion: str) -> str:
 
 def _the_childs_workers(episode: LookedAfterEpisode) -> list[int]:
     """The child's social worker and the team managers of their team (who are told and answer)."""
-    child = episode.child
-    return sorted({child.allocated_social_worker_id, *(u.pk for u in _team_managers(child.allocated_team_id))}
-                  - {None})
+    return [u.pk for u in childs_workers(episode)]
 
 
 @transaction.atomic
