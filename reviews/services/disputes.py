@@ -47,7 +47,7 @@ def _lock(dispute: Dispute) -> Dispute:
 
 
 def _current_stage(dispute: Dispute) -> DisputeStage:
-    return (DisputeStage.objects.select_for_update().live().filter(dispute=dispute, number=dispute.stage)
+    return (DisputeStage.objects.select_for_update(of=("self",)).live().filter(dispute=dispute, number=dispute.stage)
             .select_related("raised_with").get())
 
 
