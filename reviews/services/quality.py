@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_event
@@ -88,10 +89,9 @@ def care_plan_qa_record(
                     created_by=actor)
     stamp(qa, actor, "Care plan quality-assured")
     qa.save()
-    for position, name, grade, comment in rows:
-        judgement = QAJudgement(qa=qa, position=position, criterion=name, grade=grade, comment=comment)
-        stamp(judgement, actor, "Care plan quality-assured")
-        judgement.save()
+    bulk_create_with_history([QAJudgement(qa=qa, position=position, criterion=name, grade=grade, comment=comment)
+                              for position, name, grade, comment in rows], QAJudgement, default_user=actor,
+                             default_change_reason="Care plan quality-assured")
     _meet_from(episode, MIDPOINT_RULES, judged_on, actor, late_reason)
     child = episode.child
     deadline = clock.deadline_open(subject=qa, rule_key=QA_RESPONSE_RULE, anchor_date=judged_on,

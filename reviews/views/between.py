@@ -32,7 +32,7 @@ from safeguarding.pages import NO_SUCH_RECORD, ActionPage, day
 
 from .. import services
 from ..models import MonitoringContact
-from ..models.monitoring import LAST_STAGE, QA_CRITERION_LABELS, STAGE_NAMES, Grade
+from ..models.monitoring import LAST_STAGE, STAGE_NAMES, Grade
 from ..oversight import criteria_for
 from ..policies import dispute_policy, episode_policy, oversight_policy, quality_policy
 from ..selectors import between as selectors
@@ -418,8 +418,6 @@ class _DisputePage(_ChildRecordPage):
         return reverse(f"reviews:{name}", kwargs={"public_id": self.record.public_id})
 
     def back(self):
-        if self.action != "view":
-            return self.url("dispute"), "Back to the dispute"
         if oversight_policy.sees_the_service(self.access) and not self.can("manage"):
             return reverse("reviews:disputes"), "Back to the disputes register"
         return super().back()
@@ -428,6 +426,9 @@ class _DisputePage(_ChildRecordPage):
 class _DisputeFormPage(_DisputePage, ActionPage):
     abstract = True
     template_name = ACTION_TEMPLATE
+
+    def back(self):
+        return self.url("dispute"), "Back to the dispute"
 
     def done(self):
         d = self.record
@@ -680,4 +681,3 @@ urlpatterns = [
     path("disputes/<public_id>/close/", DisputeCloseView.as_view(), name="dispute_close"),
     path("feedback/", FeedbackView.as_view(), name="feedback"),
 ]
-__all__ = ["QA_CRITERION_LABELS", "urlpatterns"]

@@ -49,6 +49,7 @@ __all__ = [
     "ScheduledReviewFactory",
     "iro_manager_of",
     "iro_of",
+    "jade_world",
     "qa_judgements",
     "QualityAssuredEpisodeFactory",
     "RaisedDisputeFactory",
@@ -295,3 +296,35 @@ class RaisedDisputeFactory(AllocatedEpisodeFactory):
                 actor=kw["iro"], episode=episode, category=kw["category"], concern="The care plan has drifted.",
                 wanted="A permanence plan by the second review.", raised_with=kw["social_worker"],
                 raised_on=kw["raised_on"])
+
+
+def jade_world():
+    """A world for the tests between reviews, built once per module (``worlds.shared_world(jade_world)``): Jade
+    Holloway (born 1 February 2016, reference LC-JADE) of Northmoor Borough Council, allocated to Sam Worker of
+    Assessment Team A (managed by Tess Manager; Cal Colleague works there too), looked after from Monday 2 March
+    2026 in local authority foster care, Ira Reviewing her IRO from that day, appointed by the IRO manager;
+    and Pat Police, a police officer with no involvement. Tests change it in their own savepoint only: fetch a
+    record afresh before changing it in Python."""
+    from types import SimpleNamespace
+
+    from . import ChildFactory, LocalAuthorityFactory, PoliceFactory, TeamFactory
+
+    la = LocalAuthorityFactory(name="Northmoor Borough Council")
+    team = TeamFactory(agency=la, name="Assessment Team A")
+    people = SimpleNamespace(
+        social_worker=make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker",
+                                email="sam.worker@example.org"),
+        team_manager=make_user(la, Role.TEAM_MANAGER, team=team, full_name="Tess Manager"),
+        colleague=make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Cal Colleague"),
+        iro=make_user(la, Role.IRO, full_name="Ira Reviewing"),
+        manager=iro_manager_of(la),
+        police_officer=make_user(PoliceFactory(name="Northmoor Police"), Role.PARTNER_PRACTITIONER,
+                                 full_name="Pat Police"),
+    )
+    child = ChildFactory(local_authority=la, allocated_social_worker=people.social_worker, allocated_team=team,
+                         legal_first_names="Jade", legal_surname="Holloway", date_of_birth=datetime.date(2016, 2, 1),
+                         local_child_id="LC-JADE")
+    start = datetime.date(2026, 3, 2)
+    episode = AllocatedEpisodeFactory(child=child, start_date=start, iro_manager=people.manager, iro=people.iro,
+                                      allocated_on=start)
+    return SimpleNamespace(la=la, team=team, child=child, episode=episode, **vars(people))

@@ -28,9 +28,12 @@ from safeguarding.audit.models import CaseEvent
 from safeguarding.clock.models import Deadline
 from safeguarding.notify.models import Notification
 from tests.factories import ChildFactory, make_user
-from tests.factories.reviews import AllocatedEpisodeFactory, RaisedDisputeFactory, iro_manager_of
+from tests.factories.reviews import RaisedDisputeFactory
 
-pytestmark = pytest.mark.django_db
+from . import between_world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reviews_disputes")]  # one world
+globals().update(between_world.fixtures())  # world, la, team, social_worker, ... child, episode
 
 MON_2_MAR, MON_16_MAR = date(2026, 3, 2), date(2026, 3, 16)
 D = date
@@ -42,22 +45,10 @@ def clock():
         yield frozen
 
 
-@pytest.fixture
-def manager(la):
-    return iro_manager_of(la)
-
-
-@pytest.fixture
-def child(la, team, social_worker, team_manager):
-    return ChildFactory(local_authority=la, allocated_social_worker=social_worker, allocated_team=team,
-                        legal_first_names="Jade", legal_surname="Holloway", date_of_birth=date(2016, 2, 1),
-                        local_child_id="LC-JADE")
-
-
-@pytest.fixture
-def episode(clock, manager, child, iro):
-    return AllocatedEpisodeFactory(child=child, start_date=MON_2_MAR, iro_manager=manager, iro=iro,
-                                   allocated_on=MON_2_MAR)
+def alert(episode, iro, social_worker) -> Dispute:
+    """The IRO's informal alert to Jade's social worker on Monday 16 March (care planning drift)."""
+    return services.dispute_raise(actor=iro, episode=episode, category="drift", raised_with=social_worker,
+                                  concern="The care plan has drifted.", wanted="A permanence plan by the review.")
 
 
 def stage_deadlines(dispute):
@@ -136,9 +127,8 @@ def test_stages_may_be_skipped_with_a_reason_and_cafcass_referred_at_any_point(c
     assert Deadline.objects.get(rule_key="iro_dispute_resolution").status == "cancelled"
 
 
-def test_who_may_move_and_answer_a_dispute(clock, la, child, iro, social_worker, team_manager, colleague, manager):
-    dispute = RaisedDisputeFactory(child=child, start_date=MON_2_MAR, iro_manager=manager, iro=iro,
-                                   allocated_on=MON_2_MAR, raised_on=MON_16_MAR)
+def test_who_may_move_and_answer_a_dispute(clock, la, episode, iro, social_worker, team_manager, colleague, manager):
+    dispute = alert(episode, iro, social_worker)
     for someone in (social_worker, team_manager, manager, colleague):
         with pytest.raises(ValidationError, match="You cannot move this dispute on"):
             services.dispute_escalate(actor=someone, dispute=dispute, to_stage=1, raised_with_name="TM")
@@ -199,10 +189,9 @@ def test_the_register_lists_stage_age_and_outcome_at_a_fixed_statement_count(cli
         assert client_for(someone).get("/reviews/disputes/").status_code == 404
 
 
-def test_the_dispute_page_offers_each_person_their_steps(client_for, clock, la, child, iro, manager, social_worker,
+def test_the_dispute_page_offers_each_person_their_steps(client_for, clock, episode, iro, manager, social_worker,
                                                          colleague):
-    dispute = RaisedDisputeFactory(child=child, start_date=MON_2_MAR, iro_manager=manager, iro=iro,
-                                   allocated_on=MON_2_MAR, raised_on=MON_16_MAR)
+    dispute = alert(episode, iro, social_worker)
     url = f"/reviews/disputes/{dispute.public_id}/"
     page = text(client_for(iro).get(url))
     assert "Jade Holloway" in page and "Record the answer" in page and "Take it to a formal stage" in page
