@@ -28,7 +28,7 @@ from safeguarding.audit.models import CaseEvent
 from safeguarding.clock.models import Deadline
 from safeguarding.notify.models import Notification
 from tests.factories import ChildFactory, make_user
-from tests.factories.reviews import RaisedDisputeFactory
+from tests.factories.reviews import RaisedDisputeFactory, qa_judgements
 
 from . import between_world
 
@@ -215,3 +215,31 @@ def test_the_dispute_page_offers_each_person_their_steps(client_for, clock, epis
     assert Dispute.objects.get().stage == 2 and DisputeStage.objects.get(number=1).skipped_reason == "Urgent"
     page = text(client_for(iro).get(url + "close/"))
     assert "Closing the dispute is final" in page and "Referred to Cafcass" not in page
+
+
+def test_every_page_between_reviews_opens_for_its_person(client_for, clock, episode, iro, manager, social_worker):
+    dispute = alert(episode, iro, social_worker)
+    qa = services.care_plan_qa_record(actor=iro, episode=episode, feedback="Fine", judgements=qa_judgements())
+    pages = [
+        (iro, f"/reviews/e/{episode.public_id}/monitoring/new/", "Record a contact or a mid-point check"),
+        (social_worker, f"/reviews/e/{episode.public_id}/visits/new/", "Record a visit to the child"),
+        (iro, f"/reviews/e/{episode.public_id}/disputes/new/", "Raise a concern about the care plan"),
+        (social_worker, f"/reviews/disputes/{dispute.public_id}/answer/", "Answer the IRO"),
+        (iro, f"/reviews/disputes/{dispute.public_id}/answer/", "Record the answer"),
+        (iro, f"/reviews/disputes/{dispute.public_id}/escalate/", "Take the dispute to a formal stage"),
+        (iro, f"/reviews/disputes/{dispute.public_id}/cafcass/", "Refer the child's case to Cafcass"),
+        (social_worker, f"/reviews/quality/{qa.public_id}/answer/", "Answer the IRO's feedback"),
+        (manager, "/reviews/disputes/?show=all", "Disputes register"),
+        (manager, "/reviews/quality/themes/", "Quality assurance themes"),
+    ]
+    for who, url, heading in pages:
+        resp = client_for(who).get(url)
+        assert resp.status_code == 200, url
+        assert re.search(r'<h1 class="govuk-heading-l">\s*' + re.escape(heading.replace("'", "&#x27;")),
+                         resp.content.decode()), url
+    # the way to them from the review page, for who may use it (no statement more: the review's own answers)
+    review = services.review_schedule(actor=iro, episode=episode, planned_for=date(2026, 3, 27))
+    assert "The IRO&#x27;s monitoring between reviews" in client_for(iro).get(f"/reviews/r/{review.public_id}/") \
+        .content.decode()
+    page = client_for(social_worker).get(f"/reviews/r/{review.public_id}/").content.decode()
+    assert "Record your visit to the child" in page and "monitoring between reviews" not in page
