@@ -566,3 +566,72 @@ class Distribution(CaseRecord):
 
     def __str__(self):
         return f"{self.document} to {self.recipient_name} on {self.sent_on:%-d %B %Y}"
+
+
+class ChildInNeedReview(CaseRecord):
+    """The child in need review a conference chair holds three months after a child protection plan ended
+    (Cheshire West and Chester: "conference chairs also chair a three month child in need meeting after a
+    decision has been made to discontinue a child protection plan"). Opened by the review conference's
+    decision to end the plan with a child in need plan as the next step (``services.conference_decide``), due
+    by ``cin_review_after_plan``; booked, then held and recorded: who attended, the child's progress since the
+    plan ended, and the decision (continue the child in need plan, close, or step up to child protection)."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due: not booked yet"
+        SCHEDULED = "scheduled", "Booked"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", "Continue the child in need plan"
+        CLOSE = "close", "End the child in need plan and close the case"
+        STEP_UP = "step_up", "Step up to child protection (a strategy discussion)"
+
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="cin_reviews")
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.PROTECT, related_name="cin_reviews",
+                             help_text="The plan that ended")
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="+",
+                                   help_text="The review conference that decided to end the plan")
+    # indexed by cin_review_chair (the reviews a chair holds)
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cin_reviews_chaired",
+                              db_index=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
+    planned_for = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=300, blank=True)
+    late_reason = models.TextField(blank=True, help_text="Why the review is booked after the date it is due by")
+    held_on = models.DateField(null=True, blank=True)
+    attended = models.TextField(blank=True, help_text="Who took part (one a line)")
+    apologies = models.TextField(blank=True, help_text="Who sent apologies (one a line)")
+    progress = models.TextField(blank=True, help_text="The child's progress since the plan ended")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(blank=True)
+    cancelled_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["planned_for", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan"], condition=Q(entered_in_error_at__isnull=True),
+                                    name="one_cin_review_per_plan"),
+            models.CheckConstraint(condition=~Q(status="scheduled") | Q(planned_for__isnull=False),
+                                   name="booked_cin_review_has_date"),
+            models.CheckConstraint(condition=~Q(status="held") | (Q(held_on__isnull=False) & ~Q(outcome="")
+                                                                  & ~Q(progress="") & ~Q(attended="")),
+                                   name="held_cin_review_is_recorded"),
+            models.CheckConstraint(condition=~Q(status="cancelled") | ~Q(cancelled_reason=""),
+                                   name="cancelled_cin_review_has_reason"),
+        ]
+        indexes = [models.Index(name="cin_review_chair", fields=["chair"],
+                                condition=Q(entered_in_error_at__isnull=True))]
+
+    def __str__(self):
+        when = self.held_on or self.planned_for
+        return f"Child in need review{f' on {when:%-d %B %Y}' if when else ''}"
+
+    @property
+    def deadline_reference(self) -> str:
+        return self.child.local_child_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.DUE, self.Status.SCHEDULED)

@@ -528,3 +528,69 @@ def chairs_see_the_children_they_chair(ctx: AccessContext) -> QuerySet | None:
     return (_live_cancelled_excluded()
             .filter(chair_id=ctx.user_id, child__local_authority_id__in=sorted(ctx.local_authority_ids))
             .values("child_id"))
+
+
+# --- the child in need review after a plan ended (issue 10, section 3) -------------------------------------
+from .models import ChildInNeedReview  # noqa: E402
+
+CIN_LIVE = Q(entered_in_error_at__isnull=True)
+
+
+class ChildInNeedReviewPolicy(Policy):
+    """The three-month child in need review after a plan ended, held by a conference chair. Seen by its chair
+    (while a chair of the child's authority), the conference service (the authority's unrestricted children)
+    and case staff (the children they may edit); booked, moved and cancelled (``schedule``) by its chair and
+    the service; recorded (``record``) by its chair only. Each arm is an id set its index serves
+    (``cin_review_chair``, the child's foreign key)."""
+
+    model = ChildInNeedReview
+    actions = ("view", "schedule", "record")
+    ARM_NAMES = ("chair", "service", "case staff")
+    ARMS_FOR = {"view": ARM_NAMES, "schedule": ("chair", "service"), "record": ("chair",)}
+
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        return ctx.remember("conferences.cin_review.arms", lambda: self._arms(ctx))
+
+    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        if not ctx.is_authenticated:
+            return dict.fromkeys(self.ARM_NAMES)
+        las = sorted(ctx.local_authority_ids)
+        service_las = sorted(service_local_authorities(ctx))
+        reviews = ChildInNeedReview.objects.values("pk")
+        return {
+            "chair": reviews.filter(CIN_LIVE, chair_id=ctx.user_id, child__local_authority_id__in=las)
+            if ctx.has_role(Role.CONFERENCE_CHAIR) and las else None,
+            "service": reviews.filter(child__local_authority_id__in=service_las, child__restricted=False)
+            if service_las else None,
+            "case staff": reviews.filter(_child_editable(ctx, probe=False))
+            if ctx.has_role(*CASE_STAFF_ROLES) else None,
+        }
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = ChildInNeedReview.objects.live()
+        if not ctx.is_authenticated:
+            return qs.none()
+        ids = ctx.remember(("conferences.cin_review.ids", action),
+                           lambda: union_all(self.arms(ctx)[name] for name in self.ARMS_FOR[action]))
+        return qs.filter(in_ids(ids))
+
+    def may_list(self, ctx: AccessContext) -> bool:
+        """Whether ctx is one of the people who may see these reviews at all (the list page is theirs)."""
+        return conference_policy.is_chair(ctx) or conference_policy.is_service_staff(ctx) \
+            or conference_policy.is_case_staff(ctx)
+
+
+cin_review_policy = ChildInNeedReviewPolicy()
+
+
+@register_coverage
+def chairs_see_the_children_of_their_child_in_need_reviews(ctx: AccessContext) -> QuerySet | None:
+    """The chair of a child in need review reaches the child's record (while a chair of the child's
+    authority), as they do a child whose conference they chair: the child ids of the live, not cancelled
+    reviews they hold (index ``cin_review_chair``)."""
+    if not ctx.has_role(Role.CONFERENCE_CHAIR) or not ctx.local_authority_ids:
+        return None
+    return (ChildInNeedReview.objects.filter(CIN_LIVE, chair_id=ctx.user_id,
+                                             child__local_authority_id__in=sorted(ctx.local_authority_ids))
+            .exclude(status=ChildInNeedReview.Status.CANCELLED).values("child_id"))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    cin_review,
     dashboard,
     decision,
     detail,
@@ -29,6 +30,8 @@ urlpatterns = [
     path("plans/<public_id>/actions/new/", plans.PlanActionCreateView.as_view(), name="plan_action_new"),
     path("plans/<public_id>/actions/<action_id>/", plans.PlanActionUpdateView.as_view(), name="plan_action_update"),
     path("plans/<public_id>/audits/new/", plans.MidwayAuditView.as_view(), name="midway_audit_new"),
+    # the child in need review after a plan ended (before <public_id>/, as the plans)
+    *cin_review.urlpatterns,
     # one conference
     path("<public_id>/", detail.ConferenceDetailView.as_view(), name="detail"),
     path("<public_id>/schedule/", scheduling.ScheduleView.as_view(), name="schedule"),

@@ -230,6 +230,123 @@ COVERAGE = (iros_see_the_children_they_review, iro_managers_see_the_looked_after
 __all__ = ["COVERAGE", "episode_policy", "iro_authorities", "iro_manager_authorities", "review_policy"]
 
 
+# --- foster carers' reviews (issue 10, section 3) -----------------------------------------------------------
+from .models.fostering import LIVE as FOSTERING_LIVE  # noqa: E402
+from .models.fostering import FosterCarerReview, FosteringHousehold  # noqa: E402
+
+# The supervising social worker: a social worker or team manager of the fostering service's authority
+SUPERVISING_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+
+
+def supervising_authorities(ctx: AccessContext) -> list[int]:
+    """The local authorities in which ``ctx`` may supervise foster carers (a social worker or team manager)."""
+    return sorted(ctx.agency_ids_with_role(*SUPERVISING_ROLES) & ctx.local_authority_ids)
+
+
+class FosteringHouseholdPolicy(Policy):
+    """Fostering households and their reviews are seen by three people and nobody else: the reviewing
+    officer (the IRO who reviews the household, while an IRO of its authority), the IRO manager (the
+    authority's households) and the household's supervising social worker (while a social worker or team
+    manager of the authority). The IRO manager registers households, allocates the reviewing officer and
+    ends an approval (``manage``); the IRO manager and the supervising social worker keep the household's
+    details and the allegation note (``edit``); the reviewing officer and the IRO manager book its reviews
+    (``schedule``). Each arm is an id set its own partial index serves (``household_reviewed``,
+    ``household_supervised``, the service's foreign key)."""
+
+    model = FosteringHousehold
+    actions = ("view", "list_service", "manage", "edit", "schedule")
+    ARM_NAMES = ("reviewing officer", "service", "supervising social worker")
+    ARMS_FOR = {
+        "view": ARM_NAMES,
+        "list_service": ("service",),
+        "manage": ("service",),
+        "edit": ("service", "supervising social worker"),
+        "schedule": ("reviewing officer", "service"),
+    }
+
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        return ctx.remember("reviews.household.arms", lambda: self._arms(ctx))
+
+    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        if not ctx.is_authenticated:
+            return dict.fromkeys(self.ARM_NAMES)
+        iro_las, manager_las, ssw_las = iro_authorities(ctx), iro_manager_authorities(ctx), supervising_authorities(ctx)
+        live = FosteringHousehold.objects.filter(FOSTERING_LIVE)
+        return {
+            "reviewing officer": live.filter(reviewing_officer_id=ctx.user_id, fostering_service_id__in=iro_las)
+            .values("pk") if iro_las else None,
+            "service": live.filter(fostering_service_id__in=manager_las).values("pk") if manager_las else None,
+            "supervising social worker": live.filter(supervising_social_worker_id=ctx.user_id,
+                                                     fostering_service_id__in=ssw_las).values("pk")
+            if ssw_las else None,
+        }
+
+    def ids(self, ctx: AccessContext, action: str) -> QuerySet | None:
+        self._check_action(action)
+        return ctx.remember(("reviews.household.ids", action),
+                            lambda: union_all(self.arms(ctx)[name] for name in self.ARMS_FOR[action]))
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = FosteringHousehold.objects.live()
+        if not ctx.is_authenticated:
+            return qs.none()
+        return qs.filter(in_ids(self.ids(ctx, action)))
+
+    # --- other questions -----------------------------------------------------------------------------
+    def can_register_for(self, ctx: AccessContext, local_authority_id: int) -> bool:
+        """Whether ctx may register a household of this authority's fostering service: its IRO manager."""
+        return local_authority_id in iro_manager_authorities(ctx)
+
+    def service_authorities(self, ctx: AccessContext) -> list[int]:
+        """The authorities whose households ctx registers (the IRO manager's)."""
+        return iro_manager_authorities(ctx)
+
+    def may_have_households(self, ctx: AccessContext) -> bool:
+        """Whether ctx is one of the people who may see households at all (the list page is theirs; anyone
+        else gets a 404): an IRO, the IRO manager or a possible supervising social worker."""
+        return bool(iro_authorities(ctx) or supervising_authorities(ctx))
+
+
+class FosterCarerReviewPolicy(Policy):
+    """A foster carers' review is seen by everyone who sees its household, and by the IRO who holds or held
+    it (while an IRO of the household's authority); only they record it (``record``: the carers' views, the
+    children's, the report and the recommendation, completing it)."""
+
+    model = FosterCarerReview
+    actions = ("view", "record")
+    ARMS_FOR = {"view": ("household seen", "held"), "record": ("held",)}
+
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        return ctx.remember("reviews.foster_review.arms", lambda: self._arms(ctx))
+
+    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        households = household_policy.ids(ctx, "view")
+        las = iro_authorities(ctx)
+        return {
+            "household seen": None if households is None
+            else FosterCarerReview.objects.filter(household_id__in=households).values("pk"),
+            # the reviews ctx holds or held (index foster_review_held), in authorities where they are an IRO
+            "held": FosterCarerReview.objects.filter(FOSTERING_LIVE, reviewing_officer_id=ctx.user_id,
+                                                     household__fostering_service_id__in=las).values("pk")
+            if las else None,
+        }
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = FosterCarerReview.objects.live()
+        if not ctx.is_authenticated:
+            return qs.none()
+        ids = ctx.remember(("reviews.foster_review.ids", action),
+                           lambda: union_all(self.arms(ctx)[name] for name in self.ARMS_FOR[action]))
+        return qs.filter(in_ids(ids))
+
+
+household_policy = FosteringHouseholdPolicy()
+foster_review_policy = FosterCarerReviewPolicy()
+__all__ += ["foster_review_policy", "household_policy", "supervising_authorities"]
+
+
 # --- between reviews: monitoring, quality assurance of the care plan, disputes (issue 10, section 3; ADR 14) ---
 from .models import CarePlanQA, Dispute  # noqa: E402
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import caseload, preparation, record, review, voice
+from .views import caseload, fostering, preparation, record, review, voice
 
 app_name = "reviews"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     # the child's own pages, opened by their link without an account (public: the token is the key)
     path("voice/<str:token>/", voice.VoiceView.as_view(), name="voice"),
 ]
+urlpatterns += fostering.urlpatterns  # foster carers' reviews (issue 10, section 3)
 
 from .views.between import urlpatterns as between_reviews  # noqa: E402 (ADR 14)
 

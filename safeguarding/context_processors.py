@@ -34,8 +34,11 @@ def hub(request):
                                               Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PARTNER_PRACTITIONER):
         # partners find the conferences their agency is invited to (and submit reports) from here
         items.append(("Conferences", reverse("conferences:dashboard")))
+    if access is not None and access.has_role(Role.CONFERENCE_CHAIR, Role.ADMINISTRATOR):
+        items.append(("Child in need reviews", reverse("conferences:cin_reviews")))
     if access is not None and access.has_role(Role.IRO):
         items.append(("Looked-after children", reverse("reviews:caseload")))
+        items.append(("Foster carers' reviews", reverse("reviews:households")))
     if access is not None and access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         items.append(("Reviews to prepare", reverse("reviews:preparation")))
     # the active item is the one whose address is the longest start of this page's (/reviews/preparation/

@@ -7,10 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from cases.identifiers import validate_nhs_number, validate_upn
 from cases.models import Adult, Child, ChildAddress, ChildAlias, ChronologyEntry, Involvement, Relationship
-from cases.policies import child_policy
-from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Agency, AgencyKind, Membership, Team, User
 from safeguarding.demo import data
 from tests.factories import LocalAuthorityFactory
@@ -92,20 +89,3 @@ def test_refuses_to_run_in_production(settings):
         load_demo("--children", "1")
 
     assert not Agency.objects.exists()
-
-
-def test_default_size_with_on_commit_callbacks_run(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        load_demo()
-
-    assert demo_children().count() == data.DEFAULT_CHILDREN
-    caseload = demo_children().filter(allocated_social_worker=login("social_worker")).count()
-    assert 10 <= caseload <= 20
-    assert demo_children().filter(allocated_social_worker__isnull=True, status=Child.Status.OPEN).exists()
-    assert 2 <= demo_children().filter(restricted=True).count() <= 3
-    for key in data.PARTNER_LOGINS:
-        assert child_policy.visible(AccessContext.for_user(login(key))).exists(), key
-    for child in demo_children().exclude(nhs_number=""):
-        validate_nhs_number(child.nhs_number)
-    for child in demo_children().exclude(upn=""):
-        validate_upn(child.upn)

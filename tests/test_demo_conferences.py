@@ -56,20 +56,6 @@ def deadline_of(obj, rule_key: str) -> Deadline:
                                 rule_key=rule_key)
 
 
-def test_running_twice_duplicates_nothing(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        load_demo()
-    before = snapshot()
-    counts = status_counts()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        out = load_demo()
-
-    assert snapshot() == before
-    assert status_counts() == counts
-    assert "Skipped demo conferences" in out
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_sends_no_email(mailoutbox):
     """Committed for real, so the after-commit sends run inside the load: to nowhere."""

@@ -1,4 +1,4 @@
-"""The demo world (`manage.py load_demo`, 20 children), loaded once and shared by the demo's tests that
+"""The demo world (`manage.py load_demo` at its default size), loaded once and shared by the demo's tests that
 take it as loaded: moved here from tests/test_demo.py and tests/test_demo_conferences.py, which keep the
 tests that need an empty database, another size, real commits or a changed loader.
 
@@ -29,8 +29,10 @@ from safeguarding.clock import workdays
 from safeguarding.clock.models import Deadline
 from safeguarding.demo import data
 from tests.factories.worlds import shared_world
-from tests.test_demo import SMALL, counts, demo_children, load_demo, login
-from tests.test_demo_conferences import LOADED_AT, S, deadline_of, demo_conferences, status_counts
+from tests.test_demo import counts, demo_children, load_demo, login
+from tests.test_demo_conferences import LOADED_AT, S, deadline_of, demo_conferences, snapshot, status_counts
+
+N = data.DEFAULT_CHILDREN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_world"), pytest.mark.usefixtures("demo", "frozen")]
 
@@ -41,9 +43,9 @@ class Demo:
 
 
 def load_the_demo() -> Demo:
-    """The demo, 20 children, loaded at LOADED_AT."""
+    """The demo at its default size (as `make run` loads it), loaded at LOADED_AT."""
     with freeze_time(LOADED_AT):
-        return Demo(output=load_demo("--children", str(SMALL)))
+        return Demo(output=load_demo())
 
 
 demo = shared_world(load_the_demo, name="demo")
@@ -83,7 +85,7 @@ def test_creates_the_agencies_and_one_login_for_each_role():
     assert partner_kinds == {AgencyKind.POLICE, AgencyKind.EDUCATION, AgencyKind.HEALTH}
     assert login("admin").is_superuser
 
-    assert demo_children().count() == SMALL
+    assert demo_children().count() == N
 
 
 
@@ -100,7 +102,7 @@ def test_children_are_valid_and_in_varied_states():
             assert today - timedelta(days=18 * 366) < child.date_of_birth <= today
         else:
             assert child.expected_date_of_birth > today and not child.nhs_number and not child.upn
-    assert sum(bool(c.nhs_number) for c in children) >= SMALL * 0.7
+    assert sum(bool(c.nhs_number) for c in children) >= N * 0.7
     assert any(c.upn for c in children)
     assert any(c.is_unborn for c in children)
 
@@ -115,7 +117,11 @@ def test_children_are_valid_and_in_varied_states():
     significances = set(ChronologyEntry.objects.values_list("significance", flat=True))
     assert significances == set(ChronologyEntry.Significance.values)
     assert Relationship.objects.filter(child__in=children).exists()
-    assert ChildAddress.objects.filter(child__in=children, end_date__isnull=True).count() == SMALL
+    assert ChildAddress.objects.filter(child__in=children, end_date__isnull=True).count() == N
+    # a social worker's caseload as in life, and someone unallocated for the team manager
+    caseload = demo_children().filter(allocated_social_worker=login("social_worker")).count()
+    assert 10 <= caseload <= 20
+    assert demo_children().filter(allocated_social_worker__isnull=True, status=Child.Status.OPEN).exists()
 
 
 
@@ -133,7 +139,7 @@ def test_partner_practitioners_and_the_social_worker_see_children():
     assert visible.filter(allocated_social_worker=social_worker).exists()
     assert visible.filter(restricted=True).exists()  # the one naming them
     service_manager = child_policy.visible(AccessContext.for_user(login("service_manager")))
-    assert service_manager.count() == SMALL  # named on every restricted record
+    assert service_manager.count() == N  # named on every restricted record
 
 
 
@@ -161,12 +167,13 @@ def test_running_twice_keeps_changes_and_duplicates_nothing():
     police = Agency.objects.get(name="Northmoor Constabulary")
     police.name = "Northmoor Police Service"
     police.save()
-    before = counts()
+    before, conferences_before, statuses = counts(), snapshot(), status_counts()
 
     out = load_demo("--children", "50")
 
     assert counts() == before
-    assert "Skipped generating children" in out
+    assert snapshot() == conferences_before and status_counts() == statuses
+    assert "Skipped generating children" in out and "Skipped demo conferences" in out
     child.refresh_from_db()
     assert child.preferred_name == "Ziggy"
     social_worker.refresh_from_db()
@@ -197,7 +204,7 @@ def test_load_output_documents_the_password(demo):
 
     assert data.DEMO_PASSWORD in out
     assert data.LOGIN_BY_KEY["social_worker"].email in out
-    assert f"{SMALL} children" in out
+    assert f"{N} children" in out
 
 
 # --- from tests/test_demo_conferences.py ----------------------------------------------------------------

@@ -17,6 +17,7 @@ of labels here any more.
 """
 
 from ._common import TRANSITIONS, VIA_API, VIA_PAGE
+from .cin_review import cin_review_cancel, cin_review_record, cin_review_schedule
 from .decision import ALLOWED_OUTCOMES, ActionInput, MemberInput, conference_decide
 from .documents import decision_letter_publish, document_download_log, documents_distribute
 from .invitations import (
@@ -51,6 +52,7 @@ __all__ = [
     "conference_decide", "ActionInput", "MemberInput", "ALLOWED_OUTCOMES",
     "core_group_member_add", "plan_action_add", "plan_action_update", "core_group_meeting_record",
     "midway_audit_record",
+    "cin_review_schedule", "cin_review_record", "cin_review_cancel",
     "minutes_draft", "minutes_edit", "minutes_revise", "minutes_sign", "minutes_sections_from_record",
     "decision_letter_publish", "documents_distribute", "document_download_log",
     "TRANSITIONS", "VIA_PAGE", "VIA_API",

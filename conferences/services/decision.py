@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..rules import deadline_label
 from ._common import S, _lock, _transition
+from .cin_review import cin_review_open_for_ended_plan
 from .minutes import minutes_draft
 
 
@@ -145,6 +146,8 @@ def conference_decide(
         plan.save()
         clock.deadlines_cancel_open(subject=plan, reason="The plan has ended", actor=actor)
         record_event(events.PLAN_ENDED, actor=actor, subject=plan, payload={"reason": end_reason})
+        if next_step == NextStep.CIN_PLAN:  # the chair's child in need review three months on (Cheshire West)
+            cin_review_open_for_ended_plan(actor=actor, conference=conference, plan=plan)
     if plan is not None and outcome in (Outcome.PLAN, Outcome.CONTINUE):
         for m in core_group:
             _core_group_add(plan, m, actor)

@@ -44,6 +44,24 @@ __all__ = [
     "StaleSection", "required_sections",
     "child_link_issue", "child_link_revoke", "child_views_save",
 ]
+
+# foster carers' reviews (issue 10, section 3)
+from .fostering import (  # noqa: E402
+    foster_review_cancel,
+    foster_review_child_view_add,
+    foster_review_complete,
+    foster_review_save,
+    foster_review_schedule,
+    household_allocate,
+    household_end,
+    household_register,
+    household_update,
+)
+
+__all__ += [
+    "household_register", "household_update", "household_allocate", "household_end", "foster_review_schedule",
+    "foster_review_cancel", "foster_review_save", "foster_review_child_view_add", "foster_review_complete",
+]
 # between reviews (issue 10, section 3): monitoring, quality assurance of the care plan, disputes
 from .disputes import (  # noqa: E402
     dispute_answer,

@@ -114,6 +114,7 @@ _SERVICE_OF = {
     "lac_review_decisions": Service.LOOKED_AFTER, "lac_review_record": Service.LOOKED_AFTER,
     "iro_dispute_resolution": Service.LOOKED_AFTER, "lac_review_sw_contact": Service.LOOKED_AFTER,
     "lac_review_papers": Service.LOOKED_AFTER, "lac_review_ratification": Service.LOOKED_AFTER,
+    "foster_carer_review": Service.LOOKED_AFTER,
     "lado_referral": Service.LADO,
     "serious_incident_notification": Service.PARTNERSHIP, "rapid_review": Service.PARTNERSHIP,
     "lcspr": Service.PARTNERSHIP,
@@ -169,6 +170,17 @@ _DEFAULTS: tuple[Rule, ...] = (
     # After the review (section 2.2, [L])
     _r("lac_review_ratification", "Manager's sign-off of the review record", "receiving the review record", 5, WD,
        "Southwark IRO procedures", LOCAL, title="Review record signed off by the manager"),
+    # Foster carers' reviews, held by the IRO service (issue 10, section 3; not in the timescales document):
+    # a review not more than a year after approval, then at intervals of not more than a year
+    _r("foster_carer_review", "Foster carers' review (their approval reviewed)",
+       "the approval, then the previous review", 12, MONTHS,
+       "Fostering Services (England) Regulations 2011, reg 28(2)", NATIONAL, title="Foster carers' annual review"),
+    # The child in need meeting a conference chair holds three months after a plan ends (Cheshire West and
+    # Chester's safeguarding and quality assurance unit; sources/000)
+    _r("cin_review_after_plan", "Child in need review after a child protection plan ended",
+       "the conference's decision to end the plan", 3, MONTHS,
+       "Cheshire West and Chester safeguarding and quality assurance unit: the chair's three-month child in need "
+       "meeting after a plan is discontinued", LOCAL, title="Child in need review after the plan ended"),
     # LADO (section 3)
     _r("lado_referral", "Employer's referral to the LADO", "the employer knowing of the allegation", 1, WD, KCSIE,
        NATIONAL),

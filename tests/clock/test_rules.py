@@ -53,6 +53,9 @@ EXTRA_RULES = [
     ("lac_review_sw_contact", 15, WD, BEFORE, NATIONAL, Service.LOOKED_AFTER),
     ("lac_review_papers", 3, WD, BEFORE, NATIONAL, Service.LOOKED_AFTER),
     ("lac_review_ratification", 5, WD, AFTER, LOCAL, Service.LOOKED_AFTER),
+    # issue 10, section 3: foster carers' annual review (reg 28(2)) and the child in need review after a plan
+    ("foster_carer_review", 12, MONTHS, AFTER, NATIONAL, Service.LOOKED_AFTER),
+    ("cin_review_after_plan", 3, MONTHS, AFTER, LOCAL, Service.CHILD_PROTECTION),
 ]
 # issue 10, section 3: between reviews (reg 28 visits, the IRO's mid-point check, the answers to the IRO)
 EXTRA_RULES += [

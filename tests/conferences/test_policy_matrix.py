@@ -37,8 +37,23 @@ from cases import services as cases_services
 from cases.models import Child, Involvement, Relationship, RelationshipKind
 from cases.policies import child_policy
 from conferences import selectors, services
-from conferences.models import AgencyReport, ChildProtectionPlan, Conference, Document, Invitation, Minutes
-from conferences.policies import conference_policy, document_policy, invitation_policy, plan_policy, report_policy
+from conferences.models import (
+    AgencyReport,
+    ChildInNeedReview,
+    ChildProtectionPlan,
+    Conference,
+    Document,
+    Invitation,
+    Minutes,
+)
+from conferences.policies import (
+    cin_review_policy,
+    conference_policy,
+    document_policy,
+    invitation_policy,
+    plan_policy,
+    report_policy,
+)
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Agency, Membership, Role
 from safeguarding.accounts.services import api_client_create
@@ -61,6 +76,7 @@ REPORT_ACTIONS = ("view", "share")
 INVITATION_ACTIONS = ("view",)
 DOC_ACTIONS = ("view",)
 PLAN_ACTIONS = ("view", "update", "audit")
+CIN_ACTIONS = ("view", "schedule", "record")
 
 
 def test_the_tables_cover_every_policy_action():
@@ -69,6 +85,7 @@ def test_the_tables_cover_every_policy_action():
     assert set(INVITATION_ACTIONS) == set(invitation_policy.actions)
     assert set(DOC_ACTIONS) == set(document_policy.actions)
     assert set(PLAN_ACTIONS) == set(plan_policy.actions)
+    assert set(CIN_ACTIONS) == set(cin_review_policy.actions)
 
 
 @dataclass
@@ -83,6 +100,7 @@ class World:
     plans: dict[bool, ChildProtectionPlan]
     la: Agency
     other_la: Agency
+    cin_reviews: dict[bool, ChildInNeedReview]  # after a review conference ended each plan (Chris Chair's)
 
     def __getitem__(self, who):
         return self.people[who]
@@ -208,6 +226,17 @@ def _make_world() -> World:
                 starts_at=story.at(date(2026, 6, 1), 10 + 3 * restricted),
                 ends_at=story.at(date(2026, 6, 1), 12 + 3 * restricted), venue="Civic Centre")
             reviews[restricted] = services.conference_cancel(actor=chair, conference=review, reason="Chair unwell")
+    cin_reviews = {}
+    for restricted in (False, True):  # a review conference ends each plan, stepping down to a child in need plan
+        with freeze_time("2026-03-23 09:00"):
+            ending = services.conference_request(actor=social_worker, child=children[restricted], kind="review")
+            story.book(conference=ending, chair=chair, actor=chair, day=date(2026, 4, 10), hour=10 + 3 * restricted)
+        with freeze_time("2026-04-10 17:00"):
+            services.conference_hold(actor=chair, conference=ending, held_on=date(2026, 4, 10),
+                                     quorum_override_reason="Testing")
+            services.conference_decide(actor=chair, conference=ending, outcome="end", end_reason="harm_reduced",
+                                       next_step="cin_plan")
+        cin_reviews[restricted] = ChildInNeedReview.objects.get(plan=plans[restricted])
     # a time-limited grant to read both children's records (from now: the tests run at today's date)
     for child in children.values():
         cases_services.child_access_grant(
@@ -217,7 +246,8 @@ def _make_world() -> World:
         invitations[restricted] = {_invitation_label(i, people): i for i in Invitation.objects.filter(conference=conf)}
     assert children[True].restricted and not children[False].restricted
     return World(people=people, children=children, conferences=conferences, reviews=reviews, reports=reports,
-                 invitations=invitations, documents=documents, plans=plans, la=la, other_la=other_la)
+                 invitations=invitations, documents=documents, plans=plans, la=la, other_la=other_la,
+                 cin_reviews=cin_reviews)
 
 
 def _invitation_label(invitation: Invitation, people) -> str:
@@ -363,6 +393,40 @@ PLANS = {
     "anonymous":                                        (NONE,                     NONE),
 }
 
+# cin_review_policy on the child in need review after each plan ended (held by the chair): the chair, the conference
+# service (unrestricted children) and case staff
+CIN_CHAIR = frozenset({"view", "schedule", "record"})
+CIN_SERVICE = frozenset({"view", "schedule"})
+CIN_REVIEWS = {
+    "the chair":                                        (CIN_CHAIR,                CIN_CHAIR),
+    "another chair of the same LA":                     (CIN_SERVICE,              NONE),
+    "a chair of another LA":                            (NONE,                     NONE),
+    "the minute-taker":                                 (CIN_SERVICE,              NONE),
+    "administrator":                                    (CIN_SERVICE,              NONE),
+    "allocated social worker":                          (VIEW,                     VIEW),
+    "colleague in the team":                            (VIEW,                     NONE),
+    "social worker of another team":                    (NONE,                     NONE),
+    "social worker of another team with an access grant": (NONE,                   NONE),
+    "family support worker invited by her own account": (NONE,                     NONE),
+    "team manager":                                     (VIEW,                     VIEW),
+    "service manager":                                  (VIEW,                     NONE),
+    "another LA's service manager":                     (NONE,                     NONE),
+    "invited police officer":                           (NONE,                     NONE),
+    "another officer of the invited police force":      (NONE,                     NONE),
+    "uninvited health practitioner":                    (NONE,                     NONE),
+    "school DSL (agency invited)":                      (NONE,                     NONE),
+    "API client of an invited agency":                  (NONE,                     NONE),
+    "IRO":                                              (NONE,                     NONE),
+    "LADO":                                             (NONE,                     NONE),
+    "anonymous":                                        (NONE,                     NONE),
+}
+# cin_review_policy.may_list: the people whose list page it is (chairs, the service, case staff)
+LISTS_CIN_REVIEWS = {"the chair", "another chair of the same LA", "a chair of another LA", "the minute-taker",
+                     "administrator", "allocated social worker", "colleague in the team",
+                     "social worker of another team", "social worker of another team with an access grant",
+                     "family support worker invited by her own account", "team manager", "service manager",
+                     "another LA's service manager"}
+
 # conference_policy.sees_whole: person -> (unrestricted, restricted)
 SEES_WHOLE = {
     "the chair":                                        (True,                     True),
@@ -498,7 +562,8 @@ PEOPLE = list(CONFERENCE)
 
 
 def test_every_table_names_every_person_in_the_world(world):
-    for table in (CONFERENCE, REPORTS, DOCUMENTS, PLANS, SEES_WHOLE, INVITATIONS, REPORTS_FOR, INVITED_TO, ROLES):
+    for table in (CONFERENCE, REPORTS, DOCUMENTS, PLANS, SEES_WHOLE, INVITATIONS, REPORTS_FOR, INVITED_TO, ROLES,
+                  CIN_REVIEWS):
         assert list(table) == list(world.people)
 
 
@@ -550,8 +615,15 @@ def test_matrix(world, who):
                           f"{copy} copy ({label})"))
         cells.append((plan_policy, world.plans[restricted], PLAN_ACTIONS, PLANS[who][restricted],
                       f"plan ({label})"))
+        cells.append((cin_review_policy, world.cin_reviews[restricted], CIN_ACTIONS, CIN_REVIEWS[who][restricted],
+                      f"child in need review ({label})"))
     wrong = _check(ctx, cells)
     assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_whose_list_of_child_in_need_reviews_it_is(world, who):
+    assert cin_review_policy.may_list(AccessContext.for_user(world[who])) is (who in LISTS_CIN_REVIEWS)
 
 
 @pytest.mark.parametrize("who", PEOPLE)
@@ -640,7 +712,8 @@ def test_a_cancelled_conference_stays_in_its_chairs_list_but_gives_no_plan_or_ch
 
 def test_missing_and_forbidden_are_the_same_404(world):
     ctx = AccessContext.for_user(world["invited police officer"])
-    for policy in (conference_policy, report_policy, invitation_policy, document_policy, plan_policy):
+    for policy in (conference_policy, report_policy, invitation_policy, document_policy, plan_policy,
+                   cin_review_policy):
         for public_id in (uuid.uuid4(), "not-a-uuid", None):
             with pytest.raises(Http404) as missing:
                 policy.get_for(ctx, public_id)
@@ -652,7 +725,8 @@ def test_missing_and_forbidden_are_the_same_404(world):
 
 def test_an_unknown_action_is_a_programming_error(world):
     ctx = AccessContext.for_user(world["the chair"])
-    for policy in (conference_policy, report_policy, invitation_policy, document_policy, plan_policy):
+    for policy in (conference_policy, report_policy, invitation_policy, document_policy, plan_policy,
+                   cin_review_policy):
         with pytest.raises(ValueError):
             policy.visible(ctx, "delete")
         with pytest.raises(ValueError):
@@ -688,7 +762,8 @@ def test_a_chair_whose_chair_role_is_taken_away_loses_the_conferences_they_chair
 def test_each_policy_answers_a_list_in_one_query(world, who, django_assert_max_num_queries):
     """However many records and reasons, one query (none when nothing can match)."""
     ctx = AccessContext.for_user(world[who])
-    for policy in (conference_policy, report_policy, invitation_policy, document_policy, plan_policy):
+    for policy in (conference_policy, report_policy, invitation_policy, document_policy, plan_policy,
+                   cin_review_policy):
         for action in policy.actions:
             with django_assert_max_num_queries(0 if who == "anonymous" else 1):
                 list(policy.visible(ctx, action))

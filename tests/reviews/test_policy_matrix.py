@@ -29,8 +29,8 @@ from cases import services as cases_services
 from cases.models import Child, Involvement
 from cases.policies import child_policy
 from reviews import services
-from reviews.models import LookedAfterEpisode, Review
-from reviews.policies import episode_policy, review_policy
+from reviews.models import FosteringHousehold, LookedAfterEpisode, Review
+from reviews.policies import episode_policy, foster_review_policy, household_policy, review_policy
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Role
 from tests.factories import ChildFactory, LocalAuthorityFactory, PoliceFactory, TeamFactory, make_user
@@ -40,11 +40,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reviews_policy_mat
 
 EPISODE_ACTIONS = ("view", "list_service", "allocate", "update", "review")
 REVIEW_ACTIONS = ("view", "schedule", "record", "prepare", "track", "ratify")
+HOUSEHOLD_ACTIONS = ("view", "list_service", "manage", "edit", "schedule")
+FOSTER_REVIEW_ACTIONS = ("view", "record")
 
 
 def test_the_tables_cover_every_policy_action():
     assert set(EPISODE_ACTIONS) == set(episode_policy.actions)
     assert set(REVIEW_ACTIONS) == set(review_policy.actions)
+    assert set(HOUSEHOLD_ACTIONS) == set(household_policy.actions)
+    assert set(FOSTER_REVIEW_ACTIONS) == set(foster_review_policy.actions)
 
 
 @dataclass
@@ -54,6 +58,8 @@ class World:
     episodes: dict[bool, LookedAfterEpisode]
     held: dict[bool, Review]  # the first review, chaired by the previous IRO
     booked: dict[bool, Review]  # the second review, booked by the allocated IRO
+    household: FosteringHousehold | None = None  # foster carers reviewed by Ian Other, supervised by Olly Other
+    foster_reviews: dict | None = None  # "completed" (by Prue Previous, their officer then), "booked" (by Ian)
 
     def __getitem__(self, who):
         return self.people[who]
@@ -114,7 +120,29 @@ def _build() -> World:
                                                  reason="A member of staff's child")
         children[restricted] = Child.objects.get(pk=child.pk)
         episodes[restricted] = LookedAfterEpisode.objects.get(pk=episode.pk)
-    return World(people=people, children=children, episodes=episodes, held=held, booked=booked)
+    household, foster_reviews = _fostering(people, la)
+    return World(people=people, children=children, episodes=episodes, held=held, booked=booked, household=household,
+                 foster_reviews=foster_reviews)
+
+
+def _fostering(people, la):
+    """A fostering household of Northmoor, registered by the IRO manager with Olly Other as its supervising
+    social worker and Prue Previous as its reviewing officer, who completed its review; then Ian Other became its
+    reviewing officer and booked the next."""
+    manager, previous, officer = people["the IRO manager"], people["the IRO who chaired the first review"], \
+        people["another IRO of the same LA"]
+    with freeze_time("2026-04-10 09:00"):
+        household = services.household_register(
+            actor=manager, fostering_service=la, reference="FC1", first_carer="Jo Carer", approval_type="long_term",
+            approval_terms="One child", places=1, approved_on=date(2025, 5, 1),
+            supervising_social_worker=people["social worker of another team"], reviewing_officer=previous)
+        completed = services.foster_review_schedule(actor=previous, household=household, planned_for=date(2026, 4, 10))
+        services.foster_review_save(actor=previous, review=completed, carers_views="Well", report="Suitable",
+                                    recommendation="continue")
+        completed = services.foster_review_complete(actor=previous, review=completed, held_on=date(2026, 4, 10))
+        services.household_allocate(actor=manager, household=household, reviewing_officer=officer)
+        booked = services.foster_review_schedule(actor=officer, household=household, planned_for=date(2027, 3, 1))
+    return FosteringHousehold.objects.get(pk=household.pk), {"completed": completed, "booked": booked}
 
 
 world = shared_world(_build)
@@ -234,12 +262,50 @@ ROLES = {
     "social worker of another team": {"case staff"}, "team manager": {"case staff"},
     "service manager": {"case staff"}, "another LA's service manager": {"case staff"},
 }
+
+# Foster carers' reviews: the reviewing officer, the IRO manager and the supervising social worker, nobody else.
+# household_policy on the household; foster_review_policy on its completed review (held by its reviewing officer
+# then) and the review booked by its reviewing officer now
+REVIEWING = frozenset({"view", "schedule"})
+SERVICE = frozenset({"view", "list_service", "manage", "edit", "schedule"})
+SUPERVISING = frozenset({"view", "edit"})
+HOLDS = frozenset({"view", "record"})
+SEES = frozenset({"view"})
+FOSTERING = {
+    #                                                household      completed review   booked review
+    "the allocated IRO":                             (NONE,          NONE,              NONE),
+    # its reviewing officer until Ian Other took over: she keeps the review she held
+    "the IRO who chaired the first review":          (NONE,          HOLDS,             NONE),
+    "another IRO of the same LA":                    (REVIEWING,     SEES,              HOLDS),
+    "an IRO of another LA":                          (NONE,          NONE,              NONE),
+    "the IRO manager":                               (SERVICE,       SEES,              SEES),
+    "an IRO manager of another LA":                  (NONE,          NONE,              NONE),
+    "allocated social worker":                       (NONE,          NONE,              NONE),
+    "colleague in the team":                         (NONE,          NONE,              NONE),
+    # the household's supervising social worker
+    "social worker of another team":                 (SUPERVISING,   SEES,              SEES),
+    "team manager":                                  (NONE,          NONE,              NONE),
+    "service manager":                               (NONE,          NONE,              NONE),
+    "another LA's service manager":                  (NONE,          NONE,              NONE),
+    "conference chair":                              (NONE,          NONE,              NONE),
+    "police officer with an open involvement":       (NONE,          NONE,              NONE),
+    "LADO":                                          (NONE,          NONE,              NONE),
+    "administrator":                                 (NONE,          NONE,              NONE),
+    "anonymous":                                     (NONE,          NONE,              NONE),
+}
+# household_policy.can_register_for(Northmoor) and may_have_households (the list page is theirs)
+REGISTERS = {"the IRO manager"}
+MAY_HAVE_HOUSEHOLDS = {
+    "the allocated IRO", "the IRO who chaired the first review", "another IRO of the same LA", "an IRO of another LA",
+    "the IRO manager", "an IRO manager of another LA", "allocated social worker", "colleague in the team",
+    "social worker of another team", "team manager",
+}
 # fmt: on
 PEOPLE = list(EPISODES)
 
 
 def test_every_table_names_every_person_in_the_world(world):
-    for table in (EPISODES, BOOKED, HELD, CHILD):
+    for table in (EPISODES, BOOKED, HELD, CHILD, FOSTERING):
         assert list(table) == list(world.people)
 
 
@@ -275,6 +341,20 @@ def test_matrix(world, who):
         wrong += _check(review_policy, ctx, world.held[restricted], REVIEW_ACTIONS, HELD[who][restricted],
                         f"held review ({label})")
     assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_fostering_matrix(world, who):
+    ctx = AccessContext.for_user(world[who])
+    household, completed, booked = FOSTERING[who]
+    wrong = _check(household_policy, ctx, world.household, HOUSEHOLD_ACTIONS, household, "household")
+    wrong += _check(foster_review_policy, ctx, world.foster_reviews["completed"], FOSTER_REVIEW_ACTIONS, completed,
+                    "completed foster review")
+    wrong += _check(foster_review_policy, ctx, world.foster_reviews["booked"], FOSTER_REVIEW_ACTIONS, booked,
+                    "booked foster review")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+    assert household_policy.can_register_for(ctx, world.household.fostering_service_id) is (who in REGISTERS)
+    assert household_policy.may_have_households(ctx) is (who in MAY_HAVE_HOUSEHOLDS)
 
 
 @pytest.mark.parametrize("who", PEOPLE)
@@ -319,7 +399,7 @@ def test_the_review_page_s_child_answer_agrees_with_the_child_s_policy(world, wh
 
 def test_a_missing_record_is_the_same_404(world):
     ctx = AccessContext.for_user(world["the IRO manager"])
-    for policy in (episode_policy, review_policy):
+    for policy in (episode_policy, review_policy, household_policy, foster_review_policy):
         for bad in (uuid.uuid4(), "not-a-uuid", None):
             with pytest.raises(Http404):
                 policy.get_for(ctx, bad)

@@ -32,6 +32,8 @@ LOOKED_AFTER_RULES = [
     ("lac_review_record", 20, WD, AFTER, LOCAL, "St Helens"),  # [L]
     ("lac_review_ratification", 5, WD, AFTER, LOCAL, "Southwark"),  # [L]
     ("iro_dispute_resolution", 20, WD, AFTER, NATIONAL, "para 6.2"),  # [C] IRO Handbook para 6.2
+    # section 3: one IRO reviews foster carers, at least once a year (not in the timescales document)
+    ("foster_carer_review", 12, MONTHS, AFTER, NATIONAL, "reg 28(2)"),
 ]
 # Between reviews (section 3, ADR 14; due dates in tests/reviews/test_monitoring.py)
 LOOKED_AFTER_RULES += [
