@@ -445,3 +445,122 @@ def iro_profile_editable(ctx: AccessContext, iro) -> bool:
 
 
 __all__ += ["PARTNER_ROLES", "invitation_arms", "invitation_policy", "invited_reviews", "iro_profile_editable"]
+
+
+# --- between reviews: monitoring, quality assurance of the care plan, disputes (issue 10, section 3; ADR 14) ---
+from .models import CarePlanQA, Dispute  # noqa: E402
+
+
+def childs_worker_arms(ctx: AccessContext) -> dict[str, QuerySet | None]:
+    """The periods of care of the children ctx is the allocated social worker of, and of the children whose
+    allocated team ctx is a team manager of (each among the children ctx may edit: a restricted child only
+    when named): those who see the IRO's feedback and disputes about their children and answer them."""
+
+    def build():
+        if not episode_policy.is_case_staff(ctx):
+            return {"the child's social worker": None, "the child's team manager": None}
+        editable = LookedAfterEpisode.objects.filter(child_id__in=child_policy.visible_ids(ctx, "edit"))
+        teams = sorted(ctx.team_ids_with_role(Role.TEAM_MANAGER))
+        return {
+            "the child's social worker": editable.filter(child__allocated_social_worker_id=ctx.user_id).values("pk"),
+            "the child's team manager": editable.filter(child__allocated_team_id__in=teams).values("pk")
+            if teams else None,
+        }
+
+    return ctx.remember("reviews.childs_worker.arms", build)
+
+
+class OversightPolicy(Policy):
+    """A child's period of care between reviews. ``oversee`` (the monitoring page: the IRO's contacts and
+    mid-point checks, the social worker's visits and their due dates, the quality assurance and disputes):
+    the allocated IRO and the IRO manager. ``monitor`` (record a contact or mid-point check, quality-assure
+    the care plan, raise a dispute): the allocated IRO. The social worker records visits as case staff
+    (``episode_policy`` action ``update``)."""
+
+    model = LookedAfterEpisode
+    actions = ("oversee", "monitor")
+    ARMS_FOR = {"oversee": ("allocated IRO", "service", "service, restricted"), "monitor": ("allocated IRO",)}
+
+    def visible(self, ctx: AccessContext, action: str = "oversee") -> QuerySet:
+        self._check_action(action)
+        qs = LookedAfterEpisode.objects.live()
+        if not ctx.is_authenticated:
+            return qs.none()
+        arms = episode_policy.arms(ctx)
+        ids = ctx.remember(("reviews.oversight.ids", action),
+                           lambda: union_all(arms[name] for name in self.ARMS_FOR[action]))
+        return qs.filter(in_ids(ids))
+
+    def sees_the_service(self, ctx: AccessContext) -> bool:
+        """The IRO manager: the disputes register and the quality assurance themes."""
+        return episode_policy.is_iro_manager(ctx)
+
+    def answers_the_iro(self, ctx: AccessContext) -> bool:
+        """Case staff, who may be a child's social worker or team manager (the feedback page)."""
+        return episode_policy.is_case_staff(ctx)
+
+
+class _BetweenReviewsPolicy(Policy):
+    """A record about a child's period of care between reviews (quality assurance, a dispute): reached
+    through its period by the allocated IRO, the IRO manager, and the child's social worker and team manager.
+    Subclasses name the model and which arms each action takes."""
+
+    ARMS_FOR: dict[str, tuple[str, ...]] = {}
+
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        return ctx.remember(("reviews.between.arms", self.model.__name__), lambda: self._arms(ctx))
+
+    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        rows = self.model.objects.filter(LIVE).values("pk")
+        episodes = {**episode_policy.arms(ctx), **childs_worker_arms(ctx)}
+        names = ("allocated IRO", "service", "service, restricted", "the child's social worker",
+                 "the child's team manager")
+        return {name: None if episodes[name] is None else rows.filter(episode_id__in=episodes[name])
+                for name in names}
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = self.model.objects.live()
+        if not ctx.is_authenticated:
+            return qs.none()
+        ids = ctx.remember(("reviews.between.ids", self.model.__name__, action),
+                           lambda: union_all(self.arms(ctx)[name] for name in self.ARMS_FOR[action]))
+        return qs.filter(in_ids(ids))
+
+
+class QualityPolicy(_BetweenReviewsPolicy):
+    """The IRO's quality assurance of a care plan. ``view``: the allocated IRO, the IRO manager, the child's
+    social worker and team manager; ``respond`` (answer the feedback): the child's social worker and team
+    manager; ``themes`` (counted in the service's themes): the IRO manager."""
+
+    model = CarePlanQA
+    actions = ("view", "respond", "themes")
+    ARMS_FOR = {
+        "view": ("allocated IRO", "service", "service, restricted", "the child's social worker",
+                 "the child's team manager"),
+        "respond": ("the child's social worker", "the child's team manager"),
+        "themes": ("service", "service, restricted"),
+    }
+
+
+class DisputePolicy(_BetweenReviewsPolicy):
+    """The IRO's dispute about a child's care plan. ``view``: the allocated IRO, the IRO manager, the child's
+    social worker and team manager; ``manage`` (move it on, skip a stage, refer to Cafcass, close it, record
+    a response given to the IRO): the allocated IRO; ``respond`` (answer the stage it is at): the child's
+    social worker and team manager; ``register`` (the service's disputes register): the IRO manager."""
+
+    model = Dispute
+    actions = ("view", "manage", "respond", "register")
+    ARMS_FOR = {
+        "view": ("allocated IRO", "service", "service, restricted", "the child's social worker",
+                 "the child's team manager"),
+        "manage": ("allocated IRO",),
+        "respond": ("the child's social worker", "the child's team manager"),
+        "register": ("service", "service, restricted"),
+    }
+
+
+oversight_policy = OversightPolicy()
+quality_policy = QualityPolicy()
+dispute_policy = DisputePolicy()
+__all__ += ["dispute_policy", "oversight_policy", "quality_policy"]

@@ -48,3 +48,7 @@ urlpatterns = [
     path("voice/<str:token>/", voice.VoiceView.as_view(), name="voice"),
 ]
 urlpatterns += fostering.urlpatterns  # foster carers' reviews (issue 10, section 3)
+
+from .views.between import urlpatterns as between_reviews  # noqa: E402 (ADR 14)
+
+urlpatterns += between_reviews

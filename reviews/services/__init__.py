@@ -85,3 +85,19 @@ __all__ += [
     "advocacy_told_record", "advocacy_refer", "advocacy_take_up",
     "iro_profile_update", "iro_introduction_make", "iro_child_meeting_record",
 ]
+
+# between reviews (issue 10, section 3): monitoring, quality assurance of the care plan, disputes
+from .disputes import (  # noqa: E402
+    dispute_answer,
+    dispute_close,
+    dispute_escalate,
+    dispute_raise,
+    dispute_refer_to_cafcass,
+)
+from .monitoring import monitoring_contact_record, statutory_visit_record  # noqa: E402
+from .quality import care_plan_qa_answer, care_plan_qa_record  # noqa: E402
+
+__all__ += [
+    "monitoring_contact_record", "statutory_visit_record", "care_plan_qa_record", "care_plan_qa_answer",
+    "dispute_raise", "dispute_escalate", "dispute_answer", "dispute_refer_to_cafcass", "dispute_close",
+]

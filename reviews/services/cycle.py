@@ -42,6 +42,7 @@ from ..rules import (
 )
 from ._common import _ctx, _lock_episode, _lock_review, _not_future, _require, _today
 from .invitations import review_cancelled, review_moved
+from .monitoring import open_midpoint_deadline_after
 
 S = Review.Status
 OPEN_STATUSES = (S.REQUESTED, S.SCHEDULED)
@@ -365,6 +366,7 @@ def review_hold(*, actor: User, review: Review, participation: str, held_on: dat
     for rule in ("lac_review_decisions", "lac_review_record"):
         clock.deadline_open(subject=review, rule_key=rule, anchor_date=last.held_on, label=deadline_label(rule),
                             actor=actor, responsible_person=review.iro, responsible_team=child.allocated_team)
+    open_midpoint_deadline_after(review=review, actor=actor)  # the IRO's mid-point check (ADR 14)
     record_event(events.REVIEW_HELD, actor=actor, subject=review, payload={
         "held_on": last.held_on.isoformat(), "number": review.number, "participation": participation,
         "early": review.early_trigger, "next": next_rule})

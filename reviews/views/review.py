@@ -20,6 +20,7 @@ from ..policies import episode_policy
 from ..rules import participation_codes_for
 from ..selectors.pages import review_page
 from .base import ReviewFormPage, ReviewPage, is_late, review_label
+from .between import review_page_links
 from .forms import (
     CirculateForm,
     DecisionForm,
@@ -102,6 +103,7 @@ class ReviewView(ReviewPage, TemplateView):
             papers=[(p, data.paper_deadlines.get(p.pk)) for p in data.papers],
             consultations=[(c, [(label, getattr(c, name)) for name, label in ChildConsultation.ANSWERS])
                            for c in selectors.consultations_of(self.review)],
+            between_links=review_page_links(self),  # between reviews (ADR 14)
         )
         ctx.update(preparation_context(self), can_schedule="schedule" in allowed)  # ADR 15
         return ctx

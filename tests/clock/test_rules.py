@@ -57,6 +57,16 @@ EXTRA_RULES = [
     ("foster_carer_review", 12, MONTHS, AFTER, NATIONAL, Service.LOOKED_AFTER),
     ("cin_review_after_plan", 3, MONTHS, AFTER, LOCAL, Service.CHILD_PROTECTION),
 ]
+# issue 10, section 3: between reviews (reg 28 visits, the IRO's mid-point check, the answers to the IRO)
+EXTRA_RULES += [
+    ("lac_visit_first", 7, Unit.CALENDAR_DAYS, AFTER, NATIONAL, Service.LOOKED_AFTER),
+    ("lac_visit_next", 42, Unit.CALENDAR_DAYS, AFTER, NATIONAL, Service.LOOKED_AFTER),
+    ("lac_visit_next_long_term", 3, MONTHS, AFTER, NATIONAL, Service.LOOKED_AFTER),
+    ("lac_midpoint_check_first", 42, Unit.CALENDAR_DAYS, AFTER, LOCAL, Service.LOOKED_AFTER),
+    ("lac_midpoint_check", 3, MONTHS, AFTER, LOCAL, Service.LOOKED_AFTER),
+    ("lac_qa_response", 10, WD, AFTER, LOCAL, Service.LOOKED_AFTER),
+    ("iro_alert_response", 10, WD, AFTER, LOCAL, Service.LOOKED_AFTER),
+]
 
 
 @pytest.mark.parametrize(("key", "amount", "unit", "direction", "scope", "service"),

@@ -533,3 +533,94 @@ def test_who_changes_an_iro_s_photo_and_contact(world, who):
     own = world[who]
     expected_own = who in ROLES and "iro" in ROLES[who]
     assert iro_profile_editable(ctx, own if getattr(own, "pk", None) else None) is expected_own
+
+
+# --- between reviews: monitoring, quality assurance, disputes (issue 10, section 3; ADR 14) -------------------
+from reviews.models import CarePlanQA, Dispute  # noqa: E402
+from reviews.policies import dispute_policy, oversight_policy, quality_policy  # noqa: E402
+from tests.factories.reviews import qa_judgements  # noqa: E402
+
+OVERSIGHT_ACTIONS = ("oversee", "monitor")
+QA_ACTIONS = ("view", "respond", "themes")
+DISPUTE_ACTIONS = ("view", "manage", "respond", "register")
+
+
+def test_the_between_reviews_tables_cover_every_action():
+    assert set(OVERSIGHT_ACTIONS) == set(oversight_policy.actions)
+    assert set(QA_ACTIONS) == set(quality_policy.actions)
+    assert set(DISPUTE_ACTIONS) == set(dispute_policy.actions)
+
+
+@dataclass
+class Between:
+    qas: dict[bool, CarePlanQA]
+    disputes: dict[bool, Dispute]
+
+
+@pytest.fixture(scope="module")
+def between(world, django_db_blocker):
+    """For each child of the world, a quality assurance and a dispute by the allocated IRO (built once)."""
+
+    def build():
+        iro = world["the allocated IRO"]
+        qas, disputes = {}, {}
+        with freeze_time("2026-04-15 10:00"):
+            for restricted, episode in world.episodes.items():
+                qas[restricted] = services.care_plan_qa_record(actor=iro, episode=episode, judgements=qa_judgements(),
+                                                               feedback="Write the permanence plan.")
+                disputes[restricted] = services.dispute_raise(
+                    actor=iro, episode=episode, category="drift", concern="Drift", wanted="A plan",
+                    raised_with=world["allocated social worker"])
+        return Between(qas=qas, disputes=disputes)
+
+    yield from built(build, django_db_blocker)
+
+
+# fmt: off
+OVERSEES, MONITORS = frozenset({"oversee"}), frozenset({"oversee", "monitor"})
+# oversight_policy on the period of care: the allocated IRO monitors, the IRO manager oversees; nobody else
+OVERSIGHT = {"the allocated IRO": (MONITORS, MONITORS), "the IRO manager": (OVERSEES, NONE)}
+SEES, ANSWERS = frozenset({"view"}), frozenset({"view", "respond"})
+# quality_policy: the IRO sees it, the child's social worker and team manager see and answer it, the IRO
+# manager counts it in the themes (a restricted child only when they may see the child's record)
+QA = {"the allocated IRO": (SEES, SEES), "the IRO manager": (SEES | {"themes"}, NONE),
+      "allocated social worker": (ANSWERS, ANSWERS), "team manager": (ANSWERS, ANSWERS)}
+# dispute_policy: the allocated IRO manages it, the child's social worker and team manager answer it, the IRO
+# manager keeps the register
+DISPUTES = {"the allocated IRO": (SEES | {"manage"}, SEES | {"manage"}), "the IRO manager": (SEES | {"register"}, NONE),
+            "allocated social worker": (ANSWERS, ANSWERS), "team manager": (ANSWERS, ANSWERS)}
+# oversight_policy's other questions: who sees the service (the register and the themes), who answers the IRO
+SEES_THE_SERVICE = {"the IRO manager", "an IRO manager of another LA"}
+ANSWERS_THE_IRO = {who for who, roles in ROLES.items() if "case staff" in roles}
+# fmt: on
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_between_reviews_matrix(world, between, who):
+    """Everyone else (the IRO who chaired the first review, a colleague in the team, the service manager, the
+    conference chair, partners, the LADO, the administrator, the anonymous) may do none of it."""
+    ctx = AccessContext.for_user(world[who])
+    wrong = []
+    for restricted in (False, True):
+        label = "restricted" if restricted else "unrestricted"
+        wrong += _check(oversight_policy, ctx, world.episodes[restricted], OVERSIGHT_ACTIONS,
+                        OVERSIGHT.get(who, (NONE, NONE))[restricted], f"oversight ({label})")
+        wrong += _check(quality_policy, ctx, between.qas[restricted], QA_ACTIONS, QA.get(who, (NONE, NONE))[restricted],
+                        f"quality assurance ({label})")
+        wrong += _check(dispute_policy, ctx, between.disputes[restricted], DISPUTE_ACTIONS,
+                        DISPUTES.get(who, (NONE, NONE))[restricted], f"dispute ({label})")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_who_sees_the_service_and_who_answers_the_iro(world, who):
+    ctx = AccessContext.for_user(world[who])
+    assert oversight_policy.sees_the_service(ctx) is (who in SEES_THE_SERVICE)
+    assert oversight_policy.answers_the_iro(ctx) is (who in ANSWERS_THE_IRO)
+
+
+def test_the_service_arms_stop_at_the_authority(world, between):
+    """An IRO manager of another authority sees the service pages, and none of ours on them."""
+    ctx = AccessContext.for_user(world["an IRO manager of another LA"])
+    assert not quality_policy.visible(ctx, "themes").exists()
+    assert not dispute_policy.visible(ctx, "register").exists()
