@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import caseload, preparation, record, review, voice
+from .views import caseload, decisions, preparation, record, review, voice
 
 app_name = "reviews"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("r/<public_id>/contact/", preparation.ContactView.as_view(), name="contact"),
     path("r/<public_id>/plans/<kind>/", preparation.PaperView.as_view(), name="paper"),
     path("r/<public_id>/child-link/", voice.ChildLinkView.as_view(), name="child_link"),
+    path("decisions/<public_id>/done/", decisions.DecisionCompleteView.as_view(), name="decision_complete"),
     # the child's own pages, opened by their link without an account (public: the token is the key)
     path("voice/<str:token>/", voice.VoiceView.as_view(), name="voice"),
 ]

@@ -18,6 +18,7 @@ api_v1 = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("", include("cases.api.urls")),
     path("", include("conferences.api.urls")),
+    path("", include("reviews.api.urls")),
 ]
 
 urlpatterns = [

@@ -44,3 +44,7 @@ __all__ = [
     "StaleSection", "required_sections",
     "child_link_issue", "child_link_revoke", "child_views_save",
 ]
+
+from .completion import review_decision_complete  # noqa: E402 - decisions done by their owners (ADR 16)
+
+__all__ += ["review_decision_complete"]
