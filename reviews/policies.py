@@ -13,8 +13,10 @@ The people:
   of care (start, placements, legal status, plans, end), see its reviews, prepare for them and follow
   the decisions through; those of them who are team or service managers ratify the review record.
 
-Everybody else, partners included, gets the same 404 as for a record that does not exist (partner
-agencies invited to a review arrive with section 2's invitations).
+Partner agencies (ADR 16): an agency involved with the child sees its reviews' summaries
+(``review_summary_policy``), and the agency a circulated decision names sees it and marks it done
+(``decision_policy``); never the record. Everybody else gets the same 404 as for a record that does not
+exist.
 
 Visibility is ``pk IN (arm UNION ALL arm ...)`` (ADR 11): each arm is a queryset of ids that one index
 serves (the IRO's current allocations, the reviews they chaired, the authority's children, the children
