@@ -284,11 +284,6 @@ class ReviewSummaryPolicy(Policy):
             return qs.none()
         return qs.filter(in_ids(self.ids(ctx)))
 
-    def sees_whole(self, ctx: AccessContext, review: Review) -> bool:
-        """Whether ctx sees the whole review (its record, its consultation, all its decisions) and not only
-        its summary: ``review_policy`` "view". Pages link to the review page only then."""
-        return review_policy.can(ctx, "view", review)
-
 
 class ReviewDecisionPolicy(Policy):
     """A review's decisions. ``view``: everyone who sees the whole review, and the partner agency a decision
