@@ -18,7 +18,10 @@ The people:
   record) and their own invitation, and give their views; a restricted child's review only when they may
   see the child's record.
 
-Everybody else, partners included, gets the same 404 as for a record that does not exist.
+Partner agencies (ADR 16): an agency involved with the child sees its reviews' summaries
+(``review_summary_policy``), and the agency a circulated decision names sees it and marks it done
+(``decision_policy``); never the record. Everybody else gets the same 404 as for a record that does not
+exist.
 
 Visibility is ``pk IN (arm UNION ALL arm ...)`` (ADR 11): each arm is a queryset of ids that one index
 serves (the IRO's current allocations, the reviews they chaired, the authority's children, the children
@@ -31,14 +34,23 @@ IROs and the IRO manager reach the child's own record through ``cases.policies.r
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from cases.policies import child_policy
+from cases.policies import child_policy, open_involvement_arms
 from safeguarding.access.context import AccessContext
 from safeguarding.access.policies import Policy, in_ids, union_all
 from safeguarding.accounts.models import AgencyKind, Role
 
-from .models import CURRENT_INVITATION, LIVE, OPEN, IroAllocation, LookedAfterEpisode, Review, ReviewInvitation
+from .models import (
+    CURRENT_INVITATION,
+    LIVE,
+    OPEN,
+    IroAllocation,
+    LookedAfterEpisode,
+    Review,
+    ReviewDecision,
+    ReviewInvitation,
+)
 
 CASE_STAFF_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
 # The child's managers, who ratify the review record: case staff who manage (ADR 13)
@@ -564,3 +576,114 @@ oversight_policy = OversightPolicy()
 quality_policy = QualityPolicy()
 dispute_policy = DisputePolicy()
 __all__ += ["dispute_policy", "oversight_policy", "quality_policy"]
+
+
+# --- partner agencies: a review's summary and the decisions that name them (ADR 16) -------------------
+PARTNER_ROLES = (Role.PARTNER_PRACTITIONER, Role.API_CLIENT)
+
+
+def partner_agencies(ctx: AccessContext) -> list[int]:
+    """The agencies ``ctx`` acts for as a partner (a practitioner, or the agency's API client)."""
+    return sorted(ctx.agency_ids_with_role(*PARTNER_ROLES)) if ctx.is_authenticated else []
+
+
+def _review_ids(ctx: AccessContext, action: str) -> QuerySet | None:
+    """``review_policy``'s id set for ``action`` (the union its ``visible`` reads, kept for the request)."""
+    return ctx.remember(("reviews.review.ids", action), lambda: union_all(
+        review_policy.arms(ctx)[name] for name in ReviewPolicy.ARMS_FOR[action]))
+
+
+class ReviewSummaryPolicy(Policy):
+    """A review's summary: that it exists, its dates, its status and the child's participation code (the
+    SSDA903 fields), never what its record says. Everyone who sees the review (``review_policy`` "view")
+    sees its summary; so do the partner agencies involved with the child now (an open involvement of the
+    agency, as a practitioner or its API client), a restricted child's only when they may see the child's
+    record. The API's ``/reviews/`` and the child page's panel read reviews through it."""
+
+    model = Review
+    actions = ("view",)
+    ARM_NAMES = ("episode seen", "chaired", "involved agency")
+
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        return ctx.remember("reviews.summary.arms", lambda: self._arms(ctx))
+
+    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        if not ctx.is_authenticated:
+            return dict.fromkeys(self.ARM_NAMES)
+        whole = review_policy.arms(ctx)
+        agencies = partner_agencies(ctx)
+        involved = None
+        if agencies:
+            # the children of the agency's open involvements (their two partial indexes), then their reviews
+            children = union_all(open_involvement_arms(agency_id__in=agencies))
+            involved = (Review.objects.filter(episode__child_id__in=children)
+                        .filter(child_policy.shown_q(ctx, "episode__child")).values("pk"))
+        return {"episode seen": whole["episode seen"], "chaired": whole["chaired"], "involved agency": involved}
+
+    def ids(self, ctx: AccessContext) -> QuerySet | None:
+        return ctx.remember("reviews.summary.ids", lambda: union_all(self.arms(ctx).values()))
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = Review.objects.live()
+        if not ctx.is_authenticated:
+            return qs.none()
+        return qs.filter(in_ids(self.ids(ctx)))
+
+
+class ReviewDecisionPolicy(Policy):
+    """A review's decisions. ``view``: everyone who sees the whole review, and the partner agency a decision
+    names as its owner (``owner_agency``), once the decisions have been circulated (before that the IRO is
+    still writing them), a restricted child's only when they may see the child's record. ``complete`` (mark
+    it done, with a note): the review's IRO and the child's case staff (``review_policy`` "track"), and that
+    owner agency. A decision owned by the child's own local authority is followed through by its case staff:
+    the authority is never an "owner agency" here."""
+
+    model = ReviewDecision
+    actions = ("view", "complete")
+    ARMS_FOR = {"view": ("review seen", "owner agency"), "complete": ("review tracked", "owner agency")}
+
+    def arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        return ctx.remember("reviews.decision.arms", lambda: self._arms(ctx))
+
+    def _arms(self, ctx: AccessContext) -> dict[str, QuerySet | None]:
+        if not ctx.is_authenticated:
+            return dict.fromkeys(("review seen", "review tracked", "owner agency"))
+        decisions = ReviewDecision.objects.values("pk")
+
+        def of(action: str) -> QuerySet | None:
+            reviews = _review_ids(ctx, action)
+            return None if reviews is None else decisions.filter(review_id__in=reviews)
+
+        agencies = partner_agencies(ctx)
+        owner = None
+        if agencies:
+            # the decisions naming the agency (the owner_agency index), circulated, not the child's authority
+            owner = (decisions.filter(LIVE, owner_agency_id__in=agencies,
+                                      review__record__decisions_circulated_on__isnull=False)
+                     .exclude(owner_agency_id=F("review__episode__child__local_authority_id"))
+                     .filter(child_policy.shown_q(ctx, "review__episode__child")))
+        return {"review seen": of("view"), "review tracked": of("track"), "owner agency": owner}
+
+    def ids(self, ctx: AccessContext, action: str) -> QuerySet | None:
+        self._check_action(action)
+        return ctx.remember(("reviews.decision.ids", action),
+                            lambda: union_all(self.arms(ctx)[name] for name in self.ARMS_FOR[action]))
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        qs = ReviewDecision.objects.live().filter(review__entered_in_error_at__isnull=True)
+        if not ctx.is_authenticated:
+            return qs.none()
+        return qs.filter(in_ids(self.ids(ctx, action)))
+
+    def owned_by_agency_q(self, ctx: AccessContext) -> Q:
+        """On ReviewDecision: the decisions ctx reaches as (a practitioner or the API client of) the agency
+        that owns them, and not otherwise (the child page lists them apart, with a way to mark them done)."""
+        owner = self.arms(ctx)["owner agency"]
+        return in_ids(owner)
+
+
+review_summary_policy = ReviewSummaryPolicy()
+decision_policy = ReviewDecisionPolicy()
+__all__ += ["PARTNER_ROLES", "decision_policy", "partner_agencies", "review_summary_policy"]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import advocacy as advocacy_pages  # preparing a review (ADR 15)
-from .views import caseload, fostering, preparation, record, review, voice
+from .views import caseload, decisions, fostering, preparation, record, review, voice
 from .views import introduction as introduction_pages
 from .views import invitations as invitation_pages
 
@@ -45,6 +45,8 @@ urlpatterns = [
     path("profile/", introduction_pages.IroProfileView.as_view(), name="iro_profile"),
     # the child's own pages, opened by their link without an account (public: the token is the key); a parent's
     # or carer's link opens theirs through the same door
+    path("decisions/<public_id>/done/", decisions.DecisionCompleteView.as_view(), name="decision_complete"),
+    # the child's own pages, opened by their link without an account (public: the token is the key)
     path("voice/<str:token>/", voice.VoiceView.as_view(), name="voice"),
 ]
 urlpatterns += fostering.urlpatterns  # foster carers' reviews (issue 10, section 3)

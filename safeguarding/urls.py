@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("cases.api.urls")),
     path("", include("conferences.api.urls")),
     path("", include("reviews.api.invitation_urls")),  # /api/v1/review-invitations/ (ADR 15)
+    path("", include("reviews.api.urls")),
 ]
 
 urlpatterns = [

@@ -101,3 +101,6 @@ __all__ += [
     "monitoring_contact_record", "statutory_visit_record", "care_plan_qa_record", "care_plan_qa_answer",
     "dispute_raise", "dispute_escalate", "dispute_answer", "dispute_refer_to_cafcass", "dispute_close",
 ]
+from .completion import review_decision_complete  # noqa: E402 - decisions done by their owners (ADR 16)
+
+__all__ += ["review_decision_complete"]

@@ -27,12 +27,13 @@ import factory
 from django.utils import timezone
 from freezegun import freeze_time
 
+from cases import services as cases_services
 from reviews import services
-from reviews.models import LookedAfterEpisode, Review, ReviewRecord
+from reviews.models import LookedAfterEpisode, Review, ReviewDecision, ReviewRecord
 from safeguarding.accounts.models import Role, Team
 from safeguarding.clock import workdays
 
-from . import make_user
+from . import PoliceFactory, make_user
 from .states import AllocatedChildFactory
 
 __all__ = [
@@ -328,3 +329,35 @@ def jade_world():
     episode = AllocatedEpisodeFactory(child=child, start_date=start, iro_manager=people.manager, iro=people.iro,
                                       allocated_on=start)
     return SimpleNamespace(la=la, team=team, child=child, episode=episode, **vars(people))
+class AgencyDecisionFactory(HeldReviewFactory):
+    """A decision owned by ``agency`` (default a new police force), made at a held review and circulated the
+    next working day (ADR 16): the agency is given an open involvement with the child first (the agencies a
+    decision may name). Due ``due_in`` working days after the review (default 20; a negative number is not
+    possible, so an overdue decision is made by moving the clock on). Returns the decision."""
+
+    class Meta:
+        model = ReviewDecision
+
+    agency = factory.LazyFunction(lambda: PoliceFactory())
+    description = "Share the record of police call-outs to the carers' address"
+    due_in = 20
+
+    @classmethod
+    def _create(cls, model_class, **kw):
+        review = super()._create(Review, **kw)
+        day, agency, child = review.held_on, kw["agency"], kw["child"]
+        with freeze_time(_at(day, 16)):
+            if not child.involvements.filter(agency=agency, end_date__isnull=True,
+                                             entered_in_error_at__isnull=True).exists():
+                cases_services.involvement_add(child=child, actor=kw["social_worker"], agency=agency,
+                                               role="Officer in the case", start_date=kw["start_date"])
+            decision = services.review_decision_add(
+                actor=kw["iro"], review=review, owner_agency=agency, description=kw["description"],
+                due_date=workdays.add_working_days(day, kw["due_in"]))
+        circulated = workdays.add_working_days(day, 1)
+        with freeze_time(_at(circulated, 10)):
+            services.review_decisions_circulate(actor=kw["iro"], review=review, circulated_on=circulated)
+        return ReviewDecision.objects.get(pk=decision.pk)
+
+
+__all__ += ["AgencyDecisionFactory"]

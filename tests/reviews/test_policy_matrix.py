@@ -17,7 +17,7 @@ raise the same Http404 as for a missing record when not.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
@@ -29,14 +29,16 @@ from cases import services as cases_services
 from cases.models import Child, Involvement
 from cases.policies import child_policy
 from reviews import services
-from reviews.models import FosteringHousehold, LookedAfterEpisode, Review
+from reviews.models import FosteringHousehold, LookedAfterEpisode, Review, ReviewDecision
 from reviews.policies import (
+    decision_policy,
     episode_policy,
     foster_review_policy,
     household_policy,
     invitation_policy,
     iro_profile_editable,
     review_policy,
+    review_summary_policy,
 )
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Role
@@ -67,6 +69,8 @@ class World:
     booked: dict[bool, Review]  # the second review, booked by the allocated IRO
     household: FosteringHousehold | None = None  # foster carers reviewed by Ian Other, supervised by Olly Other
     foster_reviews: dict | None = None  # "completed" (by Prue Previous, their officer then), "booked" (by Ian)
+    # the decisions (ADR 16): "police" and "la" of the held review (circulated), "booked police" of the booked one
+    decisions: dict[bool, dict[str, ReviewDecision]] = field(default_factory=dict)
 
     def __getitem__(self, who):
         return self.people[who]
@@ -101,7 +105,7 @@ def _build() -> World:
     }
     manager, previous, iro = people["the IRO manager"], people["the IRO who chaired the first review"], \
         people["the allocated IRO"]
-    children, episodes, held, booked = {}, {}, {}, {}
+    children, episodes, held, booked, decisions = {}, {}, {}, {}, {}
     for restricted in (False, True):
         with freeze_time("2026-03-02 09:00"):
             child = ChildFactory(local_authority=la, allocated_social_worker=social_worker, allocated_team=team,
@@ -117,10 +121,20 @@ def _build() -> World:
         with freeze_time("2026-03-25 15:00"):
             held[restricted] = services.review_hold(actor=previous, review=first, participation="PN1",
                                                     held_on=date(2026, 3, 25))
+            decisions[restricted] = {
+                "police": services.review_decision_add(actor=previous, review=first, owner_agency=police,
+                                                       description="Share the call-outs", due_date=date(2026, 4, 30)),
+                "la": services.review_decision_add(actor=previous, review=first, owner_agency=la,
+                                                   description="Arrange a dental check", due_date=date(2026, 4, 30))}
+        with freeze_time("2026-03-26 10:00"):
+            services.review_decisions_circulate(actor=previous, review=first, circulated_on=date(2026, 3, 26))
         with freeze_time("2026-04-01 09:00"):
             services.iro_allocate(actor=manager, episode=episode, iro=iro, start_date=date(2026, 4, 1),
                                   reason="Caseloads rebalanced")
             booked[restricted] = services.review_schedule(actor=iro, episode=episode, planned_for=date(2026, 6, 20))
+            decisions[restricted]["booked police"] = services.review_decision_add(
+                actor=iro, review=booked[restricted], owner_agency=police, description="Attend the review",
+                due_date=date(2026, 7, 31))
         if restricted:
             cases_services.child_set_restriction(child=child, actor=people["service manager"], restricted=True,
                                                  named_people=[social_worker, people["team manager"]],
@@ -129,7 +143,7 @@ def _build() -> World:
         episodes[restricted] = LookedAfterEpisode.objects.get(pk=episode.pk)
     household, foster_reviews = _fostering(people, la)
     return World(people=people, children=children, episodes=episodes, held=held, booked=booked, household=household,
-                 foster_reviews=foster_reviews)
+                 foster_reviews=foster_reviews, decisions=decisions)
 
 
 def _fostering(people, la):
@@ -624,3 +638,99 @@ def test_the_service_arms_stop_at_the_authority(world, between):
     ctx = AccessContext.for_user(world["an IRO manager of another LA"])
     assert not quality_policy.visible(ctx, "themes").exists()
     assert not dispute_policy.visible(ctx, "register").exists()
+
+
+# --- partner agencies: a review's summary and the decisions that name them (ADR 16) -----------------------
+def test_the_partner_tables_cover_every_action():
+    assert set(review_summary_policy.actions) == {"view"}
+    assert set(DECISION_ACTIONS) == set(decision_policy.actions)
+
+
+# review_summary_policy "view": everyone who sees the review (review_policy "view"), and the partner agency
+# involved with the child now: (unrestricted, restricted)
+PARTNER_SUMMARY = {"police officer with an open involvement": (True, False)}
+
+# fmt: off
+DECISION_ACTIONS = ("view", "complete")
+SEES = frozenset({"view"})
+FOLLOWS = frozenset({"view", "complete"})
+# decision_policy on the held review's decision owned by the police (circulated)
+POLICE_DECISION = {
+    #                                                unrestricted      restricted
+    # the IRO allocated now sees the review, but follows through only the decisions of the reviews she chairs
+    "the allocated IRO":                             (SEES,            SEES),
+    "the IRO who chaired the first review":          (FOLLOWS,         FOLLOWS),
+    "another IRO of the same LA":                    (NONE,            NONE),
+    "an IRO of another LA":                          (NONE,            NONE),
+    "the IRO manager":                               (SEES,            NONE),
+    "an IRO manager of another LA":                  (NONE,            NONE),
+    "allocated social worker":                       (FOLLOWS,         FOLLOWS),
+    "colleague in the team":                         (FOLLOWS,         NONE),
+    "social worker of another team":                 (NONE,            NONE),
+    "team manager":                                  (FOLLOWS,         FOLLOWS),
+    "service manager":                               (FOLLOWS,         NONE),
+    "another LA's service manager":                  (NONE,            NONE),
+    "conference chair":                              (NONE,            NONE),
+    # the agency it names: a restricted child's only when they may see the child's record
+    "police officer with an open involvement":       (FOLLOWS,         NONE),
+    "LADO":                                          (NONE,            NONE),
+    "administrator":                                 (NONE,            NONE),
+    "anonymous":                                     (NONE,            NONE),
+}
+# the held review's decision owned by the child's own local authority: its case staff follow it, no partner
+LA_DECISION = {**POLICE_DECISION, "police officer with an open involvement": (NONE, NONE)}
+# the booked review's decision naming the police, not yet circulated: the police do not see it yet
+BOOKED_POLICE_DECISION = {
+    **POLICE_DECISION,
+    "the allocated IRO":                             (FOLLOWS,         FOLLOWS),
+    "the IRO who chaired the first review":          (NONE,            NONE),
+    "police officer with an open involvement":       (NONE,            NONE),
+}
+# fmt: on
+
+
+def test_every_partner_table_names_every_person_in_the_world(world):
+    for table in (POLICE_DECISION, LA_DECISION, BOOKED_POLICE_DECISION):
+        assert list(table) == list(world.people)
+    assert set(PARTNER_SUMMARY) <= set(world.people)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_review_summary_matrix(world, who):
+    """The summary is the review for everyone who sees it, and for the involved agency besides."""
+    ctx = AccessContext.for_user(world[who])
+    wrong = []
+    for restricted in (False, True):
+        label = "restricted" if restricted else "unrestricted"
+        partner = PARTNER_SUMMARY.get(who, (False, False))[restricted]
+        for name, review, table in (("booked", world.booked, BOOKED), ("held", world.held, HELD)):
+            allowed = SEES if ("view" in table[who][restricted] or partner) else NONE
+            wrong += _check(review_summary_policy, ctx, review[restricted], ("view",), allowed,
+                            f"{name} review summary ({label})")
+            # the summary never opens the whole review (its page): review_policy stays as its tables say
+            assert review_policy.can(ctx, "view", review[restricted]) is ("view" in table[who][restricted])
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_decision_matrix(world, who):
+    ctx = AccessContext.for_user(world[who])
+    wrong = []
+    for restricted in (False, True):
+        label = "restricted" if restricted else "unrestricted"
+        decisions = world.decisions[restricted]
+        for key, table in (("police", POLICE_DECISION), ("la", LA_DECISION), ("booked police", BOOKED_POLICE_DECISION)):
+            wrong += _check(decision_policy, ctx, decisions[key], DECISION_ACTIONS, table[who][restricted],
+                            f"{key} decision ({label})")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_decisions_marked_as_the_agency_s_own_are_exactly_those_it_reaches_as_their_owner(world, who):
+    """``owned_by_agency_q`` (the child page's "Mark as done" links) agrees with the owner agency's arm."""
+    ctx = AccessContext.for_user(world[who])
+    everything = [d for by_key in world.decisions.values() for d in by_key.values()]
+    mine = set(ReviewDecision.objects.filter(decision_policy.owned_by_agency_q(ctx),
+                                             pk__in=[d.pk for d in everything]).values_list("pk", flat=True))
+    expected = {world.decisions[False]["police"].pk} if who == "police officer with an open involvement" else set()
+    assert mine == expected
