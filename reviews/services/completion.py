@@ -20,6 +20,7 @@ from .. import events
 from ..models import ReviewDecision
 from ..policies import decision_policy
 from ._common import _ctx, _not_future, _require, _url
+from .decisions import decision_chase_end
 
 D = ReviewDecision.Status
 NOTE_MAX = 5_000  # what was done, in a few sentences; a bound for the API and the page alike
@@ -53,6 +54,7 @@ def review_decision_complete(*, actor: User, decision: ReviewDecision, done_on: 
     decision.status, decision.done_on, decision.progress_note = D.DONE, done_on, note
     stamp(decision, actor, "Done" if decision.owner_agency_id is None else "Done: reported by the owner agency")
     decision.save()
+    decision_chase_end(decision=decision, actor=actor)
     record_event(events.DECISION_UPDATED, actor=actor, subject=review, payload={
         "decision": str(decision.public_id), "number": decision.number, "status": D.DONE,
         "done_on": done_on.isoformat(), "owner_agency": decision.owner_agency_id, "via": via})

@@ -96,6 +96,8 @@ class Rule:
 
     @property
     def summary(self) -> str:
+        if self.amount == 0:  # a date people set (a review's decision): due on it
+            return f"on {self.anchor}"
         return f"{self.amount} {self.unit.label_for(self.amount)} {self.direction.value} {self.anchor}"
 
     def due(self, anchor_date: date, closures: Iterable[date] = ()) -> date:
@@ -205,7 +207,7 @@ MIDPOINT = (IRO_HANDBOOK + ", ch. 3 (the IRO monitors the case between reviews, 
 DAYS = Unit.CALENDAR_DAYS
 _SERVICE_OF.update(dict.fromkeys(("lac_visit_first", "lac_visit_next", "lac_visit_next_long_term",
                                   "lac_midpoint_check_first", "lac_midpoint_check", "lac_qa_response",
-                                  "iro_alert_response"), Service.LOOKED_AFTER))
+                                  "iro_alert_response", "lac_review_decision"), Service.LOOKED_AFTER))
 _DEFAULTS += (
     _r("lac_visit_first", "Social worker's first visit to the child in a placement", "the start of the placement", 7,
        DAYS, REG28 + "(a): within one week of the start of any placement", NATIONAL,
@@ -228,6 +230,12 @@ _DEFAULTS += (
        title="Answer the IRO's feedback on the care plan"),
     _r("iro_alert_response", "Response to an IRO's informal alert", "the alert", 10, WD,
        "Nottinghamshire IRO dispute resolution procedure", LOCAL, title="Answer the IRO's alert"),
+    # A review's decision is due on the date the review set for it (no timescale of its own: the review sets
+    # it, reg 36 and the IRO Handbook ask the IRO to see that decisions are carried out); a date that is not
+    # a working day falls back to the working day before.
+    _r("lac_review_decision", "A looked-after review's decision carried out", "the date the review set for it",
+       0, DAYS, IRO_HANDBOOK + ", ch. 3 (the IRO monitors that the review's decisions are carried out by the "
+       "dates the review set); the date is the review's own", LOCAL, title="Review decision due"),
 )
 
 OVERRIDABLE = ("amount", "unit", "anchor", "direction")

@@ -66,6 +66,7 @@ EXTRA_RULES += [
     ("lac_midpoint_check", 3, MONTHS, AFTER, LOCAL, Service.LOOKED_AFTER),
     ("lac_qa_response", 10, WD, AFTER, LOCAL, Service.LOOKED_AFTER),
     ("iro_alert_response", 10, WD, AFTER, LOCAL, Service.LOOKED_AFTER),
+    ("lac_review_decision", 0, Unit.CALENDAR_DAYS, AFTER, LOCAL, Service.LOOKED_AFTER),
 ]
 
 

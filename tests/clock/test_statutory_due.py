@@ -94,6 +94,7 @@ BEFORE_RULES += [
     # the foster carers' review and the child in need review after a plan (ADR 17), listed here too
     ("foster_carer_review", "2026-03-27", "2027-03-25"),  # Sat 27 March 2027; Fri 26 is Good Friday
     ("cin_review_after_plan", "2026-06-26", "2026-09-25"),  # 26 September 2026 is a Saturday
+    ("lac_review_decision", "2026-12-26", "2026-12-24"),  # the day the review set: Boxing Day, then Christmas
 ]
 ISSUE_KEYS = {
     "icpc", "transfer_in_conference", "core_group_first", "rcpc_first", "rcpc_next", "outline_plan",

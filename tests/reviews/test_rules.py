@@ -44,6 +44,7 @@ LOOKED_AFTER_RULES += [
     ("lac_midpoint_check", 3, MONTHS, AFTER, LOCAL, "IRO Handbook"),
     ("lac_qa_response", 10, WD, AFTER, LOCAL, "Nottinghamshire"),
     ("iro_alert_response", 10, WD, AFTER, LOCAL, "Nottinghamshire"),  # [L]
+    ("lac_review_decision", 0, Unit.CALENDAR_DAYS, AFTER, LOCAL, "IRO Handbook"),  # the date the review set
 ]
 
 
