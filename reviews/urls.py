@@ -4,11 +4,13 @@ from .views import advocacy as advocacy_pages  # preparing a review (ADR 15)
 from .views import caseload, decisions, fostering, preparation, record, review, voice
 from .views import introduction as introduction_pages
 from .views import invitations as invitation_pages
+from .views import timeliness as timeliness_pages
 
 app_name = "reviews"
 urlpatterns = [
     path("", caseload.CaseloadView.as_view(), name="caseload"),
     path("preparation/", preparation.PreparationView.as_view(), name="preparation"),
+    path("timeliness/", timeliness_pages.TimelinessView.as_view(), name="timeliness"),
     # one review
     path("r/<public_id>/", review.ReviewView.as_view(), name="review"),
     path("r/<public_id>/record/", record.RecordView.as_view(), name="record"),
