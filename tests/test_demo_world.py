@@ -365,14 +365,16 @@ def test_every_demo_login_sees_its_dashboard_and_the_chair_its_conferences(clien
 
 
 def test_the_iro_service_is_built_through_the_services(demo):
-    """A small demo has the first four states: decisions overdue (the second IRO, a conference chair too), a
-    record signed and ratified, a child awaiting an IRO, an early review after a move."""
+    """The demo at its default size has the six states: decisions overdue (the second IRO, a conference chair
+    too), a record signed and ratified, a child awaiting an IRO, an early review after a move, a child allocated
+    and awaiting the first review, an ended period."""
     from reviews import selectors as review_selectors
     from reviews.models import LookedAfterEpisode, Review, ReviewDecision, ReviewRecord
     from reviews.policies import decision_policy, episode_policy
 
     la = Agency.objects.get(name=data.LA.name)
-    assert LookedAfterEpisode.objects.filter(child__local_authority=la).count() == 4
+    assert LookedAfterEpisode.objects.filter(child__local_authority=la).count() == 6
+    assert LookedAfterEpisode.objects.filter(child__local_authority=la, end_date__isnull=False).count() == 1
     manager = User.objects.get(email=demo_reviews.IRO_MANAGER.email)
     assert manager.check_password(data.DEMO_PASSWORD)
     waiting = review_selectors.awaiting_iro(episode_policy.visible(AccessContext.for_user(manager), "list_service"))
@@ -381,7 +383,7 @@ def test_the_iro_service_is_built_through_the_services(demo):
     rows = {r.officer.email: r for r in review_selectors.caseload(local_authority_id=la.pk)}
     second = rows[data.LOGIN_BY_KEY[demo_reviews.SECOND_IRO].email]
     assert (second.looked_after, second.child_protection) == (1, 2)
-    assert rows[data.LOGIN_BY_KEY["iro"].email].looked_after == 2
+    assert rows[data.LOGIN_BY_KEY["iro"].email].looked_after == 3  # the ended period no longer counts
     today = timezone.localdate()
     assert ReviewDecision.objects.filter(status="open", due_date__lt=today).count() == 3
     police = AccessContext.for_user(login("police"))
