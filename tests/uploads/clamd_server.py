@@ -2,8 +2,8 @@
 
 No network and no freshclam: the database is two signatures for the EICAR test file (an ``.hdb``
 signature of the whole file, and an ``.ndb`` body signature that finds it inside other bytes), which
-ClamAV reports as ``Hub.Test.EICAR-HDB.UNOFFICIAL`` / ``Hub.Test.EICAR-NDB.UNOFFICIAL``. The EICAR string is assembled at
-run time, so the repository holds no file an antivirus would flag.
+ClamAV reports as ``Hub.Test.EICAR-HDB.UNOFFICIAL`` / ``Hub.Test.EICAR-NDB.UNOFFICIAL``. The EICAR
+string is assembled at run time, so the repository holds no file an antivirus would flag.
 
     with running_clamd(tmp_dir) as server:       # server.unix_url, server.tcp_url
         ...

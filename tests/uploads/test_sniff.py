@@ -40,7 +40,8 @@ SAMPLES = {
     "heic": (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(32), "image/heic"),
     # never accepted
     "plain zip": (_zip([("notes.txt", "hi")]), "application/zip"),
-    "zip claiming OOXML without a part": (_zip([("[Content_Types].xml", "<T/>"), ("evil.exe", "MZ")]), "application/zip"),
+    "zip claiming OOXML without a part": (_zip([("[Content_Types].xml", "<T/>"), ("evil.exe", "MZ")]),
+                                          "application/zip"),
     "html": (b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "text/html"),
     "svg": (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script/></svg>', "image/svg+xml"),
     "windows program": (b"MZ\x90\x00" + bytes(60), "application/x-dosexec"),
