@@ -22,10 +22,8 @@ class UploadForm(forms.Form):
         self.purpose = get_purpose(purpose)
         self.too_large = frozenset(too_large)
         field = self.fields["file"]
-        field.help_text = (f"It can be a {', '.join(self.purpose.type_labels[:-1])} or "
-                           f"{self.purpose.type_labels[-1]}, up to {filesizeformat(self.purpose.limit)}."
-                           if len(self.purpose.type_labels) > 1 else
-                           f"It must be a {self.purpose.type_labels[0]}, up to {filesizeformat(self.purpose.limit)}.")
+        field.help_text = (f"It can be a {self.purpose.kinds} file, up to {filesizeformat(self.purpose.limit)}. "
+                           "It is checked for viruses before anyone can open it.")
         field.widget.attrs["accept"] = ",".join(self.purpose.extensions)
 
     def full_clean(self):

@@ -26,7 +26,7 @@ class ScanStatus(models.TextChoices):
     PENDING = "pending", "Waiting for a virus scan"
     CLEAN = "clean", "No virus found"
     INFECTED = "infected", "Virus found"
-    FAILED = "failed", "Virus scan failed, trying again"
+    FAILED = "failed", "Virus scan failed"
 
 
 # The scans still to do (the sweep's index): pending, or failed with attempts left.

@@ -118,7 +118,7 @@ def quarantine(scoped: QuerySet) -> tuple[list[QuarantineRow], dict[str, int]]:
         label = ScanStatus(u.scan_status).label
         colour = {"infected": "red", "failed": "orange"}.get(u.scan_status, "yellow")
         if u.scan_status == ScanStatus.INFECTED:
-            detail = f"{u.scan_signature} (found {when(u.scanned_at)})"
+            detail = f"{u.scan_signature} (found {when(u.scanned_at)})" if u.scanned_at else u.scan_signature
         elif u.scan_status == ScanStatus.FAILED:
             left = settings.UPLOAD_SCAN_MAX_ATTEMPTS - u.scan_attempts
             detail = (f"{u.scan_attempts} attempt{'s' if u.scan_attempts != 1 else ''}: {u.scan_error[:200]}. "

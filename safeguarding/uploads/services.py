@@ -83,10 +83,6 @@ def _clean_name(name: str) -> str:
     return name or "file"
 
 
-def _one_of(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
-
-
 @transaction.atomic
 def _record(*, actor, owner: Model, purpose: str, description: str, name: str, received: storage.Received,
             media_type: str, storage_name: str) -> Upload:
@@ -125,7 +121,7 @@ def upload_receive(*, actor, file, purpose: str, owner: Model, description: str 
             raise ValidationError({"file": "The selected file is empty"}, code="empty")
         media_type = sniff(received.path)
         if media_type not in rules.types:
-            raise ValidationError({"file": f"The selected file must be a {_one_of(rules.type_labels)}"},
+            raise ValidationError({"file": f"The selected file must be a {rules.kinds} file"},
                                   code="type")
     except BaseException:
         storage.discard_received(received)

@@ -25,27 +25,30 @@ class FileType:
     media_type: str
     label: str
     extension: str
+    kind: str  # what people call it in a list of what is accepted ("a PDF, Word or Excel file")
 
 
 _TYPES = (
-    FileType("application/pdf", "PDF", ".pdf"),
-    FileType("application/msword", "Word document (97-2003)", ".doc"),
-    FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document", ".docx"),
-    FileType("application/vnd.ms-excel", "Excel spreadsheet (97-2003)", ".xls"),
-    FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel spreadsheet", ".xlsx"),
-    FileType("application/vnd.ms-powerpoint", "PowerPoint presentation (97-2003)", ".ppt"),
+    FileType("application/pdf", "PDF", ".pdf", "PDF"),
+    FileType("application/msword", "Word document (97-2003)", ".doc", "Word"),
+    FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document", ".docx",
+             "Word"),
+    FileType("application/vnd.ms-excel", "Excel spreadsheet (97-2003)", ".xls", "Excel"),
+    FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel spreadsheet", ".xlsx",
+             "Excel"),
+    FileType("application/vnd.ms-powerpoint", "PowerPoint presentation (97-2003)", ".ppt", "PowerPoint"),
     FileType("application/vnd.openxmlformats-officedocument.presentationml.presentation",
-             "PowerPoint presentation", ".pptx"),
-    FileType("application/vnd.oasis.opendocument.text", "OpenDocument text", ".odt"),
-    FileType("application/vnd.oasis.opendocument.spreadsheet", "OpenDocument spreadsheet", ".ods"),
-    FileType("application/vnd.oasis.opendocument.presentation", "OpenDocument presentation", ".odp"),
-    FileType("text/rtf", "Rich text document", ".rtf"),
-    FileType("text/plain", "Plain text", ".txt"),
-    FileType("text/csv", "CSV (comma-separated values)", ".csv"),
-    FileType("image/jpeg", "JPEG image", ".jpg"),
-    FileType("image/png", "PNG image", ".png"),
-    FileType("image/heic", "HEIC image (iPhone photo)", ".heic"),
-    FileType("image/heif", "HEIF image", ".heif"),
+             "PowerPoint presentation", ".pptx", "PowerPoint"),
+    FileType("application/vnd.oasis.opendocument.text", "OpenDocument text", ".odt", "OpenDocument"),
+    FileType("application/vnd.oasis.opendocument.spreadsheet", "OpenDocument spreadsheet", ".ods", "OpenDocument"),
+    FileType("application/vnd.oasis.opendocument.presentation", "OpenDocument presentation", ".odp", "OpenDocument"),
+    FileType("text/rtf", "Rich text document", ".rtf", "rich text"),
+    FileType("text/plain", "Plain text", ".txt", "plain text"),
+    FileType("text/csv", "CSV (comma-separated values)", ".csv", "CSV"),
+    FileType("image/jpeg", "JPEG image", ".jpg", "JPEG"),
+    FileType("image/png", "PNG image", ".png", "PNG"),
+    FileType("image/heic", "HEIC image (iPhone photo)", ".heic", "HEIC"),
+    FileType("image/heif", "HEIF image", ".heif", "HEIC"),
 )
 FILE_TYPES: dict[str, FileType] = {t.media_type: t for t in _TYPES}
 
@@ -76,8 +79,14 @@ class Purpose:
 
     @property
     def type_labels(self) -> list[str]:
-        """The accepted types for people, in a stable order (for hints and error messages)."""
+        """The accepted types for people, in a stable order."""
         return [t.label for t in _TYPES if t.media_type in self.types]
+
+    @property
+    def kinds(self) -> str:
+        """What it accepts, in short, for hints and error messages: "PDF, Word, Excel … or HEIC"."""
+        kinds = list(dict.fromkeys(t.kind for t in _TYPES if t.media_type in self.types))
+        return kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} or {kinds[-1]}"
 
     @property
     def extensions(self) -> list[str]:

@@ -42,7 +42,8 @@ def test_the_upload_page_takes_a_file_and_checks_its_bytes(la, social_worker, cl
     client, url = client_for(social_worker), reverse("tu-add", args=[la.public_id])
     page = client.get(url).content.decode()
     assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
-    assert "It can be a PDF, Word document" in page and "up to 20.0\xa0MB" in page and 'accept=".csv,.doc' in page
+    assert "It can be a PDF, Word, Excel, PowerPoint" in page and "or HEIC file, up to 20.0\xa0MB" in page
+    assert 'accept=".csv,.doc' in page
 
     refused = client.post(url, {"file": named(b"<html><body>hi</body></html>", "notes.pdf", "application/pdf")})
     assert refused.status_code == 200 and "The selected file must be a PDF" in refused.content.decode()
