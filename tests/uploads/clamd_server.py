@@ -110,7 +110,9 @@ def running_clamd(workdir: Path):
             if proc.poll() is not None or time.monotonic() > deadline:
                 said = (workdir / "clamd.out").read_text(errors="replace")[-1500:]
                 logged = log.read_text(errors="replace")[-1500:] if log.exists() else ""
-                raise ClamdUnavailable(f"clamd ({binary}) did not start (exit code {proc.poll()}):\n{said}\n{logged}")
+                raise ClamdUnavailable(
+                    f"clamd ({binary}) did not start (exit code {proc.poll()}), so the virus scan tests cannot run "
+                    f"(scripts/system_deps.sh clamav installs Debian's clamav-daemon):\n{said}\n{logged}")
             time.sleep(0.05)
         yield ClamdServer(unix_url=f"unix://{sock}", tcp_url=f"tcp://127.0.0.1:{port}", log=log)
     finally:
