@@ -41,6 +41,8 @@ def hub(request):
         items.append(("Foster carers' reviews", reverse("reviews:households")))
     if access is not None and access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         items.append(("Reviews to prepare", reverse("reviews:preparation")))
+    if access is not None and access.has_role(Role.ADMINISTRATOR):
+        items.append(("Files in quarantine", reverse("uploads:quarantine")))  # safeguarding.uploads
     # the active item is the one whose address is the longest start of this page's (/reviews/preparation/
     # is "Reviews to prepare", not also "Looked-after children" at /reviews/)
     matches = [url for _label, url in items if (path == url if url == "/" else path.startswith(url))]
