@@ -25,3 +25,8 @@ urlpatterns = [
     path("voice/<str:token>/", voice.VoiceView.as_view(), name="voice"),
 ]
 urlpatterns += fostering.urlpatterns  # foster carers' reviews (issue 10, section 3)
+
+# the period of care, the IRO's allocation and booking the reviews (issue 10)
+from .views import allocation, episodes, scheduling  # noqa: E402
+
+urlpatterns += episodes.urlpatterns + allocation.urlpatterns + scheduling.urlpatterns
