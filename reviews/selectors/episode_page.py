@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from safeguarding.clock.models import Deadline
 
-from ..models import OPEN, IroAllocation, LegalStatusPeriod, LookedAfterEpisode, Placement, Plan, Review
+from ..models import IroAllocation, LegalStatusPeriod, LookedAfterEpisode, Placement, Plan, Review
 from ..rules import REVIEW_RULES
 
 OPEN_REVIEW = (Review.Status.REQUESTED, Review.Status.SCHEDULED)
@@ -94,21 +94,3 @@ def other_periods(qs: QuerySet, episode: LookedAfterEpisode) -> list[LookedAfter
 def latest_period_of(qs: QuerySet, child_public_id) -> LookedAfterEpisode | None:
     """The child's latest period of care in ``qs`` (the ones the person may see): the open one if any."""
     return qs.filter(child__public_id=child_public_id).order_by("-start_date", "-id").first()
-
-
-def open_period_of(child) -> LookedAfterEpisode | None:
-    return LookedAfterEpisode.objects.filter(OPEN, child=child).first()
-
-
-def current_allocation_of(episode: LookedAfterEpisode) -> IroAllocation | None:
-    return IroAllocation.objects.filter(OPEN, episode=episode).select_related("iro").first()
-
-
-def open_deadline_of(episode: LookedAfterEpisode, *rule_keys: str) -> Deadline | None:
-    ct = ContentType.objects.get_for_model(LookedAfterEpisode)
-    return (Deadline.objects.filter(subject_type=ct, subject_id=episode.pk, status__in=Deadline.OPEN_STATUSES,
-                                    rule_key__in=rule_keys).order_by("due_date", "id").first())
-
-
-def open_review_of(episode: LookedAfterEpisode) -> Review | None:
-    return Review.objects.live().filter(episode=episode, status__in=OPEN_REVIEW).order_by("id").first()

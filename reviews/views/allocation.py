@@ -13,7 +13,8 @@ from safeguarding.pages import day
 
 from .. import services
 from ..selectors.allocation import iro_suggestions
-from ..selectors.episode_page import current_allocation_of, open_deadline_of
+from ..selectors.episodes import current_allocation
+from ..selectors.record import open_deadline
 from .base import is_late
 from .episode_base import EpisodeFormPage
 from .forms_episodes import AllocateForm
@@ -28,8 +29,8 @@ class AllocateView(EpisodeFormPage):
     submit_label = "Appoint the IRO"
 
     def load(self):
-        self.current = current_allocation_of(self.episode) if self.episode.is_open else None
-        self.deadline = open_deadline_of(self.episode, "iro_appointment") if self.current is None else None
+        self.current = current_allocation(self.episode) if self.episode.is_open else None
+        self.deadline = open_deadline(self.episode, "iro_appointment") if self.current is None else None
         self.suggestions = [s for s in iro_suggestions(episode=self.episode) if not s.current] \
             if self.episode.is_open else []
 

@@ -25,7 +25,14 @@ from ..models import Plan, Review
 from ..policies import episode_policy
 from ..rules import PATHWAY_PLAN_FROM_AGE, age_on
 from ..selectors import episode_page as selectors
-from ..selectors.episodes import current_allocation, current_legal_status, current_placement, current_plans, open_review
+from ..selectors.episodes import (
+    current_allocation,
+    current_legal_status,
+    current_placement,
+    current_plans,
+    open_episode_of,
+    open_review,
+)
 from .episode_base import ConfirmStep, EpisodeFormPage, EpisodePage, period_caption
 from .forms_episodes import (
     EpisodeEditForm,
@@ -86,12 +93,12 @@ class EpisodeView(EpisodePage, TemplateView):
         child_view_log(child=self.child, user=request.user, via=VIA_PAGE, what="looked-after page")
         return super().get(request, *args, **kwargs)
 
-    def next_steps(self, data) -> list[tuple[str, str]]:
+    def next_steps(self, data, others) -> list[tuple[str, str]]:
         e, steps = self.episode, []
         update, allocate, review = self.can("update"), self.can("allocate"), self.can("review")
         if not e.is_open:
-            if update:
-                steps.append((reverse("reviews:looked_after", kwargs={"public_id": self.child.public_id}),
+            if update and not any(o.is_open for o in others):
+                steps.append((reverse("reviews:episode_new", kwargs={"public_id": self.child.public_id}),
                               "Record a new period of care"))
             return steps
         open_review = data.open_review
@@ -120,10 +127,10 @@ class EpisodeView(EpisodePage, TemplateView):
         ctx = super().get_context_data(**kwargs)
         data = selectors.episode_page(self.episode)
         parent = self.episode.looked_after_parent
+        others = selectors.other_periods(episode_policy.visible(self.access, "view"), self.episode)
         ctx.update(
             title=period_caption(self.episode), caption="", data=data, today=timezone.localdate(),
-            next_steps=self.next_steps(data),
-            others=selectors.other_periods(episode_policy.visible(self.access, "view"), self.episode),
+            next_steps=self.next_steps(data, others), others=others,
             parent=parent, parent_url=reverse("cases:child_detail", kwargs={"public_id": parent.public_id})
             if parent and parent.pk in self.opens else "",
         )
@@ -145,7 +152,7 @@ class EpisodeOpenView(PolicyViewMixin, ActionPage):
         self.child = child_policy.get_for(request.access, self.kwargs["public_id"], "edit")
         if not episode_policy.can_open_for(request.access, self.child):
             raise Http404(NO_SUCH_RECORD)
-        self.current = selectors.open_period_of(self.child)
+        self.current = open_episode_of(self.child)
         return super().dispatch(request, *args, **kwargs)
 
     def back(self):

@@ -11,7 +11,8 @@ from safeguarding.pages import day
 from .. import services
 from ..models import Review
 from ..rules import REVIEW_RULES
-from ..selectors.episode_page import current_allocation_of, open_deadline_of, open_review_of
+from ..selectors.episodes import current_allocation, open_review
+from ..selectors.record import open_deadline
 from .base import ReviewFormPage, is_late, review_label
 from .episode_base import ConfirmStep, EpisodeFormPage
 from .forms_episodes import BookForm, CancelForm, EarlyReviewForm, MoveForm
@@ -32,9 +33,9 @@ class BookView(EpisodeFormPage):
 
     def load(self):
         e = self.episode
-        self.review = open_review_of(e) if e.is_open else None
-        self.allocation = current_allocation_of(e) if e.is_open else None
-        self.deadline = open_deadline_of(e, *REVIEW_RULES) if e.is_open else None
+        self.review = open_review(e) if e.is_open else None
+        self.allocation = current_allocation(e) if e.is_open else None
+        self.deadline = open_deadline(e, *REVIEW_RULES) if e.is_open else None
 
     def title(self):
         return "Book the early review" if self.review and self.review.early_trigger else "Book the review"
@@ -89,7 +90,7 @@ class EarlyReviewView(EpisodeFormPage):
 
     def load(self):
         self.require("review", "update")
-        self.review = open_review_of(self.episode) if self.episode.is_open else None
+        self.review = open_review(self.episode) if self.episode.is_open else None
 
     def intro(self):
         return ["A review is held early when the IRO asks for one, when the child's placement changes, and in the "
@@ -125,7 +126,7 @@ class MoveView(ReviewFormPage):
     submit_label = "Move the review"
 
     def load(self):
-        self.deadline = open_deadline_of(self.review.episode, *REVIEW_RULES)
+        self.deadline = open_deadline(self.review.episode, *REVIEW_RULES)
 
     def done(self):
         if self.review.status != S.SCHEDULED:

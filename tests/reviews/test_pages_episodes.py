@@ -164,12 +164,16 @@ class TestTheLookedAfterPage:
     def test_an_ended_period_offers_a_new_one_and_links_the_other_periods(self, world):
         sw = world.cast.social_worker
         services.episode_end(actor=sw, episode=world.episode, end_date=TODAY, reason="E4A")
+        new = f"/reviews/children/{world.jade.public_id}/looked-after/new/"
+        assert f'href="{new}">Record a new period of care</a>' in text(client(world, "social_worker").get(
+            url(world.episode)))
+        assert "Record that the child became looked after" in text(client(world, "social_worker").get(new))
         again = services.episode_open(actor=sw, child=world.jade, start_date=TODAY, legal_status="C2",
                                       category_of_need="N1", placement_type="U6", provider="PR1")
         body = text(client(world, "social_worker").get(url(world.episode)))
         assert "Stopped being looked after on 4 March 2026: E4A: Returned home" in body
         assert f'href="{url(again)}">Looked after from 4 March 2026</a>' in body
-        assert "Record a change of placement" not in body and "Record a new period of care" in body
+        assert "Record a change of placement" not in body and "Record a new period of care" not in body
         assert "This period of care ended on 4 March 2026." in text(client(world, "social_worker").get(
             url(world.episode, "placement/")))
 
