@@ -137,9 +137,12 @@ class EpisodePolicy(Policy):
         return qs.filter(in_ids(self.ids(ctx, action)))
 
     # --- other questions -----------------------------------------------------------------------------
-    def can_open_for(self, ctx: AccessContext, child) -> bool:
-        """Whether ctx may record that ``child`` became looked after: the people who may edit the child."""
-        return self.is_case_staff(ctx) and child_policy.can(ctx, "edit", child)
+    def can_open_for(self, ctx: AccessContext, child, *, may_edit_child: bool | None = None) -> bool:
+        """Whether ctx may record that ``child`` became looked after: the people who may edit the child.
+        ``may_edit_child``: a page that has asked ``child_policy`` already passes its answer on."""
+        if not self.is_case_staff(ctx):
+            return False
+        return child_policy.can(ctx, "edit", child) if may_edit_child is None else may_edit_child
 
     def service_authorities(self, ctx: AccessContext) -> list[int]:
         """The authorities whose IRO service ctx manages (the allocation queue and the caseload view)."""

@@ -56,3 +56,7 @@ urlpatterns += fostering.urlpatterns  # foster carers' reviews (issue 10, sectio
 from .views.between import urlpatterns as between_reviews  # noqa: E402 (ADR 14)
 
 urlpatterns += between_reviews
+# the period of care, the IRO's allocation and booking the reviews (issue 10)
+from .views import allocation, episodes, scheduling  # noqa: E402
+
+urlpatterns += episodes.urlpatterns + allocation.urlpatterns + scheduling.urlpatterns

@@ -23,12 +23,16 @@ def child_looked_after(context, child):
     agency. Nothing at all for a child never looked after, or for someone who may see none of it. The
     policies scope each part; the selector reads them in one statement, and none when the page's own lists
     show the child was never looked after."""
+    ctx = context["request"].access
+    # case staff may record that the child became looked after (again, after a period ended): the child page
+    # has asked child_policy whether they may edit the child already (``can_edit``)
+    may_start = episode_policy.can_open_for(ctx, child, may_edit_child=bool(context.get("can_edit")))
     periods = context.get(PERIODS_LIST)  # loaded with the child page's lists: none, nothing to ask
     if periods is not None and not periods:
-        return {"child": child, "panel": None}
-    ctx = context["request"].access
+        return {"child": child, "panel": None, "may_start": may_start}
     panel = looked_after_panel(child=child, seen_whole=episode_policy.visible(ctx, "view"),
                                reviews=review_summary_policy.visible(ctx),
                                decisions=decision_policy.visible(ctx, "view"),
                                theirs=decision_policy.owned_by_agency_q(ctx))
-    return {"child": child, "panel": panel, "today": timezone.localdate()}
+    return {"child": child, "panel": panel, "today": timezone.localdate(),
+            "may_start": may_start and (panel is None or not panel.is_open)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -100,6 +101,9 @@ class ReviewView(ReviewPage, TemplateView):
             next_steps=[(self.url(step), STEP_LABELS[step])
                         for step in next_steps(allowed, self.review, record, data.decisions)],
             can_track="track" in allowed, can_record="record" in allowed, can_prepare="prepare" in allowed,
+            can_schedule="schedule" in allowed,
+            episode_url=reverse("reviews:episode", kwargs={"public_id": self.review.episode.public_id})
+            if episode_policy.can(self.access, "view", self.review.episode) else "",
             papers=[(p, data.paper_deadlines.get(p.pk)) for p in data.papers],
             consultations=[(c, [(label, getattr(c, name)) for name, label in ChildConsultation.ANSWERS])
                            for c in selectors.consultations_of(self.review)],
