@@ -161,6 +161,7 @@ class ReviewPolicy(Policy):
     model = Review
     actions = ("view", "schedule", "record", "prepare", "track", "ratify", "invited")
     CHILD_VIEW = "child:view"  # child_policy.can(ctx, "view", review.episode.child), with the fetch
+    EPISODE_VIEW = "episode:view"  # episode_policy.can(ctx, "view", review.episode), with the fetch
 
     def chaired(self, ctx: AccessContext) -> QuerySet | None:
         """The reviews ctx chairs or chaired, in authorities where they are an IRO (index review_chaired)."""
@@ -206,6 +207,8 @@ class ReviewPolicy(Policy):
         probed by the child's key."""
         if name == self.CHILD_VIEW:
             return Exists(child_policy.visible(ctx, "view").filter(pk=OuterRef("episode__child_id")))
+        if name == self.EPISODE_VIEW:
+            return Exists(episode_policy.visible(ctx, "view").filter(pk=OuterRef("episode_id")))
         return super().answer_given(ctx, fetched, name)
 
     def note_child_answer(self, ctx: AccessContext, review: Review) -> None:

@@ -385,6 +385,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # several resources have a "status" with its own choices: each enum is named after its resource
+    "ENUM_NAME_OVERRIDES": {
+        "ConferenceStatusEnum": "conferences.models.Conference.Status",
+        "ReviewStatusEnum": "reviews.models.Review.Status",
+        "ReviewDecisionStatusEnum": "reviews.models.ReviewDecision.Status",
+    },
     # every operation documents the error answers it can give, in the one error shape
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "safeguarding.api.document_error_responses"],

@@ -17,7 +17,7 @@ from safeguarding.pages import day, uuid_or_404
 from .. import selectors, services
 from ..codes import ParticipationCode
 from ..models import ChildConsultation, Review, ReviewDocument, ReviewRecord
-from ..policies import episode_policy
+from ..policies import episode_policy, review_policy
 from ..rules import participation_codes_for
 from ..selectors.pages import review_page
 from .base import ReviewFormPage, ReviewPage, is_late, review_label
@@ -74,7 +74,7 @@ class ReviewView(ReviewPage, TemplateView):
 
     action = "view"
     template_name = "reviews/review.html"
-    answers = PAGE_ACTIONS
+    answers = (*PAGE_ACTIONS, review_policy.EPISODE_VIEW)  # the looked-after page's link, with the fetch
 
     def shape_queryset(self, qs):
         # the preparation (time and place, advocacy, the IRO's introduction) comes with the fetch (ADR 15)
@@ -103,7 +103,7 @@ class ReviewView(ReviewPage, TemplateView):
             can_track="track" in allowed, can_record="record" in allowed, can_prepare="prepare" in allowed,
             can_schedule="schedule" in allowed,
             episode_url=reverse("reviews:episode", kwargs={"public_id": self.review.episode.public_id})
-            if episode_policy.can(self.access, "view", self.review.episode) else "",
+            if review_policy.known_answer(self.access, self.review, review_policy.EPISODE_VIEW) else "",
             papers=[(p, data.paper_deadlines.get(p.pk)) for p in data.papers],
             consultations=[(c, [(label, getattr(c, name)) for name, label in ChildConsultation.ANSWERS])
                            for c in selectors.consultations_of(self.review)],

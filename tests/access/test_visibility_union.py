@@ -45,6 +45,7 @@ ARM_INDEX = {
     "grant": (ChildAccessGrant, "grant_vis_live"),
     "named person": (None, None),
     "coverage: chairs_see_the_children_they_chair": (None, None),
+    "coverage: chairs_see_the_children_of_their_child_in_need_reviews": (None, None),  # index cin_review_chair
 }
 
 
