@@ -122,12 +122,19 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
 
-def max_body_bytes() -> int:
+UPLOAD_MEDIA_TYPE = "multipart/form-data"
+
+
+def max_body_bytes(media_type: str = "") -> int:
+    """The largest body the API reads: ``API_MAX_BODY_BYTES``; a file upload (``multipart/form-data``, read by
+    the kernel's upload service, ADR 18) may carry a file up to ``UPLOAD_MAX_BYTES`` and its form fields."""
+    if media_type == UPLOAD_MEDIA_TYPE:
+        return settings.UPLOAD_MAX_BYTES + settings.API_MAX_BODY_BYTES
     return settings.API_MAX_BODY_BYTES
 
 
-def too_large_message() -> str:
-    return f"The request body is larger than the API accepts ({max_body_bytes():,} bytes)."
+def too_large_message(media_type: str = "") -> str:
+    return f"The request body is larger than the API accepts ({max_body_bytes(media_type):,} bytes)."
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)

@@ -3,8 +3,9 @@
 DRF's own errors go through ``safeguarding.api.exception_handler``. What it never sees is answered here, by the
 outermost middleware, whatever ``DEBUG`` says:
 
-- a body larger than ``API_MAX_BODY_BYTES`` (by its ``Content-Length``) is refused with 413 before anything
-  reads it; a ``Content-Length`` that is not a number is a 400;
+- a body larger than ``API_MAX_BODY_BYTES`` (by its ``Content-Length``; a file upload, ``multipart/form-data``,
+  up to ``UPLOAD_MAX_BYTES`` more) is refused with 413 before anything reads it; a ``Content-Length`` that is
+  not a number is a 400;
 - an address without its final slash that matches no operation is a 404 naming the address with the slash
   (never a redirect: a client's POST must not silently become a GET);
 - any other error answer that is not JSON (Django's 404 for an unroutable address or id, the 400 for a bad
@@ -15,11 +16,10 @@ outermost middleware, whatever ``DEBUG`` says:
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.urls import get_urlconf, is_valid_path
 
-from .api import error_body, too_large_message
+from .api import error_body, max_body_bytes, too_large_message
 
 API_PREFIX = "/api/"
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
@@ -77,8 +77,9 @@ class ApiErrorMiddleware:
             return api_error(400, "The Content-Length header is not a number.")
         if length < 0:
             return api_error(400, "The Content-Length header is not a number.")
-        if length > settings.API_MAX_BODY_BYTES:
-            return api_error(413, too_large_message())
+        media_type = request.META.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+        if length > max_body_bytes(media_type):
+            return api_error(413, too_large_message(media_type))
         if not path.endswith("/"):
             urlconf = getattr(request, "urlconf", None) or get_urlconf()
             if not is_valid_path(path, urlconf):
