@@ -19,6 +19,8 @@ class SearchForm(forms.Form):
                                    help_text="For example, 27 3 2015")
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
     upn = forms.CharField(label="Unique pupil number (UPN)", required=False, max_length=16)
+    local_child_id = forms.CharField(label="Local child ID", required=False, max_length=40,
+                                     help_text="The reference children's social care gave the child")
 
     def clean_nhs_number(self):
         v = self.cleaned_data["nhs_number"]
@@ -30,8 +32,10 @@ class SearchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not any(data.get(k) for k in ("name", "date_of_birth", "nhs_number", "upn")):
-            raise ValidationError("Enter a name, date of birth, NHS number or unique pupil number to search")
+        if not self.errors and not any(data.get(k) for k in ("name", "date_of_birth", "nhs_number", "upn",
+                                                                "local_child_id")):
+            raise ValidationError("Enter a name, date of birth, NHS number, unique pupil number or local child ID "
+                                  "to search")
         return data
 
 

@@ -54,14 +54,16 @@ class SearchView(PolicyViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        searched = any(k in self.request.GET for k in ("name", "nhs_number", "upn", "date_of_birth_day"))
+        searched = any(k in self.request.GET for k in ("name", "nhs_number", "upn", "local_child_id",
+                                                        "date_of_birth_day"))
         form = SearchForm(self.request.GET if searched else None)
         ctx["form"] = form
         ctx["searched"] = searched
         if searched and form.is_valid():
             d = form.cleaned_data
             results = selectors.child_search(ctx=self.access, criteria=selectors.SearchCriteria(
-                name=d["name"], date_of_birth=d["date_of_birth"], nhs_number=d["nhs_number"], upn=d["upn"]))
+                name=d["name"], date_of_birth=d["date_of_birth"], nhs_number=d["nhs_number"], upn=d["upn"],
+                local_child_id=d["local_child_id"]))
             services.child_sightings_record(actor=self.request.user, children=[r.child for r in results],
                                             via=services.SIGHTED_IN_SEARCH)
             ctx["results"] = results

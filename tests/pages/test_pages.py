@@ -114,6 +114,7 @@ def test_no_page_visited_carries_inline_script(page, social_worker, team_manager
         "/children/?name=Hartley",
         "/children/?name=",
         "/children/?nhs_number=123",
+        "/children/?local_child_id=T0",
         "/children/new/",
         child_url(child),
         child_url(child, "edit/"),
@@ -746,3 +747,11 @@ def test_search_shows_a_restricted_child_redacted(page, colleague, restricted):
     assert "Restricted record" in html
     assert child_url(restricted, "break-glass/") in html
     assert "Ruby" not in html.split('id="results-heading"')[1]
+
+
+def test_search_by_local_child_id_finds_the_child_whatever_the_case_typed(page, social_worker, child):
+    found = page(social_worker).get(f"/children/?local_child_id=+{child.local_child_id.lower()}+")
+    assert found.status_code == 200
+    assert "Amelia" in found.content.decode() and f"/children/{child.public_id}/" in found.content.decode()
+    nothing = page(social_worker).get("/children/?local_child_id=NOT-A-CHILD")
+    assert f"/children/{child.public_id}/" not in nothing.content.decode()
