@@ -30,6 +30,7 @@ urlpatterns = [
     path("children/", include("cases.urls")),
     path("conferences/", include("conferences.urls")),
     path("reviews/", include("reviews.urls")),
+    path("lado/", include("lado.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]
