@@ -12,10 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_ENV=production \
     WEB_CONCURRENCY=3
 
-# WeasyPrint's native libraries (Pango, HarfBuzz subsetting) and fonts for the PDFs.
+# WeasyPrint's native libraries (Pango, HarfBuzz subsetting) and fonts for the PDFs; libmagic for the
+# type of an upload (python-magic, ADR 18).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation libmagic1 \
  && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 app \
@@ -43,8 +44,9 @@ RUN DJANGO_ENV=production \
     DATABASE_URL=postgres://build@build.invalid:5432/build \
     REDIS_URL=redis://build.invalid:6379/0 \
     python manage.py collectstatic --noinput \
- && mkdir -p var/media var/celerybeat \
- && chown -R app:app var/media var/celerybeat
+ && mkdir -p var/media var/uploads var/celerybeat \
+ && chmod 700 var/uploads \
+ && chown -R app:app var/media var/uploads var/celerybeat
 
 USER app
 EXPOSE 8000

@@ -8,7 +8,8 @@
 #   make help    the full list
 #
 # A fresh machine needs only Python 3.11+ (and, for `make test`, node/npm); Debian packages for
-# WeasyPrint and Chromium are installed when running as root with apt, otherwise named for you.
+# WeasyPrint, libmagic, Chromium and ClamAV's clamd are installed when running as root with apt, otherwise
+# named for you.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -49,10 +50,10 @@ venv: $(VENV_STAMP) ## create/refresh .venv from pyproject.toml ([local,test] ex
 # `embedded.py system-packages` prints "postgresql" when DATABASE_URL is unset and no PostgreSQL build
 # here has the extensions the migrations need (the pgserver wheel ships no contrib such as pg_trgm).
 sysdeps-run: $(VENV_STAMP)
-	@scripts/system_deps.sh weasyprint $$($(VPY) scripts/embedded.py system-packages)
+	@scripts/system_deps.sh weasyprint libmagic $$($(VPY) scripts/embedded.py system-packages)
 
 sysdeps-test: $(VENV_STAMP)
-	@scripts/system_deps.sh --strict weasyprint chromium $$($(VPY) scripts/embedded.py system-packages)
+	@scripts/system_deps.sh --strict weasyprint libmagic chromium clamav $$($(VPY) scripts/embedded.py system-packages)
 
 package.json:
 	@echo "ERROR: package.json is missing: the browser tests need axe-core from npm." >&2; exit 1

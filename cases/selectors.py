@@ -2,6 +2,7 @@
 a record the policy has already fetched)."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -105,6 +106,18 @@ class _PageList:
     limit: int | None = None
 
 
+# Lists other apps add to the child's page, loaded in its one statement: name -> fn(child) -> (a queryset of
+# the child's rows, the columns to load). The page's context has each by its name (reviews adds
+# "looked_after_periods", so that its panel asks nothing more about a child never looked after).
+PageListProvider = Callable[[Child], tuple[QuerySet, tuple[str, ...]]]
+_extra_page_lists: dict[str, PageListProvider] = {}
+
+
+def register_page_list(name: str, provider: PageListProvider) -> PageListProvider:
+    _extra_page_lists[name] = provider
+    return provider
+
+
 def _page_lists(child: Child, include_history: bool) -> dict[str, _PageList]:
     links = DuplicateLink.objects.live()
     linked = union_all([links.filter(child_id=child.pk).values("other_id"),
@@ -122,6 +135,9 @@ def _page_lists(child: Child, include_history: bool) -> dict[str, _PageList]:
         "duplicates": _PageList(Child.objects.filter(pk__in=linked),
                                 fields=("id", "public_id", "legal_first_names", "legal_surname", "local_child_id")),
     }
+    for name, provider in _extra_page_lists.items():
+        qs, fields = provider(child)
+        lists[name] = _PageList(qs, fields=fields)
     if include_history:
         lists["history"] = _PageList(child.history.order_by("-history_date"), ("history_user",), limit=100)
         # sightings are who found the record without opening it: the access log shows them, not the history

@@ -1,5 +1,7 @@
 """Calendar invitations to conferences, emailed with an ICS attachment (RFC 5545/5546, iTIP), through
-the kernel's one outbox (``safeguarding.notify.outbox``, ADR 8).
+the kernel's one outbox (``safeguarding.notify.outbox``, ADR 8). The email and its calendar file are
+written by the kernel's ``safeguarding.notify.meetings`` (shared with the looked-after reviews' invitations)
+from the conference described as a ``Meeting`` (:func:`meeting_of`).
 
 One UID per conference, so each invitee's calendar holds one event: a reschedule sends METHOD:REQUEST
 with a higher SEQUENCE (the event moves), a cancellation METHOD:CANCEL (the event is removed).
@@ -24,27 +26,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
 
-from safeguarding.notify import outbox
-from safeguarding.notify.outbox import MAX_ATTEMPTS, one_line
+from safeguarding.notify import meetings, outbox
+from safeguarding.notify.meetings import CANCEL, REQUEST
+from safeguarding.notify.outbox import MAX_ATTEMPTS
 
 from .models import Conference, Invitation
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MAX_ATTEMPTS", "TOPIC", "conference_uid", "invitation_ics", "queue_emails", "send_pending",
-           "move_legacy_rows"]
+__all__ = ["CANCEL", "MAX_ATTEMPTS", "REQUEST", "TOPIC", "conference_uid", "invitation_ics", "queue_emails",
+           "send_pending", "move_legacy_rows"]
 
 PRODID = "-//Safeguarding Hub//Conferences//EN"
 UID_DOMAIN = "conferences.safeguarding-hub"
 TOPIC = "conferences.invitation"
-REQUEST, CANCEL = "REQUEST", "CANCEL"  # InvitationEmail.Method's values
 
 
 def conference_uid(conference: Conference) -> str:
@@ -60,69 +59,25 @@ def group_of(conference_id: int) -> str:
     return f"conference:{conference_id}"
 
 
-def _safe_uri(link: str) -> bool:
-    """A link that can stand as an ICS URI value: no spaces, line breaks or control characters."""
-    return bool(link) and all(c.isprintable() and not c.isspace() for c in link)
+def meeting_of(conference: Conference, sequence: int) -> meetings.Meeting:
+    """The conference as the kernel's calendar invitations describe a meeting (no names)."""
+    return meetings.Meeting(
+        uid=conference_uid(conference), sequence=sequence, starts_at=conference.starts_at,
+        ends_at=conference.ends_at, kind=conference.get_kind_display(), reference=conference.child.local_child_id,
+        venue=conference.venue, online_link=conference.online_link, organizer="Child protection conference service",
+        prodid=PRODID, contact="Please tell the conference service if you cannot attend.",
+        changes="the date, time, place or chair")
 
 
 def invitation_ics(*, conference: Conference, to: str, method: str, sequence: int) -> bytes:
-    """The iTIP message for one invitee: REQUEST (new or updated) or CANCEL. Typed text goes in on one
-    line (``one_line``) and icalendar escapes the rest; the URL only when it is a plain URI; the attendee
-    is the address alone (no name)."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("method", method)
-    ev = Event()
-    ev.add("uid", conference_uid(conference))
-    ev.add("sequence", sequence)
-    ev.add("dtstamp", timezone.now())
-    starts = conference.starts_at.astimezone(UTC)  # UTC ("Z"), whatever zone the caller's datetime is in
-    ev.add("dtstart", starts)
-    ev.add("dtend", conference.ends_at.astimezone(UTC) if conference.ends_at else starts + timedelta(hours=2))
-    ev.add("summary", conference.get_kind_display())
-    where = one_line(conference.venue) or "Online"
-    ev.add("location", where)
-    description = [f"Reference: {one_line(conference.child.local_child_id)}", f"Where: {where}"]
-    if conference.online_link:
-        description.append(f"Join online: {one_line(conference.online_link)}")
-        if _safe_uri(conference.online_link):
-            ev.add("url", conference.online_link)
-    ev.add("description", "\n".join(description))
-    organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
-    organizer.params["cn"] = vText("Child protection conference service")
-    ev["organizer"] = organizer
-    attendee = vCalAddress(f"mailto:{one_line(to)}")
-    attendee.params.update({"role": vText("REQ-PARTICIPANT"), "partstat": vText("NEEDS-ACTION"),
-                            "rsvp": vText("FALSE")})
-    ev.add("attendee", attendee, encode=0)
-    ev.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
-    cal.add_component(ev)
-    return cal.to_ical()
+    """The iTIP message for one invitee: REQUEST (new or updated) or CANCEL (``safeguarding.notify.meetings``:
+    typed text on one line, the URL only when it is a plain URI, the attendee the address alone)."""
+    return meetings.itip(meeting_of(conference, sequence), to=to, method=method)
 
 
 def render(*, conference: Conference, to: str, method: str, sequence: int) -> tuple[str, str, list[dict]]:
     """Subject, body and attachments (the calendar file) of one invitee's email."""
-    when = timezone.localtime(conference.starts_at)
-    kind = conference.get_kind_display()
-    reference = one_line(conference.child.local_child_id)
-    if method == CANCEL:
-        subject = f"Cancelled: {kind} on {when:%-d %B %Y}"
-        body = f"The {kind.lower()} on {when:%A %-d %B %Y at %H:%M} (reference {reference}) " \
-               "has been cancelled, or your invitation to it withdrawn. The calendar entry is attached."
-    else:
-        verb = "Updated invitation" if sequence > 0 else "Invitation"
-        subject = f"{verb}: {kind} on {when:%-d %B %Y}"
-        place = one_line(conference.venue) or "online"
-        body = (f"You are invited to a {kind.lower()} on {when:%A %-d %B %Y at %H:%M}, at {place}.\n"
-                f"Reference: {reference}.\n")
-        if conference.online_link:
-            body += f"Join online: {one_line(conference.online_link)}\n"
-        if sequence > 0:
-            body += "This replaces the earlier invitation: the date, time, place or chair has changed.\n"
-        body += "The calendar entry is attached. Please tell the conference service if you cannot attend."
-    ics = invitation_ics(conference=conference, to=to, method=method, sequence=sequence)
-    return subject, body, [outbox.attachment("invitation.ics", ics, f"text/calendar; method={method}; charset=utf-8")]
+    return meetings.render(meeting_of(conference, sequence), to=to, method=method)
 
 
 @transaction.atomic
@@ -136,13 +91,9 @@ def queue_emails(conference: Conference, invitations: Iterable[Invitation], meth
     if not invitations:
         return []
     sequence = conference.ics_sequence
-    rows = []
-    for inv in invitations:
-        subject, body, attachments = render(conference=conference, to=inv.email, method=method, sequence=sequence)
-        rows.append(outbox.email_new(to=inv.email, subject=subject, body=body, attachments=attachments,
-                                     topic=TOPIC, key=email_key(inv.pk, sequence, method),
-                                     group=group_of(conference.pk)))
-    written = outbox.emails_queue(rows)
+    written = meetings.queue(meeting_of(conference, sequence),
+                             [(email_key(inv.pk, sequence, method), inv.email) for inv in invitations],
+                             method=method, topic=TOPIC, group=group_of(conference.pk))
     Invitation.objects.filter(pk__in=[inv.pk for inv in invitations]).update(sent_sequence=sequence)
     return written
 

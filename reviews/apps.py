@@ -14,3 +14,10 @@ class ReviewsConfig(AppConfig):
         # IROs reach the children allocated to them, the IRO manager the authority's looked-after children
         for provider in COVERAGE:
             register_coverage(provider)
+
+        # the child's page loads the child's periods of care with its lists (the "Looked after" panel, ADR 16)
+        from cases.selectors import register_page_list
+
+        from .selectors.child_panel import PERIODS_LIST, periods_of_child
+
+        register_page_list(PERIODS_LIST, periods_of_child)

@@ -69,3 +69,15 @@ VOICE_LINK_DAYS = 60
 VOICE_LINK_TOKEN_BYTES = 32
 # The most a child may write in one answer
 VOICE_ANSWER_MAX = 4000
+
+
+# --- preparing a review (ADR 15; local practice and our choices, not statutory) -----------------------------------
+# The age from which the child is told of their right to an independent advocate (Children Act 1989 s26A) before
+# each review, and the telling recorded (issue 10, section 2: local practice)
+ADVOCACY_FROM_AGE = 10
+# A parent's or carer's consultation link works as the child's own (VOICE_LINK_DAYS, VOICE_LINK_TOKEN_BYTES,
+# VOICE_ANSWER_MAX): the same machinery (reviews.services.links)
+# The IRO's photo for the child's letter: a JPEG or PNG of at most this many bytes as uploaded, stored re-encoded
+# (without its metadata) at most IRO_PHOTO_MAX_SIDE pixels a side
+IRO_PHOTO_MAX_BYTES = 2 * 1024 * 1024
+IRO_PHOTO_MAX_SIDE = 600

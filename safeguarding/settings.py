@@ -54,6 +54,12 @@ ENV_VARS: dict[str, tuple[bool, str]] = {
     "CONFERENCE_CHILD_INVITATION_AGE": (False, "age from which the child is proposed as a conference invitee "
                                                "(default 12; the chair decides)"),
     "API_MAX_BODY_BYTES": (False, "largest request body the API accepts, in bytes; larger is a 413 (default 1048576)"),
+    "UPLOAD_ROOT": (False, "where uploaded files are kept, outside every served directory (default var/uploads)"),
+    "UPLOAD_MAX_BYTES": (False, "largest file that can be uploaded, in bytes (default 20971520, 20 MB)"),
+    "CLAMD_URL": (False, "ClamAV daemon for virus scanning uploads: tcp://host:port or unix:///path "
+                         "(unset: uploads wait for a scan and cannot be opened)"),
+    "UPLOAD_SERVE_UNSCANNED": (False, "development only: open uploads before a virus scan has passed "
+                                      "(default off; refused in production)"),
 }
 
 env = environ.Env()
@@ -106,6 +112,7 @@ INSTALLED_APPS = [
     "safeguarding.audit",
     "safeguarding.notify",
     "safeguarding.clock",
+    "safeguarding.uploads",
     "safeguarding.demo",
     # domain apps
     "cases",
@@ -286,6 +293,23 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
+# --- uploads (safeguarding.uploads, ADR 18) -----------------------------------------------------------
+# Kept outside every served directory (a system check refuses overlaps), quarantined until ClamAV passes them.
+UPLOAD_ROOT = env.path("UPLOAD_ROOT", default=BASE_DIR / "var" / "uploads")
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+CLAMD_URL = env.str("CLAMD_URL", default="")
+CLAMD_TIMEOUT_SECONDS = 120  # one scan's socket timeout (a large file on a busy clamd)
+UPLOAD_SCAN_MAX_ATTEMPTS = 10  # failed scans are retried after 5, 10, 20 ... minutes (at most 6 hours) this often
+if PRODUCTION and env.bool("UPLOAD_SERVE_UNSCANNED", default=False):
+    raise environ.ImproperlyConfigured("UPLOAD_SERVE_UNSCANNED is for development only: never in production")
+UPLOAD_SERVE_UNSCANNED = False if PRODUCTION else env.bool("UPLOAD_SERVE_UNSCANNED", default=False)
+# The first handler stops keeping a file's bytes past UPLOAD_MAX_BYTES (safeguarding/uploads/handlers.py).
+FILE_UPLOAD_HANDLERS = [
+    "safeguarding.uploads.handlers.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # --- email -------------------------------------------------------------------------------------
 if PRODUCTION:
     EMAIL_CONFIG = env.email_url("EMAIL_URL")
@@ -326,6 +350,8 @@ CELERY_BEAT_SCHEDULE = {
     # the one email outbox (ADR 8): every email, calendar invitations included; never the sweep
     "email-outbox": {"task": "notify.deliver_emails", "schedule": 60},
     "daily-digest": {"task": "notify.send_digests", "schedule": crontab(minute=0, hour=DIGEST_HOUR)},
+    # virus scans whose commit-time task was lost, or that failed and wait to be tried again (uploads)
+    "uploads-scan-sweep": {"task": "uploads.scan_sweep", "schedule": 5 * 60},
 }
 
 # --- API ----------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ api_v1 = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("", include("cases.api.urls")),
     path("", include("conferences.api.urls")),
+    path("", include("reviews.api.invitation_urls")),  # /api/v1/review-invitations/ (ADR 15)
+    path("", include("reviews.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +32,7 @@ urlpatterns = [
     path("children/", include("cases.urls")),
     path("conferences/", include("conferences.urls")),
     path("reviews/", include("reviews.urls")),
+    path("uploads/", include("safeguarding.uploads.urls")),
     path("lado/", include("lado.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),

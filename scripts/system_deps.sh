@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # System packages the Python code needs but pip cannot install.
 #
-#   scripts/system_deps.sh [--strict] weasyprint [chromium] [postgresql]
+#   scripts/system_deps.sh [--strict] weasyprint [libmagic] [chromium] [clamav] [postgresql]
 #
 #   weasyprint  Pango/HarfBuzz/fonts for PDF rendering (Debian 12 package names below)
+#   libmagic    libmagic, which python-magic uses to find an upload's type from its bytes (safeguarding.uploads)
+#   clamav      Debian's clamav-daemon: the tests start a private clamd with a test signature database
+#               (tests/uploads/clamd_server.py; never freshclam, no network)
 #   chromium    Debian's Chromium for the Playwright browser tests (at $CHROMIUM_PATH, default /usr/bin/chromium)
 #   postgresql  Debian's PostgreSQL build, for the embedded server when the pgserver wheel lacks an
 #               extension the migrations need (scripts/embedded.py system-packages says when)
@@ -21,11 +24,11 @@ COMPONENTS=()
 for arg in "$@"; do
   case "$arg" in
     --strict) STRICT=1 ;;
-    weasyprint | chromium | postgresql) COMPONENTS+=("$arg") ;;
-    *) echo "usage: $0 [--strict] weasyprint|chromium|postgresql ..." >&2; exit 2 ;;
+    weasyprint | libmagic | chromium | clamav | postgresql) COMPONENTS+=("$arg") ;;
+    *) echo "usage: $0 [--strict] weasyprint|libmagic|chromium|clamav|postgresql ..." >&2; exit 2 ;;
   esac
 done
-[ ${#COMPONENTS[@]} -gt 0 ] || { echo "usage: $0 [--strict] weasyprint|chromium|postgresql ..." >&2; exit 2; }
+[ ${#COMPONENTS[@]} -gt 0 ] || { echo "usage: $0 [--strict] weasyprint|libmagic|chromium|clamav|postgresql ..." >&2; exit 2; }
 
 CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 VENV_PY=${VENV_PY:-.venv/bin/python}
@@ -34,6 +37,9 @@ VENV_PY=${VENV_PY:-.venv/bin/python}
 # plus fonts for the PDFs: DejaVu and Liberation (metric-compatible with Arial/Helvetica).
 WEASYPRINT_PKGS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation)
 CHROMIUM_PKGS=(chromium)
+LIBMAGIC_PKGS=(libmagic1)
+# clamd only: its package also brings clamav-freshclam, which the tests never run (their database is their own)
+CLAMAV_PKGS=(clamav-daemon)
 # Debian's server packages include the contrib extensions (pg_trgm, btree_gist, ...). Installing them
 # also creates (and, where an init system runs, starts) the distribution's own "main" cluster.
 POSTGRESQL_PKGS=(postgresql)
@@ -54,6 +60,8 @@ for c in "${COMPONENTS[@]}"; do
   case "$c" in
     weasyprint) wanted+=("${WEASYPRINT_PKGS[@]}") ;;
     chromium) wanted+=("${CHROMIUM_PKGS[@]}") ;;
+    libmagic) wanted+=("${LIBMAGIC_PKGS[@]}") ;;
+    clamav) wanted+=("${CLAMAV_PKGS[@]}") ;;
     postgresql) wanted+=("${POSTGRESQL_PKGS[@]}") ;;
   esac
 done
@@ -91,6 +99,8 @@ else
     case "$c" in
       weasyprint) say "WeasyPrint needs Pango >= 1.44 (macOS: brew install pango; Fedora: dnf install pango)" ;;
       chromium) say "browser tests need Chromium at CHROMIUM_PATH=$CHROMIUM_PATH (set CHROMIUM_PATH to your chromium binary)" ;;
+      libmagic) say "uploads need libmagic (macOS: brew install libmagic; Fedora: dnf install file-libs)" ;;
+      clamav) say "the virus scan tests need clamd (macOS: brew install clamav; Fedora: dnf install clamd), or CLAMD_PATH" ;;
       postgresql) say "install PostgreSQL with its contrib extensions (macOS: brew install postgresql@16), or set DATABASE_URL" ;;
     esac
   done
@@ -113,6 +123,23 @@ for c in "${COMPONENTS[@]}"; do
         problem "Chromium at $CHROMIUM_PATH does not start: $("$CHROMIUM_PATH" --version 2>&1 | tail -n 3)"
       else
         say "browser: $version"
+      fi
+      ;;
+    libmagic)
+      if [ -x "$VENV_PY" ]; then
+        if ! err=$("$VENV_PY" -c 'import magic; assert magic.from_buffer(b"%PDF-1.4\n", mime=True) == "application/pdf"' 2>&1); then
+          problem "python-magic cannot use libmagic: $(printf '%s' "$err" | tail -n 3)"
+        fi
+      fi
+      ;;
+    clamav)
+      clamd_bin=${CLAMD_PATH:-$(command -v clamd || echo /usr/sbin/clamd)}
+      if [ ! -x "$clamd_bin" ]; then
+        problem "clamd not found (the virus scan tests need it: apt-get install clamav-daemon, or set CLAMD_PATH)"
+      elif ! version=$("$clamd_bin" --version 2>/dev/null); then
+        problem "clamd at $clamd_bin does not start: $("$clamd_bin" --version 2>&1 | tail -n 3)"
+      else
+        say "virus scanner: $version"
       fi
       ;;
     postgresql)

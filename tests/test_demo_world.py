@@ -28,6 +28,7 @@ from safeguarding.accounts.models import Agency, AgencyKind, Membership, Role, U
 from safeguarding.clock import workdays
 from safeguarding.clock.models import Deadline
 from safeguarding.demo import data
+from safeguarding.demo import reviews as demo_reviews
 from tests.factories.worlds import shared_world
 from tests.test_demo import counts, demo_children, load_demo, login
 from tests.test_demo_conferences import LOADED_AT, S, deadline_of, demo_conferences, snapshot, status_counts
@@ -77,7 +78,8 @@ def test_creates_the_agencies_and_one_login_for_each_role():
     for spec in data.LOGINS:
         user = login(spec.key)
         membership = user.memberships.get()
-        assert membership.roles == [spec.role]
+        # the second conference chair is an IRO as well (safeguarding/demo/reviews.py)
+        assert membership.roles == [spec.role, *([Role.IRO] if spec.key == demo_reviews.SECOND_IRO else [])]
         assert membership.agency.name == data.AGENCY_BY_KEY[spec.agency].name
         assert user.check_password(data.DEMO_PASSWORD)
         assert user.is_staff == user.is_superuser == spec.admin
@@ -356,3 +358,38 @@ def test_every_demo_login_sees_its_dashboard_and_the_chair_its_conferences(clien
         assert client.get(reverse("conferences:detail", args=[conference.public_id])).status_code == 200
     for plan in ChildProtectionPlan.objects.all():
         assert client.get(reverse("conferences:plan", args=[plan.public_id])).status_code == 200
+
+
+
+# --- looked-after children (safeguarding/demo/reviews.py) --------------------------------------------------
+
+
+def test_the_iro_service_is_built_through_the_services(demo):
+    """The demo at its default size has the six states: decisions overdue (the second IRO, a conference chair
+    too), a record signed and ratified, a child awaiting an IRO, an early review after a move, a child allocated
+    and awaiting the first review, an ended period."""
+    from reviews import selectors as review_selectors
+    from reviews.models import LookedAfterEpisode, Review, ReviewDecision, ReviewRecord
+    from reviews.policies import decision_policy, episode_policy
+
+    la = Agency.objects.get(name=data.LA.name)
+    assert LookedAfterEpisode.objects.filter(child__local_authority=la).count() == 6
+    assert LookedAfterEpisode.objects.filter(child__local_authority=la, end_date__isnull=False).count() == 1
+    manager = User.objects.get(email=demo_reviews.IRO_MANAGER.email)
+    assert manager.check_password(data.DEMO_PASSWORD)
+    waiting = review_selectors.awaiting_iro(episode_policy.visible(AccessContext.for_user(manager), "list_service"))
+    assert waiting.count() == 1
+    # each officer's whole footprint: the second chair's conferences and looked-after child count together
+    rows = {r.officer.email: r for r in review_selectors.caseload(local_authority_id=la.pk)}
+    second = rows[data.LOGIN_BY_KEY[demo_reviews.SECOND_IRO].email]
+    assert (second.looked_after, second.child_protection) == (1, 2)
+    assert rows[data.LOGIN_BY_KEY["iro"].email].looked_after == 3  # the ended period no longer counts
+    today = timezone.localdate()
+    assert ReviewDecision.objects.filter(status="open", due_date__lt=today).count() == 3
+    police = AccessContext.for_user(login("police"))
+    assert decision_policy.visible(police, "complete").filter(due_date__lt=today).count() == 1
+    assert list(ReviewRecord.objects.order_by("ratification").values_list("ratification", flat=True)) == [
+        "", "ratified"]
+    assert Review.objects.filter(early_trigger="placement_change", status="scheduled").count() == 1
+    assert demo_reviews.IRO_MANAGER.email in demo.output  # the IRO manager's login is printed with the load
+

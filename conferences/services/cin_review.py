@@ -131,13 +131,9 @@ def cin_review_schedule(*, actor: User, review: ChildInNeedReview, planned_for: 
     stamp(review, actor, reason.strip() if moving else "Booked")
     review.save()
     if new_chair:
-        for deadline in clock.open_deadlines_for(review, RULE):
-            # the chair who holds it is responsible for it (the clock has no service for a new owner: the
-            # deadline is reopened for the new chair with its due date kept by the same anchor)
-            clock.deadline_cancel(deadline=deadline, reason="The review has a new chair", actor=actor)
-            clock.deadline_open(subject=review, rule_key=RULE, anchor_date=deadline.anchor_date,
-                                label=deadline_label(RULE), actor=actor, responsible_person=chair,
-                                responsible_team=review.child.allocated_team)
+        for deadline in clock.open_deadlines_for(review, RULE):  # the chair who holds it is responsible for it
+            clock.deadline_reassign(deadline=deadline, reason="The review has a new chair", actor=actor,
+                                    responsible_person=chair)
     record_event(events.CIN_REVIEW_SCHEDULED, actor=actor, subject=review, payload={
         "from": old, "planned_for": planned_for.isoformat(), "chair": chair.pk, "late_reason": kept_late,
         "reason": reason.strip()})

@@ -587,3 +587,5 @@ class ChildConsultation(models.Model):
 # Later topics live in modules of their own (reviews/models/<topic>.py), imported here so that Django
 # registers them; each keeps the rules above (CaseRecord, history, no hard delete).
 from .fostering import ApprovalType, FosterCarerReview, FosterChildView, FosteringHousehold  # noqa: E402, F401
+from .invitations import *  # noqa: E402, F401, F403  (ADR 15: invitations, consultation, advocacy, the IRO's introduction)
+from .monitoring import CarePlanQA, Dispute, DisputeStage, MonitoringContact, QAJudgement, StatutoryVisit  # noqa: E402,F401,I001

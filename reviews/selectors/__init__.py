@@ -60,3 +60,30 @@ __all__ = [
     "review_page", "to_prepare",
     "consultations_of", "link_for_token", "live_links_of",
 ]
+
+# preparing a review (ADR 15)
+from .invitations import (  # noqa: E402
+    ADVOCACY_FIELDS,
+    Introduction,
+    Invitable,
+    advocacy_expected,
+    advocacy_of,
+    consultation_link_for_token,
+    introduction_letter_of,
+    introduction_of,
+    invitable_agencies,
+    invitable_people,
+    invitation_of,
+    invitations_of,
+    invitee_consultations_of,
+    iro_profile_of,
+    meeting_of,
+    to_send,
+    with_preparation,
+)
+
+__all__ += [
+    "ADVOCACY_FIELDS", "Introduction", "Invitable", "advocacy_expected", "advocacy_of", "consultation_link_for_token",
+    "introduction_letter_of", "introduction_of", "invitable_agencies", "invitable_people", "invitation_of",
+    "invitations_of", "invitee_consultations_of", "iro_profile_of", "meeting_of", "to_send", "with_preparation",
+]

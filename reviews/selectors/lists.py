@@ -10,7 +10,18 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 
 from safeguarding.clock.models import Deadline
 
-from ..models import LIVE, OPEN, IroAllocation, LookedAfterEpisode, Placement, Review, ReviewDecision
+from ..models import (
+    LIVE,
+    OPEN,
+    Dispute,
+    IroAllocation,
+    LookedAfterEpisode,
+    MonitoringContact,
+    Placement,
+    Review,
+    ReviewDecision,
+)
+from ..oversight import MIDPOINT_RULES
 from ..rules import REVIEW_RULES
 
 ROWS = 200  # a caseload is tens of children; more than this and the page says it shows the first ROWS
@@ -27,8 +38,9 @@ def my_caseload(qs: QuerySet, *, iro) -> QuerySet:
     """The open periods of care in ``qs`` currently allocated to ``iro``, each with ``review_due`` (the next
     review's due date), ``review_booked`` (the day of the review booked, if any), ``early`` (an early review
     asked for), ``open_review_id`` (its public id), ``last_review`` (the last held) and ``last_review_id``,
-    ``open_decisions`` (the reviews' decisions not yet done) and ``placement_type``; the soonest due
-    first."""
+    ``open_decisions`` (the reviews' decisions not yet done) and ``placement_type``; between reviews (ADR 14),
+    ``last_contact`` (the IRO's last contact with the child), ``qa_due`` (the IRO's mid-point check of the care
+    plan, its quality assurance, due by) and ``open_disputes``; the soonest due first."""
     open_reviews = Review.objects.filter(LIVE, episode=OuterRef("pk"), status__in=(Review.Status.REQUESTED,
                                                                                    Review.Status.SCHEDULED))
     held = Review.objects.filter(LIVE, episode=OuterRef("pk"), status=Review.Status.HELD).order_by("-held_on")
@@ -45,7 +57,15 @@ def my_caseload(qs: QuerySet, *, iro) -> QuerySet:
                                                         status=ReviewDecision.Status.OPEN)
                           .order_by().values("review__episode").annotate(n=Count("pk")).values("n")[:1]),
                       placement_type=Subquery(Placement.objects.filter(OPEN, episode=OuterRef("pk"))
-                                              .values("placement_type")[:1]))
+                                              .values("placement_type")[:1]),
+                      last_contact=Subquery(
+                          MonitoringContact.objects.filter(LIVE, episode=OuterRef("pk"),
+                                                           kind__in=MonitoringContact.WITH_CHILD)
+                          .order_by("-contacted_on").values("contacted_on")[:1]),
+                      qa_due=_open_deadline_due(*MIDPOINT_RULES),
+                      open_disputes=Subquery(
+                          Dispute.objects.filter(LIVE, episode=OuterRef("pk"), closed_on__isnull=True)
+                          .order_by().values("episode").annotate(n=Count("pk")).values("n")[:1]))
             .select_related("child")
             .order_by(F("review_due").asc(nulls_last=True), "start_date", "pk"))
 

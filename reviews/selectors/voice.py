@@ -1,30 +1,22 @@
-"""Reads for the child's own voice: the link a token opens (and nothing else), and a review's consultation."""
+"""Reads for the child's own voice: the link a token opens (and nothing else), and a review's consultation.
+The link rules are the same for every kind of link (``reviews.selectors.links``)."""
 
 from __future__ import annotations
 
-import hashlib
-
-from django.utils import timezone
-
 from ..models import ChildConsultation, ChildVoiceLink, Review
+from .links import OPEN_FOR_VIEWS, token_hash, working
 
-OPEN_FOR_VIEWS = (Review.Status.REQUESTED, Review.Status.SCHEDULED)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+__all__ = ["OPEN_FOR_VIEWS", "consultations_of", "link_for_token", "live_links_of", "token_hash"]
 
 
 def link_for_token(token: str) -> ChildVoiceLink | None:
     """The link this token opens, if it still works (live, not turned off or replaced, not expired, its review
     not yet held or cancelled), with its review, child and the child's consultation so far: one query. None
     for anything else, the same whatever the reason."""
-    if not token or len(token) > 200:
+    links = working(ChildVoiceLink.objects.all(), token)
+    if links is None:
         return None
-    return (ChildVoiceLink.objects.live()
-            .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=timezone.now(),
-                    review__status__in=OPEN_FOR_VIEWS, review__entered_in_error_at__isnull=True)
-            .select_related("review__episode__child", "review__iro", "consultation").first())
+    return links.select_related("review__episode__child", "review__iro", "consultation").first()
 
 
 def consultations_of(review: Review) -> list[ChildConsultation]:

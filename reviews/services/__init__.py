@@ -62,3 +62,45 @@ __all__ += [
     "household_register", "household_update", "household_allocate", "household_end", "foster_review_schedule",
     "foster_review_cancel", "foster_review_save", "foster_review_child_view_add", "foster_review_complete",
 ]
+
+# preparing a review (ADR 15): invitations and their calendar, consultation, advocacy, the IRO's introduction
+from .advocacy import advocacy_refer, advocacy_take_up, advocacy_told_record  # noqa: E402
+from .consultation import (  # noqa: E402
+    consultation_link_issue,
+    consultation_link_revoke,
+    invitee_views_save,
+    invitee_views_submit,
+)
+from .introduction import iro_child_meeting_record, iro_introduction_make, iro_profile_update  # noqa: E402
+from .invitations import (  # noqa: E402
+    review_invitation_withdraw,
+    review_invitations_send,
+    review_invite,
+    review_meeting_set,
+)
+
+__all__ += [
+    "review_meeting_set", "review_invite", "review_invitations_send", "review_invitation_withdraw",
+    "consultation_link_issue", "consultation_link_revoke", "invitee_views_save", "invitee_views_submit",
+    "advocacy_told_record", "advocacy_refer", "advocacy_take_up",
+    "iro_profile_update", "iro_introduction_make", "iro_child_meeting_record",
+]
+
+# between reviews (issue 10, section 3): monitoring, quality assurance of the care plan, disputes
+from .disputes import (  # noqa: E402
+    dispute_answer,
+    dispute_close,
+    dispute_escalate,
+    dispute_raise,
+    dispute_refer_to_cafcass,
+)
+from .monitoring import monitoring_contact_record, statutory_visit_record  # noqa: E402
+from .quality import care_plan_qa_answer, care_plan_qa_record  # noqa: E402
+
+__all__ += [
+    "monitoring_contact_record", "statutory_visit_record", "care_plan_qa_record", "care_plan_qa_answer",
+    "dispute_raise", "dispute_escalate", "dispute_answer", "dispute_refer_to_cafcass", "dispute_close",
+]
+from .completion import review_decision_complete  # noqa: E402 - decisions done by their owners (ADR 16)
+
+__all__ += ["review_decision_complete"]

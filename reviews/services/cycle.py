@@ -41,6 +41,8 @@ from ..rules import (
     participation_codes_for,
 )
 from ._common import _ctx, _lock_episode, _lock_review, _not_future, _require, _today
+from .invitations import review_cancelled, review_moved
+from .monitoring import open_midpoint_deadline_after
 
 S = Review.Status
 OPEN_STATUSES = (S.REQUESTED, S.SCHEDULED)
@@ -121,6 +123,7 @@ def _cancel_review(*, review: Review, actor: User, reason: str) -> Review:
     clock.deadlines_cancel_open(subject=review, reason=f"Review cancelled: {reason}", actor=actor)
     for paper in _papers(review):
         clock.deadlines_cancel_open(subject=paper, reason=f"Review cancelled: {reason}", actor=actor)
+    review_cancelled(review)  # the calendar invitations sent are cancelled (ADR 15)
     record_event(events.REVIEW_CANCELLED, actor=actor, subject=review, payload={"reason": reason})
     return review
 
@@ -228,6 +231,7 @@ def review_reschedule(*, actor: User, review: Review, planned_for: date, reason:
     for subject in (review, *_papers(review)):
         for deadline in clock.open_deadlines_for(subject):
             clock.deadline_recompute(deadline=deadline, reason="Review moved", actor=actor, anchor_date=planned_for)
+    review_moved(review)  # the calendar invitations sent are updated (ADR 15)
     record_event(events.REVIEW_RESCHEDULED, actor=actor, subject=review, payload={
         "from": old.isoformat(), "to": planned_for.isoformat(), "reason": reason.strip()})
     return review
@@ -362,6 +366,7 @@ def review_hold(*, actor: User, review: Review, participation: str, held_on: dat
     for rule in ("lac_review_decisions", "lac_review_record"):
         clock.deadline_open(subject=review, rule_key=rule, anchor_date=last.held_on, label=deadline_label(rule),
                             actor=actor, responsible_person=review.iro, responsible_team=child.allocated_team)
+    open_midpoint_deadline_after(review=review, actor=actor)  # the IRO's mid-point check (ADR 14)
     record_event(events.REVIEW_HELD, actor=actor, subject=review, payload={
         "held_on": last.held_on.isoformat(), "number": review.number, "participation": participation,
         "early": review.early_trigger, "next": next_rule})

@@ -2,8 +2,10 @@
 and circulating them (``lac_review_decisions``: 5 working days after the review, local standard).
 
 A decision's due date is the one the IRO sets: no statutory timescale applies to a decision itself (the
-timescales document gives none), as with a child protection plan's actions. The review page and the
-caseload show the open ones and the overdue ones.
+timescales document gives none). Once the decisions are circulated the clock chases each open one
+(``lac_review_decision``: due on its own date, reminding its owner, or the child's social worker when an
+agency or someone without an account owns it); done meets it, no longer needed cancels it. The review page
+and the caseload show the open ones and the overdue ones.
 """
 
 from __future__ import annotations
@@ -22,16 +24,37 @@ from safeguarding.records import stamp
 from .. import events
 from ..models import Review, ReviewDecision, ReviewRecord
 from ..policies import review_policy
+from ..rules import deadline_label
 from ..selectors.record import decision_owner_agencies, decision_owner_people
 from ._common import _ctx, _lock_review, _not_future, _require, _team_managers, _today, _url
 
 D = ReviewDecision.Status
+CHASE = "lac_review_decision"  # the clock's rule for a decision's own date
 # Which status a decision may move to (a closed decision is corrected by marking it entered in error)
 DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
     D.OPEN: frozenset({D.OPEN, D.DONE, D.DROPPED}),
     D.DONE: frozenset(),
     D.DROPPED: frozenset(),
 }
+
+
+def decision_chase(*, decision: ReviewDecision, actor: User | None) -> None:
+    """Open the deadline that chases an open decision to its date (once its decisions are circulated)."""
+    child = decision.review.episode.child
+    clock.deadline_open(subject=decision, rule_key=CHASE, anchor_date=decision.due_date, label=deadline_label(CHASE),
+                        actor=actor, responsible_person=decision.owner or child.allocated_social_worker,
+                        responsible_team=child.allocated_team)
+
+
+def decision_chase_end(*, decision: ReviewDecision, actor: User | None) -> None:
+    """A decision done meets its deadline (after its date, its note says why); no longer needed cancels it."""
+    if decision.status == D.DONE:
+        late_reason = decision.progress_note or "Recorded as done after the date the review set"
+        clock.deadline_meet_open(subject=decision, rule_keys=(CHASE,), met_on=decision.done_on, actor=actor,
+                                 late_reason=late_reason)
+    elif decision.status == D.DROPPED:
+        clock.deadlines_cancel_open(subject=decision, reason="The decision is no longer needed", actor=actor,
+                                    rule_keys=(CHASE,))
 
 
 def _record_for_update(review: Review) -> ReviewRecord:
@@ -132,6 +155,7 @@ def review_decision_update(
     decision.done_on = done_on if status == D.DONE else (_today() if status == D.DROPPED else None)
     stamp(decision, actor, D(status).label if status != before else "Progress noted")
     decision.save()
+    decision_chase_end(decision=decision, actor=actor)
     record_event(events.DECISION_UPDATED, actor=actor, subject=review, payload={
         "decision": str(decision.public_id), "number": decision.number, "status": status,
         "done_on": decision.done_on.isoformat() if decision.done_on else None})
@@ -165,6 +189,9 @@ def review_decisions_circulate(*, actor: User, review: Review, circulated_on: da
     record.decisions_circulated_on, record.decisions_circulated_by = circulated_on, actor
     stamp(record, actor, "Decisions circulated")
     record.save()
+    for decision in decisions:
+        if decision.status == D.OPEN:
+            decision_chase(decision=decision, actor=actor)
     record_event(events.DECISIONS_CIRCULATED, actor=actor, subject=review, payload={
         "on": circulated_on.isoformat(), "decisions": [d.number for d in decisions]})
     child = review.episode.child

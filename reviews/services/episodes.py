@@ -52,6 +52,7 @@ from ._common import (
 )
 from .allocation import _end_allocation
 from .cycle import _cancel_review, review_request_early
+from .monitoring import open_visit_deadline_for_placement
 
 if TYPE_CHECKING:
     from cases.models import Child
@@ -129,6 +130,7 @@ def episode_open(
         clock.deadline_open(subject=episode, rule_key=rule, anchor_date=start_date, label=deadline_label(rule),
                             actor=actor, responsible_person=None if rule == "iro_appointment"
                             else child.allocated_social_worker, responsible_team=team or child.allocated_team)
+    open_visit_deadline_for_placement(placement=placement, actor=actor)  # reg 28 (ADR 14)
     record_event(events.EPISODE_OPENED, actor=actor, subject=episode, payload={
         "start_date": start_date.isoformat(), "legal_status": legal_status, "category_of_need": category_of_need,
         "placement_type": placement_type})
@@ -251,6 +253,7 @@ def placement_change(
         review_request_early(actor=actor, episode=episode, trigger=EarlyReviewTrigger.PLACEMENT_CHANGE,
                              reason=early_review_reason)
     placement.refresh_from_db()
+    open_visit_deadline_for_placement(placement=placement, actor=actor)  # reg 28 (ADR 14)
     return placement
 
 

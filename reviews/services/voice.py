@@ -12,9 +12,6 @@ turned off, or ``VOICE_LINK_DAYS`` have passed. The pages that serve it limit ho
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,19 +25,14 @@ from .. import events
 from ..codes import PN0_UNDER_AGE
 from ..models import ChildConsultation, ChildVoiceLink, Review
 from ..policies import review_policy
-from ..rules import VOICE_ANSWER_MAX, VOICE_LINK_DAYS, VOICE_LINK_TOKEN_BYTES, age_on
-from ..selectors.voice import OPEN_FOR_VIEWS, token_hash
+from ..rules import VOICE_ANSWER_MAX, age_on
+from ..selectors.voice import OPEN_FOR_VIEWS
+from . import links
 from ._common import _ctx, _lock_review, _require, _team_managers, _today, _url
 
 TEXT_ANSWERS = tuple(name for name, _ in ChildConsultation.ANSWERS)
 CHOICE_ANSWERS = {"advocate": ChildConsultation.Advocate, "take_part": ChildConsultation.TakePart,
                   "feel_safe": ChildConsultation.Safe}
-
-
-def _revoke(link: ChildVoiceLink, actor, reason: str) -> None:
-    link.revoked_at, link.revoked_reason = timezone.now(), reason
-    stamp(link, actor, reason)
-    link.save(update_fields=["revoked_at", "revoked_reason"])
 
 
 @transaction.atomic
@@ -57,12 +49,11 @@ def child_link_issue(*, actor: User, review: Review, for_advocate: bool = False)
     if not for_advocate and (age is None or age < PN0_UNDER_AGE):
         raise ValidationError({"for_advocate": "The child is under 4: make the link for their advocate, or someone "
                                                "who knows them well, to fill in"})
-    for old in ChildVoiceLink.objects.select_for_update().live().filter(review=review, for_advocate=for_advocate,
-                                                                         revoked_at__isnull=True):
-        _revoke(old, actor, "Replaced by a new link")
-    token = secrets.token_urlsafe(VOICE_LINK_TOKEN_BYTES)
-    link = ChildVoiceLink(review=review, token_hash=token_hash(token), for_advocate=for_advocate,
-                          expires_at=timezone.now() + timedelta(days=VOICE_LINK_DAYS), created_by=actor)
+    links.revoke_all(ChildVoiceLink.objects.filter(review=review, for_advocate=for_advocate), actor,
+                     "Replaced by a new link")
+    token, hashed = links.new_token()
+    link = ChildVoiceLink(review=review, token_hash=hashed, for_advocate=for_advocate, expires_at=links.expiry(),
+                          created_by=actor)
     stamp(link, actor, "Made")
     link.save()
     record_event(events.CHILD_LINK_ISSUED, actor=actor, subject=review, payload={
@@ -80,7 +71,7 @@ def child_link_revoke(*, actor: User, link: ChildVoiceLink, reason: str) -> Chil
         return link
     if not reason.strip():
         raise ValidationError({"reason": "Say why the link is being turned off"})
-    _revoke(link, actor, reason.strip())
+    links.revoke(link, actor, reason.strip())
     record_event(events.CHILD_LINK_REVOKED, actor=actor, subject=link.review, payload={
         "link": str(link.public_id), "reason": reason.strip()})
     return link
@@ -89,10 +80,7 @@ def child_link_revoke(*, actor: User, link: ChildVoiceLink, reason: str) -> Chil
 def _clean(answers: dict) -> tuple[dict, dict]:
     out, errors = {}, {}
     for name in TEXT_ANSWERS:
-        text = str(answers.get(name) or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-        if len(text) > VOICE_ANSWER_MAX:
-            errors[name] = f"Write less than {VOICE_ANSWER_MAX} letters here"
-        out[name] = text
+        out[name] = links.clean_text(answers.get(name), VOICE_ANSWER_MAX, name, errors)
     for name, choices in CHOICE_ANSWERS.items():
         value = str(answers.get(name) or "")
         if value and value not in choices.values:
@@ -125,9 +113,7 @@ def child_views_save(*, link: ChildVoiceLink, answers: dict, send: bool = False)
     the people on the case at once, the first time."""
     link = (ChildVoiceLink.objects.select_for_update(of=("self",))
             .select_related("review__episode__child", "review__iro").get(pk=link.pk))
-    if (link.revoked_at is not None or link.entered_in_error_at is not None or link.expires_at <= timezone.now()
-            or link.review.status not in OPEN_FOR_VIEWS):
-        raise ValidationError("This link does not work any more")
+    links.check_works(link)
     consultation = ChildConsultation.objects.select_for_update().filter(link=link).first()
     if consultation is not None and consultation.sent_at is not None:
         raise ValidationError("You have sent your answers already")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -20,6 +21,7 @@ from ..policies import episode_policy
 from ..rules import participation_codes_for
 from ..selectors.pages import review_page
 from .base import ReviewFormPage, ReviewPage, is_late, review_label
+from .between import review_page_links
 from .forms import (
     CirculateForm,
     DecisionForm,
@@ -29,6 +31,7 @@ from .forms import (
     SessionForm,
     SignForm,
 )
+from .invitations import preparation_context
 
 S = Review.Status
 # The actions the review page asks the policy about, with the fetch
@@ -73,6 +76,10 @@ class ReviewView(ReviewPage, TemplateView):
     template_name = "reviews/review.html"
     answers = PAGE_ACTIONS
 
+    def shape_queryset(self, qs):
+        # the preparation (time and place, advocacy, the IRO's introduction) comes with the fetch (ADR 15)
+        return selectors.with_preparation(super().shape_queryset(qs))
+
     def back(self):
         if episode_reviewer(self):
             return "/reviews/", "Back to your caseload"
@@ -94,10 +101,15 @@ class ReviewView(ReviewPage, TemplateView):
             next_steps=[(self.url(step), STEP_LABELS[step])
                         for step in next_steps(allowed, self.review, record, data.decisions)],
             can_track="track" in allowed, can_record="record" in allowed, can_prepare="prepare" in allowed,
+            can_schedule="schedule" in allowed,
+            episode_url=reverse("reviews:episode", kwargs={"public_id": self.review.episode.public_id})
+            if episode_policy.can(self.access, "view", self.review.episode) else "",
             papers=[(p, data.paper_deadlines.get(p.pk)) for p in data.papers],
             consultations=[(c, [(label, getattr(c, name)) for name, label in ChildConsultation.ANSWERS])
                            for c in selectors.consultations_of(self.review)],
+            between_links=review_page_links(self),  # between reviews (ADR 14)
         )
+        ctx.update(preparation_context(self), can_schedule="schedule" in allowed)  # ADR 15
         return ctx
 
 

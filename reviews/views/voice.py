@@ -1,5 +1,6 @@
 """The child's own voice: the page on which the IRO or the social worker makes the child's link (shown once),
-and the child's pages, opened by the link without an account.
+and the child's pages, opened by the link without an account. The same door opens a parent's or carer's
+consultation link (``reviews.views.consultation``, ADR 15), with the same limits and headers.
 
 The child's pages (``/reviews/voice/<token>/``) reach one review's consultation and nothing else: no
 navigation, no link into the hub, the child's first name, the review's date and their IRO's name only. Every
@@ -114,8 +115,19 @@ def _private(response):
     return response
 
 
+def other_links():
+    """The other kinds of link this door opens, after the child's own: (kind, the link a token opens or None, the
+    page that serves it). A parent's or carer's consultation link (``reviews.views.consultation``, ADR 15)."""
+    from .consultation import InviteeViewsPage  # it stands on this door: imported when a token is tried
+
+    return (("consultation", selectors.consultation_link_for_token, InviteeViewsPage),)
+
+
 class VoiceView(View):
-    """The child's form: GET shows it (with what they saved so far); POST saves it ("save"), shows their
+    """The one public door of the links (``/reviews/voice/<token>/``): the child's own link first, then the other
+    kinds (``other_links``), under the same limits and headers.
+
+    The child's form: GET shows it (with what they saved so far); POST saves it ("save"), shows their
     answers to check ("check"), or sends it to their IRO ("send")."""
 
     template_name = "reviews/voice/form.html"
@@ -127,6 +139,12 @@ class VoiceView(View):
             return _private(render(request, "reviews/voice/too_many.html", status=429))
         self.link = selectors.link_for_token(kwargs["token"])
         if self.link is None:
+            for kind, find, page in other_links():
+                link = find(kwargs["token"])
+                if link is not None:
+                    if request.method == "POST" and _over(f"reviews:voice:saves:{kind}:{link.pk}", SAVES):
+                        return _private(render(request, "reviews/voice/too_many.html", status=429))
+                    return _private(page.as_view()(request, link=link))
             _over(f"reviews:voice:bad:{address}", BAD_TOKENS)
             return _private(render(request, "reviews/voice/gone.html", status=404))
         self.review = self.link.review

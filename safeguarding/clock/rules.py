@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -31,10 +31,14 @@ from . import workdays
 class Unit(enum.StrEnum):
     WORKING_DAYS = "working_days"
     CALENDAR_MONTHS = "calendar_months"
+    # a statute's "one week" or "six weeks" (reg 28 visits): 7 or 42 days, never more (a due date that falls on
+    # a day that is not a working day moves back, as a month-based one does)
+    CALENDAR_DAYS = "calendar_days"
 
     @property
     def label(self) -> str:
-        return {"working_days": "working days", "calendar_months": "calendar months"}[self.value]
+        return {"working_days": "working days", "calendar_months": "calendar months",
+                "calendar_days": "calendar days"}[self.value]
 
     def label_for(self, amount: int) -> str:
         """"1 working day", "3 calendar months"."""
@@ -92,6 +96,8 @@ class Rule:
 
     @property
     def summary(self) -> str:
+        if self.amount == 0:  # a date people set (a review's decision): due on it
+            return f"on {self.anchor}"
         return f"{self.amount} {self.unit.label_for(self.amount)} {self.direction.value} {self.anchor}"
 
     def due(self, anchor_date: date, closures: Iterable[date] = ()) -> date:
@@ -99,6 +105,8 @@ class Rule:
         n = self.amount if self.direction is Direction.AFTER else -self.amount
         if self.unit is Unit.WORKING_DAYS:
             return workdays.add_working_days(anchor_date, n, closures)
+        if self.unit is Unit.CALENDAR_DAYS:
+            return workdays.previous_working_day(anchor_date + timedelta(days=n), closures)
         return workdays.add_months_to_working_day(anchor_date, n, closures)
 
 
@@ -198,6 +206,47 @@ _DEFAULTS: tuple[Rule, ...] = (
     _r("lcspr", "Local child safeguarding practice review completed", "the decision to hold it", 6, MONTHS,
        "Child Safeguarding Practice Review and Relevant Agency (England) Regulations 2018; Panel guidance",
        NATIONAL),
+)
+
+# Looked-after children between reviews (issue 10, section 3; timescales section 2.2): the social worker's
+# statutory visits (reg 28(2); the special cases of reg 28(3) to (6) are not kept yet), the IRO's mid-point
+# check (no national timescale: local practice), the response to the IRO's quality assurance of the care
+# plan and to an informal IRO alert (local).
+REG28 = "Care Planning, Placement and Case Review (England) Regulations 2010, reg 28(2)"
+MIDPOINT = (IRO_HANDBOOK + ", ch. 3 (the IRO monitors the case between reviews, Children Act 1989 s25B) sets no "
+            "timescale: a check halfway to the next review is local practice")
+DAYS = Unit.CALENDAR_DAYS
+_SERVICE_OF.update(dict.fromkeys(("lac_visit_first", "lac_visit_next", "lac_visit_next_long_term",
+                                  "lac_midpoint_check_first", "lac_midpoint_check", "lac_qa_response",
+                                  "iro_alert_response", "lac_review_decision"), Service.LOOKED_AFTER))
+_DEFAULTS += (
+    _r("lac_visit_first", "Social worker's first visit to the child in a placement", "the start of the placement", 7,
+       DAYS, REG28 + "(a): within one week of the start of any placement", NATIONAL,
+       title="Social worker's visit in the first week of a placement"),
+    _r("lac_visit_next", "Social worker's next visit to the child", "the previous visit", 42, DAYS,
+       REG28 + "(b) and (c)(ii): at intervals of not more than six weeks", NATIONAL,
+       title="Social worker's visit (at most six weeks apart)"),
+    _r("lac_visit_next_long_term", "Social worker's next visit, after the first year of a placement meant to last "
+       "until the child is 18", "the previous visit", 3, MONTHS,
+       REG28 + "(c)(i): at intervals of not more than three months", NATIONAL,
+       title="Social worker's visit (at most three months apart, long-term placement)"),
+    _r("lac_midpoint_check_first", "IRO's mid-point check between the first and second reviews", "the first review",
+       42, DAYS, MIDPOINT + " (six weeks: halfway to the second review, due in three months)", LOCAL,
+       title="IRO's mid-point check"),
+    _r("lac_midpoint_check", "IRO's mid-point check between reviews", "the second or a later review", 3, MONTHS,
+       MIDPOINT + " (three months: halfway to the next review, due in six months)", LOCAL,
+       title="IRO's mid-point check"),
+    _r("lac_qa_response", "Response to the IRO's quality assurance of the care plan", "the IRO's feedback", 10, WD,
+       "Local standard: as an informal IRO alert (Nottinghamshire IRO dispute resolution, 10 working days)", LOCAL,
+       title="Answer the IRO's feedback on the care plan"),
+    _r("iro_alert_response", "Response to an IRO's informal alert", "the alert", 10, WD,
+       "Nottinghamshire IRO dispute resolution procedure", LOCAL, title="Answer the IRO's alert"),
+    # A review's decision is due on the date the review set for it (no timescale of its own: the review sets
+    # it, reg 36 and the IRO Handbook ask the IRO to see that decisions are carried out); a date that is not
+    # a working day falls back to the working day before.
+    _r("lac_review_decision", "A looked-after review's decision carried out", "the date the review set for it",
+       0, DAYS, IRO_HANDBOOK + ", ch. 3 (the IRO monitors that the review's decisions are carried out by the "
+       "dates the review set); the date is the review's own", LOCAL, title="Review decision due"),
 )
 
 OVERRIDABLE = ("amount", "unit", "anchor", "direction")

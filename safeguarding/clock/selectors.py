@@ -325,3 +325,66 @@ def display_status(deadline: Deadline, w: Window) -> tuple[str, str]:
         Deadline.Status.MET_LATE: ("Met late", "pink"),
         Deadline.Status.CANCELLED: ("Cancelled", "grey"),
     }.get(status, (deadline.get_status_display(), "grey"))
+
+
+# --- timeliness: how many deadlines were met on time, rule by rule and month by month ------------------------
+
+
+@dataclass
+class Timeliness:
+    """The deadlines of one rule (or of every rule, ``key`` empty) that fell due in a period: met on time, met
+    late, overdue (still open past the due date; a late reason accepted or not), and still to come (open, not
+    yet due). Cancelled deadlines do not count. ``percent_on_time`` is of those decided (on time, late,
+    overdue); None when none is."""
+
+    key: str
+    title: str
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    to_come: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.on_time + self.late + self.overdue
+
+    @property
+    def percent_on_time(self) -> int | None:
+        return round(100 * self.on_time / self.decided) if self.decided else None
+
+    def add(self, status: str, due: date, today: date, n: int) -> None:
+        if status == Deadline.Status.MET_ON_TIME:
+            self.on_time += n
+        elif status == Deadline.Status.MET_LATE:
+            self.late += n
+        elif due < today:
+            self.overdue += n
+        else:
+            self.to_come += n
+
+
+def timeliness(qs: QuerySet, *, start: date, end: date, rule_keys: Iterable[str], today: date | None = None
+               ) -> tuple[list[Timeliness], list[tuple[date, Timeliness]]]:
+    """Deadlines of ``qs`` (already scoped by the caller's policy) under ``rule_keys`` due from ``start`` to
+    ``end``: one row per rule (in the order given, with the rule's title) and one per month (every rule
+    together, first day of the month, oldest first), from ONE grouped query."""
+    from django.db.models.functions import TruncMonth
+
+    today = today or timezone.localdate()
+    keys = list(dict.fromkeys(rule_keys))
+    by_rule = {key: Timeliness(key, rules.get(key).title) for key in keys}
+    months: dict[date, Timeliness] = {}
+    month = start.replace(day=1)
+    while month <= end:
+        months[month] = Timeliness("", month.strftime("%B %Y"))
+        month = workdays.add_months(month, 1)
+    grouped = (qs.filter(rule_key__in=keys, due_date__gte=start, due_date__lte=end)
+               .exclude(status=Deadline.Status.CANCELLED)
+               .annotate(month=TruncMonth("due_date"))
+               .values_list("rule_key", "month", "status", "due_date")
+               .annotate(n=Count("id")).order_by())
+    for key, month, status, due, n in grouped:
+        month = month.date() if hasattr(month, "date") else month
+        by_rule[key].add(status, due, today, n)
+        months[month].add(status, due, today, n)
+    return [by_rule[k] for k in keys], list(months.items())

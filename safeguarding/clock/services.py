@@ -128,6 +128,35 @@ def deadline_cancel(*, deadline: Deadline, reason: str, actor=None) -> Deadline:
     return deadline
 
 
+_KEEP = object()  # deadline_reassign: leave this one as it is
+
+
+@transaction.atomic
+def deadline_reassign(*, deadline: Deadline, reason: str, actor=None, responsible_person=_KEEP,
+                      responsible_team=_KEEP) -> Deadline:
+    """Give an open deadline to someone else (a new chair, a new IRO, another team): the same deadline, its
+    due date and its reminders' history kept; the previous owner stays in the deadline's history. Either owner
+    may be left as it is; ``None`` clears it. Met and cancelled deadlines keep the owner they were met by."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the deadline changes hands"})
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if not deadline.is_open:
+        return deadline
+    person = deadline.responsible_person if responsible_person is _KEEP else responsible_person
+    team = deadline.responsible_team if responsible_team is _KEEP else responsible_team
+    before = (deadline.responsible_person_id, deadline.responsible_team_id)
+    after = (person.pk if person else None, team.pk if team else None)
+    if after == before:
+        return deadline
+    deadline.responsible_person, deadline.responsible_team = person, team
+    _stamp(deadline, actor, reason)
+    deadline.save(update_fields=["responsible_person", "responsible_team"])
+    record_event("deadline.reassigned", actor=actor, subject=deadline,
+                 payload={"from": {"person": before[0], "team": before[1]},
+                          "to": {"person": after[0], "team": after[1]}, "reason": reason})
+    return deadline
+
+
 @transaction.atomic
 def deadline_recompute(*, deadline: Deadline, reason: str, actor=None, anchor_date: date | None = None) -> Deadline:
     """Recompute the due date from the (corrected) anchor date and the rule as it stands now.

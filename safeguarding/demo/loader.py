@@ -33,6 +33,7 @@ from safeguarding.accounts.services import user_create
 
 from . import conferences as demo_conferences
 from . import data
+from . import reviews as demo_reviews
 from .data import AGENCY_BY_KEY, DEMO_PASSWORD, EMAIL_DOMAIN, LOGINS, SEED, demo_uuid
 
 Say = Callable[[str], None]
@@ -135,6 +136,9 @@ class DemoLoader:
                 self._ensure_staff()
                 self._generate_children()
             self.created.update(demo_conferences.load(la=self.agencies["la"], teams=self.teams, logins=self.logins,
+                                                      say=self.say))
+            with demo_conferences.quiet_pdf_logs():
+                self.created.update(demo_reviews.load(la=self.agencies["la"], teams=self.teams, logins=self.logins,
                                                       say=self.say))
         if self.created:
             self.say("Created " + ", ".join(f"{n} {what}" for what, n in self.created.items()) + ".")

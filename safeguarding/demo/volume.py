@@ -1183,6 +1183,8 @@ class VolumeLoader:
                 n = rule.amount if rule.direction is rules.Direction.AFTER else -rule.amount
                 if rule.unit is rules.Unit.WORKING_DAYS:
                     anchor = workdays.add_working_days(due, -n)
+                elif rule.unit is rules.Unit.CALENDAR_DAYS:
+                    anchor = due - timedelta(days=n)
                 else:
                     anchor = workdays.add_months(due, -n)
                 found = anchors[(key, due)] = (anchor, rule.due(anchor))

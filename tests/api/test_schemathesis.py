@@ -43,6 +43,7 @@ from safeguarding.accounts.services import api_client_create
 from safeguarding.api import ApiClientRateThrottle
 from tests.conferences import story
 from tests.factories import ChildFactory
+from tests.factories.reviews import AgencyDecisionFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -92,10 +93,15 @@ def world(la, team, social_worker, chair, police, health, school):
     story.invite_everyone(conference=upcoming, actor=chair)
     others = [ChildFactory(local_authority=la, legal_first_names=f"Child{n}", legal_surname="Ashworth",
                            date_of_birth=date(2012 + n, 1, 10)) for n in range(3)]
+    # a looked-after child of the social worker, the police involved: a held review, a decision for the police
+    decision = AgencyDecisionFactory(agency=police, child=ChildFactory(
+        local_authority=la, allocated_social_worker=social_worker, allocated_team=team, legal_first_names="Jade",
+        legal_surname="Ashworth", date_of_birth=date(2015, 6, 1)))
     return SimpleNamespace(
         la=la, police=police, social_worker=social_worker,
         children=[child, sibling, *others], conferences=[held, upcoming], documents=documents,
         invitations=Invitation.objects.filter(conference__in=[held, upcoming]),
+        reviews=[decision.review], decisions=[decision],
     )
 
 
@@ -106,6 +112,10 @@ RULES_BEYOND_THE_SCHEMA = {
         "nhs_number", "upn",  # check digits
         "local_authority",  # an existing local authority (staff: their own)
         "date_of_birth", "expected_date_of_birth",  # one of the two, within sensible bounds
+    },
+    "POST /api/v1/review-decisions/{public_id}/complete/": {
+        "done_on",  # not before the review that decided it, not in the future
+        "non_field_errors",  # a decision done (or no longer needed) already
     },
     "POST /api/v1/conferences/{public_id}/reports/": {
         "non_field_errors",  # reports are taken until the conference is held
@@ -170,6 +180,8 @@ def _load(auth: dict, headers: dict, world, run):
         "children": [str(c.public_id) for c in world.children],
         "conferences": [str(c.public_id) for c in world.conferences],
         "document_id": [str(d.public_id) for d in world.documents],
+        "reviews": [str(r.public_id) for r in world.reviews],
+        "review-decisions": [str(d.public_id) for d in world.decisions],
     }
 
     @schema.hook

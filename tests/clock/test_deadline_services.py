@@ -255,3 +255,42 @@ def test_a_local_rule_override_recomputes_every_open_deadline_under_it(settings,
     rows = sum(fresh(m).history.count() for m in minutes)
     assert services.deadlines_recompute_rule(rule_key="conference_minutes", reason="again") == 0  # idempotent
     assert sum(fresh(m).history.count() for m in minutes) == rows
+
+
+# --- reassign ------------------------------------------------------------------------------------------
+
+
+def test_reassign_gives_the_same_deadline_to_someone_else_with_who_and_why_in_history(icpc, team_manager, other_team):
+    due = icpc.due_date
+
+    services.deadline_reassign(deadline=icpc, reason="Moved to the CIN team", actor=team_manager,
+                               responsible_person=team_manager, responsible_team=other_team)
+
+    moved = fresh(icpc)
+    assert (moved.responsible_person, moved.responsible_team, moved.due_date) == (team_manager, other_team, due)
+    assert Deadline.objects.count() == 1
+    latest = moved.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (team_manager, "Moved to the CIN team")
+    assert events(icpc, "deadline.reassigned").get().payload["to"] == {"person": team_manager.pk,
+                                                                         "team": other_team.pk}
+
+
+def test_reassign_keeps_what_is_not_given_needs_a_reason_and_changes_nothing_twice(icpc, team_manager, team):
+    with pytest.raises(ValidationError) as error:
+        services.deadline_reassign(deadline=icpc, reason=" ", responsible_person=team_manager)
+    assert "reason" in error.value.message_dict
+
+    for _ in range(2):
+        services.deadline_reassign(deadline=icpc, reason="Cover", actor=team_manager, responsible_person=team_manager)
+
+    moved = fresh(icpc)
+    assert (moved.responsible_person, moved.responsible_team) == (team_manager, team)
+    assert events(icpc, "deadline.reassigned").count() == 1
+
+
+def test_a_met_deadline_keeps_the_owner_it_was_met_by(icpc, social_worker, team_manager):
+    services.deadline_meet(deadline=icpc, met_on=datetime.date(2026, 11, 20), actor=social_worker)
+
+    services.deadline_reassign(deadline=icpc, reason="Cover", actor=team_manager, responsible_person=team_manager)
+
+    assert fresh(icpc).responsible_person == social_worker

@@ -60,6 +60,17 @@ EXTRA_RULES = [
     ("lado_suspension_confirmation", 1, WD, AFTER, LOCAL, Service.LADO),
     ("lado_resolution", 1, MONTHS, AFTER, LOCAL, Service.LADO),
 ]
+# issue 10, section 3: between reviews (reg 28 visits, the IRO's mid-point check, the answers to the IRO)
+EXTRA_RULES += [
+    ("lac_visit_first", 7, Unit.CALENDAR_DAYS, AFTER, NATIONAL, Service.LOOKED_AFTER),
+    ("lac_visit_next", 42, Unit.CALENDAR_DAYS, AFTER, NATIONAL, Service.LOOKED_AFTER),
+    ("lac_visit_next_long_term", 3, MONTHS, AFTER, NATIONAL, Service.LOOKED_AFTER),
+    ("lac_midpoint_check_first", 42, Unit.CALENDAR_DAYS, AFTER, LOCAL, Service.LOOKED_AFTER),
+    ("lac_midpoint_check", 3, MONTHS, AFTER, LOCAL, Service.LOOKED_AFTER),
+    ("lac_qa_response", 10, WD, AFTER, LOCAL, Service.LOOKED_AFTER),
+    ("iro_alert_response", 10, WD, AFTER, LOCAL, Service.LOOKED_AFTER),
+    ("lac_review_decision", 0, Unit.CALENDAR_DAYS, AFTER, LOCAL, Service.LOOKED_AFTER),
+]
 
 
 @pytest.mark.parametrize(("key", "amount", "unit", "direction", "scope", "service"),

@@ -82,6 +82,23 @@ BEFORE_RULES = [  # the rules beyond issue 3's list (most count before their anc
     # after, not before: Fri 1 May 2026, early May bank holiday Mon 4 May, then Tue 5 .. Mon 11 May
     ("lac_review_ratification", "2026-05-01", "2026-05-11"),
 ]
+# issue 10, section 3: between reviews (tests/reviews/test_monitoring.py counts them by hand)
+BEFORE_RULES += [
+    ("lac_visit_first", "2026-08-22", "2026-08-28"),  # a week after a Saturday: back to Friday
+    ("lac_visit_next", "2026-07-20", "2026-08-28"),  # six weeks: Mon 31 Aug is a bank holiday
+    ("lac_visit_next_long_term", "2027-03-02", "2027-06-02"),
+    ("lac_midpoint_check_first", "2026-03-27", "2026-05-08"),
+    ("lac_midpoint_check", "2026-06-26", "2026-09-25"),
+    ("lac_qa_response", "2026-03-27", "2026-04-14"),  # over Easter
+    ("iro_alert_response", "2026-03-27", "2026-04-14"),
+    # the foster carers' review and the child in need review after a plan (ADR 17), listed here too
+    ("foster_carer_review", "2026-03-27", "2027-03-25"),  # Sat 27 March 2027; Fri 26 is Good Friday
+    ("cin_review_after_plan", "2026-06-26", "2026-09-25"),  # 26 September 2026 is a Saturday
+    ("lac_review_decision", "2026-12-26", "2026-12-24"),  # the day the review set: Boxing Day, then Christmas
+    # the LADO's (ADR 19): Thu 24 Dec 2026 suspended: Christmas, the weekend, Boxing Day observed; Tue 29 Dec
+    ("lado_suspension_confirmation", "2026-12-24", "2026-12-29"),
+    ("lado_resolution", "2026-03-03", "2026-04-02"),  # a month on is Good Friday 3 April 2026
+]
 ISSUE_KEYS = {
     "icpc", "transfer_in_conference", "core_group_first", "rcpc_first", "rcpc_next", "outline_plan",
     "conference_minutes", "assessment", "lac_review_first", "lac_review_second", "lac_review_next",

@@ -27,12 +27,13 @@ import factory
 from django.utils import timezone
 from freezegun import freeze_time
 
+from cases import services as cases_services
 from reviews import services
-from reviews.models import LookedAfterEpisode, Review, ReviewRecord
+from reviews.models import LookedAfterEpisode, Review, ReviewDecision, ReviewRecord
 from safeguarding.accounts.models import Role, Team
 from safeguarding.clock import workdays
 
-from . import make_user
+from . import PoliceFactory, make_user
 from .states import AllocatedChildFactory
 
 __all__ = [
@@ -49,6 +50,10 @@ __all__ = [
     "ScheduledReviewFactory",
     "iro_manager_of",
     "iro_of",
+    "jade_world",
+    "qa_judgements",
+    "QualityAssuredEpisodeFactory",
+    "RaisedDisputeFactory",
 ]
 
 
@@ -248,3 +253,111 @@ class SignedReviewFactory(CirculatedReviewFactory):
         with freeze_time(_at(day, 11)):
             services.review_record_sign(actor=kw["iro"], review=review, contact_for_child="Phone 01632 960 123")
         return Review.objects.get(pk=review.pk)
+
+
+# --- between reviews (issue 10, section 3; ADR 14) ------------------------------------------------------------
+def qa_judgements(grade: str = "good", *, leaving_care: bool = False, **grades) -> dict:
+    """The judgements of a quality assurance: every criterion (leaving care only with ``leaving_care``) graded
+    ``grade`` unless ``grades`` says otherwise for it, each with a comment."""
+    from reviews.models.monitoring import QA_CRITERIA
+
+    return {name: (grades.get(name, grade), f"{label}: what the IRO found.") for name, label, _q in QA_CRITERIA
+            if leaving_care or name != "leaving_care"}
+
+
+class QualityAssuredEpisodeFactory(AllocatedEpisodeFactory):
+    """Allocated, and the care plan quality-assured by the IRO on ``judged_on`` (default 10 working days after
+    the start) with ``grades`` (default good throughout): ``lac_qa_response`` open for the social worker.
+    Returns the quality assurance."""
+
+    judged_on = factory.LazyAttribute(lambda o: workdays.add_working_days(o.start_date, 10))
+    grades = factory.LazyFunction(dict)
+
+    @classmethod
+    def _create(cls, model_class, **kw):
+        episode = super()._create(model_class, **kw)
+        with freeze_time(_at(kw["judged_on"], 14)):
+            return services.care_plan_qa_record(
+                actor=kw["iro"], episode=episode, judgements=qa_judgements(**kw["grades"]), judged_on=kw["judged_on"],
+                feedback="Bring the permanence plan to the next review.")
+
+
+class RaisedDisputeFactory(AllocatedEpisodeFactory):
+    """Allocated, and an informal alert raised by the IRO on ``raised_on`` (default 5 working days after the
+    start) with the child's social worker: ``iro_alert_response`` open. Returns the dispute."""
+
+    raised_on = factory.LazyAttribute(lambda o: workdays.add_working_days(o.start_date, 5))
+    category = "drift"
+
+    @classmethod
+    def _create(cls, model_class, **kw):
+        episode = super()._create(model_class, **kw)
+        with freeze_time(_at(kw["raised_on"], 14)):
+            return services.dispute_raise(
+                actor=kw["iro"], episode=episode, category=kw["category"], concern="The care plan has drifted.",
+                wanted="A permanence plan by the second review.", raised_with=kw["social_worker"],
+                raised_on=kw["raised_on"])
+
+
+def jade_world():
+    """A world for the tests between reviews, built once per module (``worlds.shared_world(jade_world)``): Jade
+    Holloway (born 1 February 2016, reference LC-JADE) of Northmoor Borough Council, allocated to Sam Worker of
+    Assessment Team A (managed by Tess Manager; Cal Colleague works there too), looked after from Monday 2 March
+    2026 in local authority foster care, Ira Reviewing her IRO from that day, appointed by the IRO manager;
+    and Pat Police, a police officer with no involvement. Tests change it in their own savepoint only: fetch a
+    record afresh before changing it in Python."""
+    from types import SimpleNamespace
+
+    from . import ChildFactory, LocalAuthorityFactory, PoliceFactory, TeamFactory
+
+    la = LocalAuthorityFactory(name="Northmoor Borough Council")
+    team = TeamFactory(agency=la, name="Assessment Team A")
+    people = SimpleNamespace(
+        social_worker=make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker",
+                                email="sam.worker@example.org"),
+        team_manager=make_user(la, Role.TEAM_MANAGER, team=team, full_name="Tess Manager"),
+        colleague=make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Cal Colleague"),
+        iro=make_user(la, Role.IRO, full_name="Ira Reviewing"),
+        manager=iro_manager_of(la),
+        police_officer=make_user(PoliceFactory(name="Northmoor Police"), Role.PARTNER_PRACTITIONER,
+                                 full_name="Pat Police"),
+    )
+    child = ChildFactory(local_authority=la, allocated_social_worker=people.social_worker, allocated_team=team,
+                         legal_first_names="Jade", legal_surname="Holloway", date_of_birth=datetime.date(2016, 2, 1),
+                         local_child_id="LC-JADE")
+    start = datetime.date(2026, 3, 2)
+    episode = AllocatedEpisodeFactory(child=child, start_date=start, iro_manager=people.manager, iro=people.iro,
+                                      allocated_on=start)
+    return SimpleNamespace(la=la, team=team, child=child, episode=episode, **vars(people))
+class AgencyDecisionFactory(HeldReviewFactory):
+    """A decision owned by ``agency`` (default a new police force), made at a held review and circulated the
+    next working day (ADR 16): the agency is given an open involvement with the child first (the agencies a
+    decision may name). Due ``due_in`` working days after the review (default 20; a negative number is not
+    possible, so an overdue decision is made by moving the clock on). Returns the decision."""
+
+    class Meta:
+        model = ReviewDecision
+
+    agency = factory.LazyFunction(lambda: PoliceFactory())
+    description = "Share the record of police call-outs to the carers' address"
+    due_in = 20
+
+    @classmethod
+    def _create(cls, model_class, **kw):
+        review = super()._create(Review, **kw)
+        day, agency, child = review.held_on, kw["agency"], kw["child"]
+        with freeze_time(_at(day, 16)):
+            if not child.involvements.filter(agency=agency, end_date__isnull=True,
+                                             entered_in_error_at__isnull=True).exists():
+                cases_services.involvement_add(child=child, actor=kw["social_worker"], agency=agency,
+                                               role="Officer in the case", start_date=kw["start_date"])
+            decision = services.review_decision_add(
+                actor=kw["iro"], review=review, owner_agency=agency, description=kw["description"],
+                due_date=workdays.add_working_days(day, kw["due_in"]))
+        circulated = workdays.add_working_days(day, 1)
+        with freeze_time(_at(circulated, 10)):
+            services.review_decisions_circulate(actor=kw["iro"], review=review, circulated_on=circulated)
+        return ReviewDecision.objects.get(pk=decision.pk)
+
+
+__all__ += ["AgencyDecisionFactory"]

@@ -17,7 +17,7 @@ raise the same Http404 as for a missing record when not.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
@@ -29,17 +29,26 @@ from cases import services as cases_services
 from cases.models import Child, Involvement
 from cases.policies import child_policy
 from reviews import services
-from reviews.models import FosteringHousehold, LookedAfterEpisode, Review
-from reviews.policies import episode_policy, foster_review_policy, household_policy, review_policy
+from reviews.models import FosteringHousehold, LookedAfterEpisode, Review, ReviewDecision
+from reviews.policies import (
+    decision_policy,
+    episode_policy,
+    foster_review_policy,
+    household_policy,
+    invitation_policy,
+    iro_profile_editable,
+    review_policy,
+    review_summary_policy,
+)
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Role
 from tests.factories import ChildFactory, LocalAuthorityFactory, PoliceFactory, TeamFactory, make_user
-from tests.factories.worlds import shared_world
+from tests.factories.worlds import built, shared_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reviews_policy_matrix")]  # one world
 
 EPISODE_ACTIONS = ("view", "list_service", "allocate", "update", "review")
-REVIEW_ACTIONS = ("view", "schedule", "record", "prepare", "track", "ratify")
+REVIEW_ACTIONS = ("view", "schedule", "record", "prepare", "track", "ratify", "invited")
 HOUSEHOLD_ACTIONS = ("view", "list_service", "manage", "edit", "schedule")
 FOSTER_REVIEW_ACTIONS = ("view", "record")
 
@@ -60,6 +69,8 @@ class World:
     booked: dict[bool, Review]  # the second review, booked by the allocated IRO
     household: FosteringHousehold | None = None  # foster carers reviewed by Ian Other, supervised by Olly Other
     foster_reviews: dict | None = None  # "completed" (by Prue Previous, their officer then), "booked" (by Ian)
+    # the decisions (ADR 16): "police" and "la" of the held review (circulated), "booked police" of the booked one
+    decisions: dict[bool, dict[str, ReviewDecision]] = field(default_factory=dict)
 
     def __getitem__(self, who):
         return self.people[who]
@@ -94,7 +105,7 @@ def _build() -> World:
     }
     manager, previous, iro = people["the IRO manager"], people["the IRO who chaired the first review"], \
         people["the allocated IRO"]
-    children, episodes, held, booked = {}, {}, {}, {}
+    children, episodes, held, booked, decisions = {}, {}, {}, {}, {}
     for restricted in (False, True):
         with freeze_time("2026-03-02 09:00"):
             child = ChildFactory(local_authority=la, allocated_social_worker=social_worker, allocated_team=team,
@@ -110,10 +121,20 @@ def _build() -> World:
         with freeze_time("2026-03-25 15:00"):
             held[restricted] = services.review_hold(actor=previous, review=first, participation="PN1",
                                                     held_on=date(2026, 3, 25))
+            decisions[restricted] = {
+                "police": services.review_decision_add(actor=previous, review=first, owner_agency=police,
+                                                       description="Share the call-outs", due_date=date(2026, 4, 30)),
+                "la": services.review_decision_add(actor=previous, review=first, owner_agency=la,
+                                                   description="Arrange a dental check", due_date=date(2026, 4, 30))}
+        with freeze_time("2026-03-26 10:00"):
+            services.review_decisions_circulate(actor=previous, review=first, circulated_on=date(2026, 3, 26))
         with freeze_time("2026-04-01 09:00"):
             services.iro_allocate(actor=manager, episode=episode, iro=iro, start_date=date(2026, 4, 1),
                                   reason="Caseloads rebalanced")
             booked[restricted] = services.review_schedule(actor=iro, episode=episode, planned_for=date(2026, 6, 20))
+            decisions[restricted]["booked police"] = services.review_decision_add(
+                actor=iro, review=booked[restricted], owner_agency=police, description="Attend the review",
+                due_date=date(2026, 7, 31))
         if restricted:
             cases_services.child_set_restriction(child=child, actor=people["service manager"], restricted=True,
                                                  named_people=[social_worker, people["team manager"]],
@@ -122,7 +143,7 @@ def _build() -> World:
         episodes[restricted] = LookedAfterEpisode.objects.get(pk=episode.pk)
     household, foster_reviews = _fostering(people, la)
     return World(people=people, children=children, episodes=episodes, held=held, booked=booked, household=household,
-                 foster_reviews=foster_reviews)
+                 foster_reviews=foster_reviews, decisions=decisions)
 
 
 def _fostering(people, la):
@@ -429,3 +450,287 @@ def test_an_ended_allocation_is_no_longer_a_basis(world):
     assert episode_policy.can(ctx, "view", episode)
     assert review_policy.can(AccessContext.for_user(world["the IRO who chaired the first review"]), "view",
                              world.held[False])
+
+
+# --- invitations to a review (ADR 15) ---------------------------------------------------------------------------------
+# The world above, with invitations to each booked review: Northmoor Police (for the agency), the social worker of
+# another team by her account (as the supervising social worker), and the administrator by his, withdrawn. Built
+# once, on top of the world, for the tests below (which run last in the module).
+INVITATION_ACTIONS = ("view", "manage", "consult")
+
+
+def test_the_invitation_table_covers_every_action():
+    assert set(INVITATION_ACTIONS) == set(invitation_policy.actions)
+
+
+@pytest.fixture(scope="module")
+def invited(world, django_db_blocker):
+    def build():
+        iro = world["the allocated IRO"]
+        police = world["police officer with an open involvement"].memberships.get().agency
+        out = {}
+        with freeze_time("2026-04-02 09:00"):
+            for restricted in (False, True):
+                review = world.booked[restricted]
+                out[restricted] = {
+                    "police": services.review_invite(actor=iro, review=review, invitee="health",
+                                                     name="Northmoor Police", agency=police),
+                    "by account": services.review_invite(actor=iro, review=review, invitee="supervising_sw",
+                                                         user=world["social worker of another team"]),
+                    "withdrawn": services.review_invitation_withdraw(actor=iro, reason="Sent in error",
+                                                                     invitation=services.review_invite(
+                                                                         actor=iro, review=review,
+                                                                         invitee="independent_visitor",
+                                                                         user=world["administrator"])),
+                }
+        return out
+
+    yield from built(build, django_db_blocker)
+
+
+# fmt: off
+# review_policy "invited" on the booked review: the invitees, a restricted child's only when they may see the
+# child's record (the police officer would have to break the glass; the other team's social worker has no basis)
+INVITED = {"police officer with an open involvement": (True, False), "social worker of another team": (True, False)}
+WHOLE = frozenset({"view"})
+MANAGES_INVITATIONS = frozenset({"view", "manage"})
+OWN = frozenset({"view", "consult"})
+# invitation_policy on each invitation: person -> {invitation: (unrestricted, restricted)}; those not named: nothing
+INVITATIONS = {
+    "the allocated IRO":                       {"*": (MANAGES_INVITATIONS, MANAGES_INVITATIONS)},
+    "the IRO manager":                         {"*": (WHOLE, NONE)},
+    "allocated social worker":                 {"*": (MANAGES_INVITATIONS, MANAGES_INVITATIONS)},
+    "colleague in the team":                   {"*": (MANAGES_INVITATIONS, NONE)},
+    "team manager":                            {"*": (MANAGES_INVITATIONS, MANAGES_INVITATIONS)},
+    "service manager":                         {"*": (MANAGES_INVITATIONS, NONE)},
+    "police officer with an open involvement": {"police": (OWN, NONE)},
+    "social worker of another team":           {"by account": (OWN, NONE)},
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_invitations_both_ways(world, invited, who):
+    ctx = AccessContext.for_user(world[who])
+    wrong = []
+    for restricted in (False, True):
+        label = "restricted" if restricted else "unrestricted"
+        booked = BOOKED[who][restricted]
+        allowed = booked | ({"invited"} if INVITED.get(who, (False, False))[restricted] else set())
+        wrong += _check(review_policy, ctx, world.booked[restricted], REVIEW_ACTIONS, allowed,
+                        f"booked review ({label})")
+        wrong += _check(review_policy, ctx, world.held[restricted], REVIEW_ACTIONS, HELD[who][restricted],
+                        f"held review ({label})")
+        for name, invitation in invited[restricted].items():
+            table = INVITATIONS.get(who, {})
+            expected = table.get(name, table.get("*", (NONE, NONE)))[restricted]
+            if name == "withdrawn":
+                expected = expected - {"consult"}
+            wrong += _check(invitation_policy, ctx, invitation, INVITATION_ACTIONS, expected,
+                            f"invitation {name} ({label})")
+        seen = set(invitation_policy.visible_for(ctx, world.booked[restricted]))
+        expected_seen = {inv for name, inv in invited[restricted].items()
+                         if "view" in INVITATIONS.get(who, {}).get(name, INVITATIONS.get(who, {}).get(
+                             "*", (NONE, NONE)))[restricted]}
+        if seen != expected_seen:
+            wrong.append(f"visible_for ({label}): {seen} != {expected_seen}")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_who_changes_an_iro_s_photo_and_contact(world, who):
+    """The IRO themselves, and the IRO manager of their authority; nobody else."""
+    ctx = AccessContext.for_user(world[who])
+    allocated = world["the allocated IRO"]
+    expected = who in ("the allocated IRO", "the IRO manager")
+    assert iro_profile_editable(ctx, allocated) is expected
+    own = world[who]
+    expected_own = who in ROLES and "iro" in ROLES[who]
+    assert iro_profile_editable(ctx, own if getattr(own, "pk", None) else None) is expected_own
+
+
+# --- between reviews: monitoring, quality assurance, disputes (issue 10, section 3; ADR 14) -------------------
+from reviews.models import CarePlanQA, Dispute  # noqa: E402
+from reviews.policies import dispute_policy, oversight_policy, quality_policy  # noqa: E402
+from tests.factories.reviews import qa_judgements  # noqa: E402
+
+OVERSIGHT_ACTIONS = ("oversee", "monitor")
+QA_ACTIONS = ("view", "respond", "themes")
+DISPUTE_ACTIONS = ("view", "manage", "respond", "register")
+
+
+def test_the_between_reviews_tables_cover_every_action():
+    assert set(OVERSIGHT_ACTIONS) == set(oversight_policy.actions)
+    assert set(QA_ACTIONS) == set(quality_policy.actions)
+    assert set(DISPUTE_ACTIONS) == set(dispute_policy.actions)
+
+
+@dataclass
+class Between:
+    qas: dict[bool, CarePlanQA]
+    disputes: dict[bool, Dispute]
+
+
+@pytest.fixture(scope="module")
+def between(world, django_db_blocker):
+    """For each child of the world, a quality assurance and a dispute by the allocated IRO (built once)."""
+
+    def build():
+        iro = world["the allocated IRO"]
+        qas, disputes = {}, {}
+        with freeze_time("2026-04-15 10:00"):
+            for restricted, episode in world.episodes.items():
+                qas[restricted] = services.care_plan_qa_record(actor=iro, episode=episode, judgements=qa_judgements(),
+                                                               feedback="Write the permanence plan.")
+                disputes[restricted] = services.dispute_raise(
+                    actor=iro, episode=episode, category="drift", concern="Drift", wanted="A plan",
+                    raised_with=world["allocated social worker"])
+        return Between(qas=qas, disputes=disputes)
+
+    yield from built(build, django_db_blocker)
+
+
+# fmt: off
+OVERSEES, MONITORS = frozenset({"oversee"}), frozenset({"oversee", "monitor"})
+# oversight_policy on the period of care: the allocated IRO monitors, the IRO manager oversees; nobody else
+OVERSIGHT = {"the allocated IRO": (MONITORS, MONITORS), "the IRO manager": (OVERSEES, NONE)}
+SEES, ANSWERS = frozenset({"view"}), frozenset({"view", "respond"})
+# quality_policy: the IRO sees it, the child's social worker and team manager see and answer it, the IRO
+# manager counts it in the themes (a restricted child only when they may see the child's record)
+QA = {"the allocated IRO": (SEES, SEES), "the IRO manager": (SEES | {"themes"}, NONE),
+      "allocated social worker": (ANSWERS, ANSWERS), "team manager": (ANSWERS, ANSWERS)}
+# dispute_policy: the allocated IRO manages it, the child's social worker and team manager answer it, the IRO
+# manager keeps the register
+DISPUTES = {"the allocated IRO": (SEES | {"manage"}, SEES | {"manage"}), "the IRO manager": (SEES | {"register"}, NONE),
+            "allocated social worker": (ANSWERS, ANSWERS), "team manager": (ANSWERS, ANSWERS)}
+# oversight_policy's other questions: who sees the service (the register and the themes), who answers the IRO
+SEES_THE_SERVICE = {"the IRO manager", "an IRO manager of another LA"}
+ANSWERS_THE_IRO = {who for who, roles in ROLES.items() if "case staff" in roles}
+# fmt: on
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_between_reviews_matrix(world, between, who):
+    """Everyone else (the IRO who chaired the first review, a colleague in the team, the service manager, the
+    conference chair, partners, the LADO, the administrator, the anonymous) may do none of it."""
+    ctx = AccessContext.for_user(world[who])
+    wrong = []
+    for restricted in (False, True):
+        label = "restricted" if restricted else "unrestricted"
+        wrong += _check(oversight_policy, ctx, world.episodes[restricted], OVERSIGHT_ACTIONS,
+                        OVERSIGHT.get(who, (NONE, NONE))[restricted], f"oversight ({label})")
+        wrong += _check(quality_policy, ctx, between.qas[restricted], QA_ACTIONS, QA.get(who, (NONE, NONE))[restricted],
+                        f"quality assurance ({label})")
+        wrong += _check(dispute_policy, ctx, between.disputes[restricted], DISPUTE_ACTIONS,
+                        DISPUTES.get(who, (NONE, NONE))[restricted], f"dispute ({label})")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_who_sees_the_service_and_who_answers_the_iro(world, who):
+    ctx = AccessContext.for_user(world[who])
+    assert oversight_policy.sees_the_service(ctx) is (who in SEES_THE_SERVICE)
+    assert oversight_policy.answers_the_iro(ctx) is (who in ANSWERS_THE_IRO)
+
+
+def test_the_service_arms_stop_at_the_authority(world, between):
+    """An IRO manager of another authority sees the service pages, and none of ours on them."""
+    ctx = AccessContext.for_user(world["an IRO manager of another LA"])
+    assert not quality_policy.visible(ctx, "themes").exists()
+    assert not dispute_policy.visible(ctx, "register").exists()
+
+
+# --- partner agencies: a review's summary and the decisions that name them (ADR 16) -----------------------
+def test_the_partner_tables_cover_every_action():
+    assert set(review_summary_policy.actions) == {"view"}
+    assert set(DECISION_ACTIONS) == set(decision_policy.actions)
+
+
+# review_summary_policy "view": everyone who sees the review (review_policy "view"), and the partner agency
+# involved with the child now: (unrestricted, restricted)
+PARTNER_SUMMARY = {"police officer with an open involvement": (True, False)}
+
+# fmt: off
+DECISION_ACTIONS = ("view", "complete")
+SEES = frozenset({"view"})
+FOLLOWS = frozenset({"view", "complete"})
+# decision_policy on the held review's decision owned by the police (circulated)
+POLICE_DECISION = {
+    #                                                unrestricted      restricted
+    # the IRO allocated now sees the review, but follows through only the decisions of the reviews she chairs
+    "the allocated IRO":                             (SEES,            SEES),
+    "the IRO who chaired the first review":          (FOLLOWS,         FOLLOWS),
+    "another IRO of the same LA":                    (NONE,            NONE),
+    "an IRO of another LA":                          (NONE,            NONE),
+    "the IRO manager":                               (SEES,            NONE),
+    "an IRO manager of another LA":                  (NONE,            NONE),
+    "allocated social worker":                       (FOLLOWS,         FOLLOWS),
+    "colleague in the team":                         (FOLLOWS,         NONE),
+    "social worker of another team":                 (NONE,            NONE),
+    "team manager":                                  (FOLLOWS,         FOLLOWS),
+    "service manager":                               (FOLLOWS,         NONE),
+    "another LA's service manager":                  (NONE,            NONE),
+    "conference chair":                              (NONE,            NONE),
+    # the agency it names: a restricted child's only when they may see the child's record
+    "police officer with an open involvement":       (FOLLOWS,         NONE),
+    "LADO":                                          (NONE,            NONE),
+    "administrator":                                 (NONE,            NONE),
+    "anonymous":                                     (NONE,            NONE),
+}
+# the held review's decision owned by the child's own local authority: its case staff follow it, no partner
+LA_DECISION = {**POLICE_DECISION, "police officer with an open involvement": (NONE, NONE)}
+# the booked review's decision naming the police, not yet circulated: the police do not see it yet
+BOOKED_POLICE_DECISION = {
+    **POLICE_DECISION,
+    "the allocated IRO":                             (FOLLOWS,         FOLLOWS),
+    "the IRO who chaired the first review":          (NONE,            NONE),
+    "police officer with an open involvement":       (NONE,            NONE),
+}
+# fmt: on
+
+
+def test_every_partner_table_names_every_person_in_the_world(world):
+    for table in (POLICE_DECISION, LA_DECISION, BOOKED_POLICE_DECISION):
+        assert list(table) == list(world.people)
+    assert set(PARTNER_SUMMARY) <= set(world.people)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_review_summary_matrix(world, who):
+    """The summary is the review for everyone who sees it, and for the involved agency besides."""
+    ctx = AccessContext.for_user(world[who])
+    wrong = []
+    for restricted in (False, True):
+        label = "restricted" if restricted else "unrestricted"
+        partner = PARTNER_SUMMARY.get(who, (False, False))[restricted]
+        for name, review, table in (("booked", world.booked, BOOKED), ("held", world.held, HELD)):
+            allowed = SEES if ("view" in table[who][restricted] or partner) else NONE
+            wrong += _check(review_summary_policy, ctx, review[restricted], ("view",), allowed,
+                            f"{name} review summary ({label})")
+            # the summary never opens the whole review (its page): review_policy stays as its tables say
+            assert review_policy.can(ctx, "view", review[restricted]) is ("view" in table[who][restricted])
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_decision_matrix(world, who):
+    ctx = AccessContext.for_user(world[who])
+    wrong = []
+    for restricted in (False, True):
+        label = "restricted" if restricted else "unrestricted"
+        decisions = world.decisions[restricted]
+        for key, table in (("police", POLICE_DECISION), ("la", LA_DECISION), ("booked police", BOOKED_POLICE_DECISION)):
+            wrong += _check(decision_policy, ctx, decisions[key], DECISION_ACTIONS, table[who][restricted],
+                            f"{key} decision ({label})")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_decisions_marked_as_the_agency_s_own_are_exactly_those_it_reaches_as_their_owner(world, who):
+    """``owned_by_agency_q`` (the child page's "Mark as done" links) agrees with the owner agency's arm."""
+    ctx = AccessContext.for_user(world[who])
+    everything = [d for by_key in world.decisions.values() for d in by_key.values()]
+    mine = set(ReviewDecision.objects.filter(decision_policy.owned_by_agency_q(ctx),
+                                             pk__in=[d.pk for d in everything]).values_list("pk", flat=True))
+    expected = {world.decisions[False]["police"].pk} if who == "police officer with an open involvement" else set()
+    assert mine == expected

@@ -35,6 +35,17 @@ LOOKED_AFTER_RULES = [
     # section 3: one IRO reviews foster carers, at least once a year (not in the timescales document)
     ("foster_carer_review", 12, MONTHS, AFTER, NATIONAL, "reg 28(2)"),
 ]
+# Between reviews (section 3, ADR 14; due dates in tests/reviews/test_monitoring.py)
+LOOKED_AFTER_RULES += [
+    ("lac_visit_first", 7, Unit.CALENDAR_DAYS, AFTER, NATIONAL, "reg 28(2)(a)"),  # [C] "within one week"
+    ("lac_visit_next", 42, Unit.CALENDAR_DAYS, AFTER, NATIONAL, "reg 28(2)(b)"),  # [C] "six weeks"
+    ("lac_visit_next_long_term", 3, MONTHS, AFTER, NATIONAL, "reg 28(2)(c)(i)"),  # [C] "three months"
+    ("lac_midpoint_check_first", 42, Unit.CALENDAR_DAYS, AFTER, LOCAL, "IRO Handbook"),  # no national timescale
+    ("lac_midpoint_check", 3, MONTHS, AFTER, LOCAL, "IRO Handbook"),
+    ("lac_qa_response", 10, WD, AFTER, LOCAL, "Nottinghamshire"),
+    ("iro_alert_response", 10, WD, AFTER, LOCAL, "Nottinghamshire"),  # [L]
+    ("lac_review_decision", 0, Unit.CALENDAR_DAYS, AFTER, LOCAL, "IRO Handbook"),  # the date the review set
+]
 
 
 @pytest.mark.parametrize(("key", "amount", "unit", "direction", "scope", "source"),

@@ -114,7 +114,7 @@ def test_moving_the_review_moves_its_preparation(clock, episode, iro):
     assert "Say why" in exc.value.message_dict["reason"][0]
     services.review_reschedule(actor=iro, review=review, planned_for=date(2026, 3, 26), reason="School trip")
     # 15 working days before Thursday 26 March: Thursday 5 March; 3 before: Monday 23 March
-    assert set(Deadline.objects.filter(status="open").exclude(rule_key__in=("lac_review_first",))
+    assert set(Deadline.objects.filter(status="open").exclude(rule_key__in=("lac_review_first", "lac_visit_first"))
                .values_list("rule_key", "due_date")) == {("lac_review_sw_contact", date(2026, 3, 5)),
                                                          ("lac_review_papers", date(2026, 3, 23))}
 
@@ -124,7 +124,8 @@ def test_cancelling_a_review_cancels_its_preparation_not_the_period_s_deadline(e
     services.review_cancel(actor=iro, review=review, reason="The child is unwell")
     review.refresh_from_db()
     assert review.status == Review.Status.CANCELLED
-    assert not Deadline.objects.filter(status="open").exclude(rule_key="lac_review_first").exists()
+    assert not (Deadline.objects.filter(status="open").exclude(rule_key__in=("lac_review_first", "lac_visit_first"))
+                .exists())
     assert selectors.review_deadline(episode).rule_key == "lac_review_first"
     # a new review can be booked
     assert book(episode, iro, day=date(2026, 3, 30)).pk != review.pk

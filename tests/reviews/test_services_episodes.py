@@ -74,7 +74,8 @@ def test_opening_a_period_of_care_opens_the_iro_and_first_review_deadlines(clock
     status, = LegalStatusPeriod.objects.filter(episode=episode)
     assert (status.legal_status, status.reason_for_new_episode, status.start_date) == ("V2", "S", FRI_28_AUG)
     due = {d.rule_key: d for d in deadlines_of(episode)}
-    assert set(due) == {"iro_appointment", "lac_review_first"}
+    assert set(due) == {"iro_appointment", "lac_review_first", "lac_visit_first"}  # reg 28 visit: ADR 14
+    assert due["lac_visit_first"].due_date == date(2026, 9, 4)  # within one week of the placement starting
     assert due["iro_appointment"].due_date == MON_7_SEP
     assert due["lac_review_first"].due_date == MON_28_SEP
     assert due["lac_review_first"].responsible_person == social_worker
@@ -90,7 +91,7 @@ def test_opening_a_period_of_care_opens_the_iro_and_first_review_deadlines(clock
 def test_opening_the_same_period_twice_changes_nothing(clock, child, social_worker):
     first = open_episode(child, social_worker)
     assert open_episode(child, social_worker) == first
-    assert LookedAfterEpisode.objects.count() == 1 and Deadline.objects.count() == 2
+    assert LookedAfterEpisode.objects.count() == 1 and Deadline.objects.count() == 3
     with pytest.raises(ValidationError) as exc:
         open_episode(child, social_worker, start_date=date(2026, 8, 27))
     assert "already looked after" in exc.value.message_dict["start_date"][0]
@@ -298,7 +299,7 @@ def test_ending_the_period_closes_everything_and_cancels_its_deadlines(episode, 
     assert review.status == Review.Status.CANCELLED
     assert not Deadline.objects.filter(status__in=Deadline.OPEN_STATUSES).exists()
     assert set(deadlines_of(episode).values_list("rule_key", "status")) == {
-        ("iro_appointment", "met_on_time"), ("lac_review_first", "cancelled")}
+        ("iro_appointment", "met_on_time"), ("lac_review_first", "cancelled"), ("lac_visit_first", "cancelled")}
     # again, the same way: nothing changes; differently: refused
     assert services.episode_end(actor=social_worker, episode=episode, end_date=date(2026, 10, 12), reason="E13") \
         == ended

@@ -237,6 +237,32 @@ def test_circulating_the_decisions_meets_lac_review_decisions_and_tells_the_peop
                                      due_date=date(2026, 4, 30))
 
 
+def test_circulated_decisions_are_chased_to_their_dates_until_done_or_no_longer_needed(
+        clock, held, iro, social_worker, team, la):
+    first, second = decide(held, iro, social_worker, la)
+    assert not Deadline.objects.filter(rule_key="lac_review_decision").exists()  # not before they go out
+    clock.move_to("2026-03-30 10:00")
+    services.review_decisions_circulate(actor=iro, review=held, circulated_on=date(2026, 3, 30))
+
+    chased = deadline(first, "lac_review_decision")
+    assert (chased.due_date, chased.responsible_person, chased.responsible_team) == (date(2026, 4, 10), social_worker,
+                                                                                      team)
+    agency_owned = deadline(second, "lac_review_decision")  # the authority owns it: the social worker chases it
+    assert (agency_owned.due_date, agency_owned.responsible_person) == (date(2026, 4, 24), social_worker)
+
+    # done after its date: met late, the progress note saying why
+    clock.move_to("2026-04-14 10:00")
+    services.review_decision_update(actor=social_worker, decision=first, status="open",
+                                    note="Waiting for the placement plan meeting")
+    services.review_decision_update(actor=social_worker, decision=first, status="done", done_on=date(2026, 4, 13))
+    met = deadline(first, "lac_review_decision")
+    assert (met.status, met.met_on, met.late_reason) == (
+        Deadline.Status.MET_LATE, date(2026, 4, 13), "Waiting for the placement plan meeting")
+    # no longer needed: cancelled
+    services.review_decision_update(actor=iro, decision=second, status="dropped", note="Seen by the dentist at school")
+    assert deadline(second, "lac_review_decision").status == Deadline.Status.CANCELLED
+
+
 def test_decisions_circulated_late_need_a_reason(clock, held, iro, social_worker, la):
     decide(held, iro, social_worker, la)
     clock.move_to("2026-04-09 10:00")

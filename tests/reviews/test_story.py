@@ -1,4 +1,4 @@
-"""Jade's year in care, told as it happens (issue 10: sections 1 and 2, through the services, the clock
+"""Jade's year in care, told as it happens (issue 10: sections 1 to 3, through the services, the clock
 running on the calendar).
 
 Jade is nine. Her brother Kai has been looked after since the spring, and Ian Brook is his IRO. On
@@ -110,6 +110,34 @@ def test_jade(la, team, social_worker):
         assert second.number == "second"
         assert deadlines_of(episode)["lac_review_second"].status == "met_on_time"
         assert selectors.review_deadline(episode).due_date == date(2027, 6, 17)  # six months on, a Thursday
+
+        # --- January 2027: no permanence plan yet; Ian raises it, and it is put right at stage 2 ---------------
+        # Informal alert on Monday 4 January (the answer is due in 10 working days: Monday 18 January); no answer,
+        # so formal stage 1 with the team manager on Tuesday 19 January (20 working days: Tuesday 16 February),
+        # whose answer does not settle it; formal stage 2 with the service manager on Monday 25 January (Monday
+        # 22 February), answered on Friday 29 January with a date for the plan: resolved.
+        tess = make_user(la, Role.TEAM_MANAGER, team=team, full_name="Tess Manager")
+        clock.move_to("2027-01-04 10:00")
+        dispute = services.dispute_raise(
+            actor=ian, episode=episode, category="permanence", raised_with=social_worker,
+            concern="Six months on there is no permanence plan", wanted="A permanence plan by the next review")
+        assert Deadline.objects.get(rule_key="iro_alert_response").due_date == date(2027, 1, 18)
+        clock.move_to("2027-01-19 10:00")
+        services.dispute_escalate(actor=ian, dispute=dispute, to_stage=1, raised_with=tess)
+        services.dispute_answer(actor=tess, dispute=dispute, response="The team is short of staff; it will follow")
+        clock.move_to("2027-01-25 10:00")
+        services.dispute_escalate(actor=ian, dispute=dispute, to_stage=2,
+                                  raised_with_name="Sian Service, service manager")
+        clock.move_to("2027-01-29 12:00")
+        services.dispute_answer(actor=ian, dispute=dispute, responder_name="Sian Service",
+                                response="A permanence planning meeting on 8 February; the plan by 1 March")
+        closed = services.dispute_close(actor=ian, dispute=dispute, outcome="resolved",
+                                        note="The service manager set the dates; Ian will check at the mid-point")
+        assert (closed.stage, closed.outcome, closed.closed_on) == (2, "resolved", date(2027, 1, 29))
+        stages = Deadline.objects.filter(rule_key="iro_dispute_resolution").order_by("due_date")
+        assert [(d.due_date, d.status) for d in stages] == [
+            (date(2027, 2, 16), "met_on_time"), (date(2027, 2, 22), "met_on_time")]
+        assert Deadline.objects.get(rule_key="iro_alert_response").status == "cancelled"  # moved on unanswered
 
         # --- Monday 1 February 2027: the placement breaks down; an early review is asked for ------------------
         clock.move_to("2027-02-01 17:00")
