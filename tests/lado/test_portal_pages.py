@@ -5,6 +5,7 @@ account; a referrer reaching for another referrer's referral gets the 404 of a m
 from __future__ import annotations
 
 import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
