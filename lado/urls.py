@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, portal, referral, team
+from .views import case, meetings, portal, referral, team
 
 app_name = "lado"
 urlpatterns = [
@@ -21,6 +21,12 @@ urlpatterns = [
          name="end_invitation"),
     path("cases/<public_id>/outcome/", case.OutcomeView.as_view(), name="outcome"),
     path("cases/<public_id>/regulators/new/", case.RegulatorView.as_view(), name="regulator"),
+    path("cases/<public_id>/meetings/new/", meetings.MeetingBookView.as_view(), name="meeting_new"),
+    path("cases/<public_id>/meetings/<meeting_id>/", meetings.MeetingView.as_view(), name="meeting"),
+    path("cases/<public_id>/meetings/<meeting_id>/move/", meetings.MeetingMoveView.as_view(), name="meeting_move"),
+    path("cases/<public_id>/meetings/<meeting_id>/cancel/", meetings.MeetingCancelView.as_view(),
+         name="meeting_cancel"),
+    path("cases/<public_id>/meetings/<meeting_id>/held/", meetings.MeetingHoldView.as_view(), name="meeting_hold"),
     path("consultations/", team.ConsultationsView.as_view(), name="consultations"),
     path("consultations/new/", team.ConsultationCreateView.as_view(), name="consultation_new"),
     path("index/", team.IndexSearchView.as_view(), name="index"),

@@ -21,6 +21,7 @@ from ..models import (
     CaseInvitation,
     IndexMatch,
     LadoCase,
+    Meeting,
     PersonIndexEntry,
     Referral,
     ReferralChild,
@@ -125,6 +126,7 @@ class CasePage:
     regulators: list
     deadlines: list
     history: list  # the subject's other cases (the LADO team only)
+    meetings: list = ()
 
 
 def case_page(case: LadoCase, *, sees_index: bool) -> CasePage:
@@ -143,7 +145,21 @@ def case_page(case: LadoCase, *, sees_index: bool) -> CasePage:
         deadlines=list(Deadline.objects.filter(
             Q(subject_type=case_ct, subject_id=case.pk)
             | Q(subject_type=safety_ct, subject_id__in=[s.pk for s in safety])).order_by("due_date", "pk")),
-        history=history)
+        history=history, meetings=list(Meeting.objects.live().filter(case=case).order_by("starts_at", "pk")))
+
+
+def meeting_people(case: LadoCase, *, officer: User) -> dict[str, dict]:
+    """The people a meeting of the case may invite without typing them: the LADO officer booking it, the
+    referrer (the employer's side, by the address they gave) and the people invited into the case."""
+    people = {"officer": {"role": "lado", "name": officer.display_name, "email": officer.email, "user": officer}}
+    referral = case.referral
+    if referral.referrer_email:
+        people["referrer"] = {"role": "employer", "name": f"{referral.referrer_name}, {referral.organisation}",
+                              "email": referral.referrer_email, "user": None}
+    for i in CaseInvitation.objects.filter(LIVE_INVITATION, case=case).select_related("user"):
+        people[f"invited-{i.pk}"] = {"role": "police" if i.kind == "police" else "csc", "name": i.user.display_name,
+                                     "email": i.user.email, "user": i.user}
+    return people
 
 
 def entry_page(entry: PersonIndexEntry) -> list[LadoCase]:

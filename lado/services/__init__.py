@@ -34,3 +34,8 @@ __all__ = [
     "VIA_API", "VIA_PAGE", "lado_read_log", "lado_reads_log",
     "consultation_record", "referral_child_match", "referral_share", "referral_submit",
 ]
+
+# meetings and their calendar invitations
+from .meetings import meeting_book, meeting_cancel, meeting_hold, meeting_invitee_withdraw, meeting_move  # noqa: E402
+
+__all__ += ["meeting_book", "meeting_cancel", "meeting_hold", "meeting_invitee_withdraw", "meeting_move"]

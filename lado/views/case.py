@@ -69,7 +69,8 @@ class CaseView(CasePage, TemplateView):
             steps += [(self.url("safety"), "Record a safety decision"), (self.url("invite"), "Invite the police or "
                                                                                           "children's social care")]
         if c.status == S.OPEN:
-            steps.append((self.url("outcome"), "Record the outcome"))
+            steps += [(self.url("meeting_new"), "Book a meeting (calendar invitations)"),
+                      (self.url("outcome"), "Record the outcome")]
         if outcome is not None:
             steps.append((self.url("regulator"), "Record a referral to a regulator"))
         return steps

@@ -311,3 +311,56 @@ class PasswordForm(forms.Form):
     password = forms.CharField(label="Choose a password", widget=forms.PasswordInput(
         attrs={"autocomplete": "new-password"}), help_text="At least 12 characters; three or four words are easy "
                                                           "to remember")
+
+
+# --- meetings --------------------------------------------------------------------------------------------------
+TIME_HINT = "Use the 24-hour clock, for example 09:30 or 14:00"
+
+
+def _time(label: str, required: bool = True) -> forms.TimeField:
+    return forms.TimeField(label=label, required=required, input_formats=["%H:%M", "%H.%M", "%H%M"],
+                           help_text=TIME_HINT, error_messages={"required": f"Enter {label.lower()}",
+                                                                "invalid": "Enter a time like 09:30 or 14:00"},
+                           widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}))
+
+
+class MeetingForm(forms.Form):
+    day = GovukDateField(label="Date", label_lower="the date of the meeting")
+    starts = _time("Start time")
+    ends = _time("End time", required=False)
+    venue = forms.CharField(label="Where", max_length=300, required=False,
+                            help_text="Leave empty for a meeting only online")
+    online_link = forms.CharField(label="Link to join online", max_length=500, required=False)
+
+
+class MeetingBookForm(MeetingForm):
+    kind = _radios([], "What kind of meeting?", "Select the kind of meeting")
+    people = forms.MultipleChoiceField(label="Who to invite", required=False, widget=forms.CheckboxSelectMultiple,
+                                       help_text="They get a calendar invitation by email, with the case's "
+                                                 "reference and no names")
+    others = forms.CharField(label="Anyone else", required=False, widget=_textarea(3),
+                             help_text="One a line: their role, name and email address, separated by commas. "
+                                       "For example: employer, Ann Head, head@school.example")
+
+    field_order = ["kind", "day", "starts", "ends", "venue", "online_link", "people", "others"]
+
+    def __init__(self, *args, kinds, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        self.fields["people"].choices = people
+        self.fields["people"].initial = [value for value, _ in people]
+
+
+class MeetingMoveForm(MeetingForm):
+    reason = forms.CharField(label="Why is it moving?", widget=_textarea(2),
+                             error_messages={"required": "Say why the meeting is moving"})
+
+
+class MeetingHoldForm(forms.Form):
+    attended = forms.MultipleChoiceField(label="Who came?", required=False, widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(label="What the meeting decided", widget=_textarea(6),
+                            error_messages={"required": "Enter what the meeting decided"})
+
+    def __init__(self, *args, invitees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = invitees
