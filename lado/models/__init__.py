@@ -28,6 +28,6 @@ from .casework import (  # noqa: F401
     SafetyDecision,
 )
 from .index import IndexMatch, PersonIndexEntry  # noqa: F401
-from .meetings import Meeting, MeetingInvitee  # noqa: E402, F401
+from .meetings import Meeting, MeetingInvitee  # noqa: F401
 from .portal import Referrer, Registration  # noqa: F401
 from .referrals import LIVE, Consultation, Referral, ReferralChild, SharedUpdate  # noqa: F401

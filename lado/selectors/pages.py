@@ -5,7 +5,7 @@ querysets or records the policy has already scoped."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -65,12 +65,14 @@ class Workbench:
     alerts: list
     today: date
     truncated: bool
+    meetings: list = ()
 
 
 def workbench(cases: QuerySet) -> Workbench:
     """The LADO team's work: new referrals to evaluate (oldest first, with the employer's one working day and
-    the index matches), open cases by age (oldest first) and the repeat-allegation alerts (a new referral that
-    resembles someone in the index, an open case about someone with other cases). Two queries."""
+    the index matches), open cases by age (oldest first), the repeat-allegation alerts (a new referral that
+    resembles someone in the index, an open case about someone with other cases) and the meetings booked for
+    the next seven days. Three queries."""
     today = timezone.localdate()
     base = (cases.select_related("referral", "subject", "officer")
             .annotate(index_matches=Count("referral__index_matches", distinct=True),
@@ -86,7 +88,11 @@ def workbench(cases: QuerySet) -> Workbench:
         case.age_bucket = age_bucket(case.age_days)
         case.repeat = case.index_matches if case.status == LadoCase.Status.NEW else max(case.other_cases - 1, 0)
     alerts = [c for c in new + still_open if c.repeat]
-    return Workbench(new=new, open=still_open, alerts=alerts, today=today, truncated=truncated)
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    week = list(Meeting.objects.filter(LIVE, status=Meeting.Status.BOOKED, case__in=cases.values("pk"),
+                                       starts_at__gte=start, starts_at__lt=start + timedelta(days=7))
+                .select_related("case__referral").order_by("starts_at", "pk")[:ROWS])
+    return Workbench(new=new, open=still_open, alerts=alerts, today=today, truncated=truncated, meetings=week)
 
 
 # --- a referral -----------------------------------------------------------------------------------------------

@@ -134,3 +134,6 @@ def test_the_meeting_pages(world, client_for):
         assert client_for(world["police"]).get(resp["Location"] + "move/").status_code == 404
         case_page = re.sub(r"\s+", " ", c.get(f"/lado/cases/{case.public_id}/").content.decode())
         assert "Allegations management meeting or strategy discussion, 4 Mar 2026, 10:00" in case_page
+        workbench = c.get("/lado/").content.decode()
+        week = workbench[workbench.index('id="meetings-this-week"'):workbench.index('id="new-referrals"')]
+        assert "Wed 4 Mar, 10:00" in week and case.reference in week
