@@ -43,6 +43,13 @@ def hub(request):
         items.append(("Reviews to prepare", reverse("reviews:preparation")))
     if access is not None and access.has_role(Role.ADMINISTRATOR):
         items.append(("Files in quarantine", reverse("uploads:quarantine")))  # safeguarding.uploads
+    if access is not None and access.has_role(Role.LADO_OFFICER):
+        items.append(("LADO", reverse("lado:workbench")))
+    if access is not None and access.has_role(Role.PARTNER_PRACTITIONER):
+        items.append(("Refer to the LADO", reverse("lado:portal")))
+    if access is not None and not access.memberships:
+        # a referral portal account (no agency): its own referrals to the LADO, nothing else of the hub
+        items = [("Home", reverse("home")), ("Your referrals to the LADO", reverse("lado:portal"))]
     # the active item is the one whose address is the longest start of this page's (/reviews/preparation/
     # is "Reviews to prepare", not also "Looked-after children" at /reviews/)
     matches = [url for _label, url in items if (path == url if url == "/" else path.startswith(url))]

@@ -33,6 +33,7 @@ urlpatterns = [
     path("conferences/", include("conferences.urls")),
     path("reviews/", include("reviews.urls")),
     path("uploads/", include("safeguarding.uploads.urls")),
+    path("lado/", include("lado.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -117,7 +117,7 @@ _SERVICE_OF = {
     "iro_dispute_resolution": Service.LOOKED_AFTER, "lac_review_sw_contact": Service.LOOKED_AFTER,
     "lac_review_papers": Service.LOOKED_AFTER, "lac_review_ratification": Service.LOOKED_AFTER,
     "foster_carer_review": Service.LOOKED_AFTER,
-    "lado_referral": Service.LADO,
+    "lado_referral": Service.LADO, "lado_suspension_confirmation": Service.LADO, "lado_resolution": Service.LADO,
     "serious_incident_notification": Service.PARTNERSHIP, "rapid_review": Service.PARTNERSHIP,
     "lcspr": Service.PARTNERSHIP,
 }
@@ -186,6 +186,17 @@ _DEFAULTS: tuple[Rule, ...] = (
     # LADO (section 3)
     _r("lado_referral", "Employer's referral to the LADO", "the employer knowing of the allegation", 1, WD, KCSIE,
        NATIONAL),
+    # A suspension confirmed to the person in writing: "[U]" in the timescales document (section 3.3 step 4, KCSIE
+    # wording not rechecked), so kept local (overridable without override_national)
+    _r("lado_suspension_confirmation", "Suspension confirmed in writing to the person", "the suspension", 1, WD,
+       KCSIE + " (statutory-timescales.md 3.3 step 4: written confirmation within one working day, wording not "
+       "rechecked)", LOCAL, title="Suspension confirmed in writing"),
+    # The first of KCSIE's resolution targets (80% of cases within one month; 90% within three months and all but
+    # the most exceptional within twelve are figures, not deadlines): "[C]" in a 2016-2019 edition, "[U]" whether the
+    # current one keeps it (section 3.4), so local. A case resolved later says why (the reason for delay).
+    _r("lado_resolution", "Allegation resolved (the one-month target)", "the referral to the LADO", 1, MONTHS,
+       KCSIE + ", 'Timescales' paragraph of the 2016-2019 editions (80% of cases resolved within one month; "
+       "statutory-timescales.md 3.4)", LOCAL, title="Allegation resolved"),
     # Serious incidents and reviews (section 4)
     _r("serious_incident_notification", "Serious incident notified to the National Panel",
        "the local authority becoming aware", 5, WD, "Working Together 2023; Havering, Trafford, Devon procedures",

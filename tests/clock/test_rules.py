@@ -56,6 +56,9 @@ EXTRA_RULES = [
     # issue 10, section 3: foster carers' annual review (reg 28(2)) and the child in need review after a plan
     ("foster_carer_review", 12, MONTHS, AFTER, NATIONAL, Service.LOOKED_AFTER),
     ("cin_review_after_plan", 3, MONTHS, AFTER, LOCAL, Service.CHILD_PROTECTION),
+    # issue 11: the LADO's written confirmation of a suspension and its one-month resolution target (timescales §3)
+    ("lado_suspension_confirmation", 1, WD, AFTER, LOCAL, Service.LADO),
+    ("lado_resolution", 1, MONTHS, AFTER, LOCAL, Service.LADO),
 ]
 # issue 10, section 3: between reviews (reg 28 visits, the IRO's mid-point check, the answers to the IRO)
 EXTRA_RULES += [

@@ -95,6 +95,9 @@ BEFORE_RULES += [
     ("foster_carer_review", "2026-03-27", "2027-03-25"),  # Sat 27 March 2027; Fri 26 is Good Friday
     ("cin_review_after_plan", "2026-06-26", "2026-09-25"),  # 26 September 2026 is a Saturday
     ("lac_review_decision", "2026-12-26", "2026-12-24"),  # the day the review set: Boxing Day, then Christmas
+    # the LADO's (ADR 19): Thu 24 Dec 2026 suspended: Christmas, the weekend, Boxing Day observed; Tue 29 Dec
+    ("lado_suspension_confirmation", "2026-12-24", "2026-12-29"),
+    ("lado_resolution", "2026-03-03", "2026-04-02"),  # a month on is Good Friday 3 April 2026
 ]
 ISSUE_KEYS = {
     "icpc", "transfer_in_conference", "core_group_first", "rcpc_first", "rcpc_next", "outline_plan",

@@ -1,0 +1,26 @@
+"""The CaseEvent codes the LADO app records."""
+
+from safeguarding.audit.events import register
+
+REFERRER_REGISTERED = register("lado.referrer_registration", "Registration for the LADO referral portal asked for")
+REFERRER_VERIFIED = register("lado.referrer_verified", "LADO referral portal account made (email verified)")
+REFERRER_SUSPENDED = register("lado.referrer_suspended", "LADO referral portal account suspended")
+REFERRER_REINSTATED = register("lado.referrer_reinstated", "LADO referral portal account reinstated")
+CONSULTATION_RECORDED = register("lado.consultation_recorded", "LADO consultation (advice) recorded")
+REFERRAL_RECEIVED = register("lado.referral_received", "Referral to the LADO received")
+CHILD_MATCHED = register("lado.child_matched", "Child in a LADO referral matched to their record")
+SHARED = register("lado.shared", "Update shared with the referrer")
+SUBJECT_IDENTIFIED = register("lado.subject_identified", "Subject of a LADO case identified in the person index")
+INDEX_ENTRY_ADDED = register("lado.index_entry_added", "Adult added to the LADO person index")
+CASE_EVALUATED = register("lado.case_evaluated", "LADO initial evaluation recorded")
+SAFETY_RECORDED = register("lado.safety_recorded", "Safety decision recorded (risk assessment, redeployment, "
+                                                   "suspension)")
+SUSPENSION_CONFIRMED = register("lado.suspension_confirmed", "Suspension confirmed in writing")
+INVITED = register("lado.invited", "Invited into a LADO case")
+INVITATION_ENDED = register("lado.invitation_ended", "Invitation into a LADO case ended")
+OUTCOME_RECORDED = register("lado.outcome_recorded", "Outcome of an allegation recorded")
+REGULATOR_REFERRAL = register("lado.regulator_referral", "Referral to a professional regulator recorded")
+MEETING_BOOKED = register("lado.meeting_booked", "LADO meeting booked (calendar invitations sent)")
+MEETING_MOVED = register("lado.meeting_moved", "LADO meeting moved (updated invitations sent)")
+MEETING_CANCELLED = register("lado.meeting_cancelled", "LADO meeting cancelled")
+MEETING_HELD = register("lado.meeting_held", "LADO meeting held")

@@ -1,1 +1,0 @@
-"""Models arrive with their issue; see docs/adr/0001-foundation.md."""

@@ -1,0 +1,41 @@
+"""Every write of the LADO app. Keyword-only, one transaction each: each service locks what it changes,
+re-checks the policy question that guards it, validates (``ValidationError`` keyed by field), writes with
+history (who and why), records a CaseEvent and returns early when nothing changes. Every timescale goes
+through the statutory clock (``lado_referral``, ``lado_resolution``, ``lado_suspension_confirmation``);
+deadline labels are the rules' titles, and notifications and emails name references only (ADR 5).
+
+By topic: ``portal`` (registering, verifying, suspending portal accounts), ``referrals`` (referrals received,
+consultations, children matched, updates shared), ``casework`` (the subject in the person index, the
+evaluation, safety decisions, invitations, the outcome), ``reads`` (the view log). Reads are in
+``lado.selectors``.
+"""
+
+from .casework import (
+    TRANSITIONS,
+    case_evaluate,
+    case_invite,
+    case_outcome_record,
+    case_safety_record,
+    case_subject_identify,
+    invitable_membership,
+    invitation_end,
+    regulator_referral_record,
+    safety_confirm_in_writing,
+)
+from .portal import referrer_register, referrer_reinstate, referrer_suspend, referrer_verify, registration_for_token
+from .reads import VIA_API, VIA_PAGE, lado_read_log, lado_reads_log
+from .referrals import consultation_record, referral_child_match, referral_share, referral_submit
+
+__all__ = [
+    "TRANSITIONS", "case_evaluate", "case_invite", "case_outcome_record", "case_safety_record",
+    "case_subject_identify", "invitable_membership", "invitation_end", "regulator_referral_record",
+    "safety_confirm_in_writing",
+    "referrer_register", "referrer_reinstate", "referrer_suspend", "referrer_verify", "registration_for_token",
+    "VIA_API", "VIA_PAGE", "lado_read_log", "lado_reads_log",
+    "consultation_record", "referral_child_match", "referral_share", "referral_submit",
+]
+
+# meetings and their calendar invitations
+from .meetings import meeting_book, meeting_cancel, meeting_hold, meeting_invitee_withdraw, meeting_move  # noqa: E402
+
+__all__ += ["meeting_book", "meeting_cancel", "meeting_hold", "meeting_invitee_withdraw", "meeting_move"]

@@ -1,0 +1,313 @@
+"""The permission matrix of the LADO's records, both ways (issue 11, section 4).
+
+One world, built through the real services, in Northmoor (whose LADO team is Lee Lado and the LADO manager
+Mo Manager) and Southvale (Sol Southvale, its LADO officer):
+
+- case A: Rita Referrer (a portal account, a school's DSL) referred a teacher on behalf of a pupil; the LADO
+  evaluated it (a strategy discussion) and invited Pat Police and Sam Social (children's social care); Olly Old
+  was invited too and his invitation ended; Ned Newbeat was invited and then left the police;
+- case B: Rob Other (another portal account) referred someone else; new, not evaluated;
+- case C: Sue Suspended referred, then the LADO suspended her account;
+- case D: Dora Partner, a school's partner-agency practitioner (her school involved with the child), referred
+  and matched the child to the record she may open;
+- a consultation, and the person-index entry of case A's subject.
+
+Each table says exactly what each person may do with each record; every other action is refused, ``can`` and
+``visible`` agree on every cell, and ``get_for`` returns the record when allowed and raises the same Http404 as
+for a missing record when not.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from freezegun import freeze_time
+
+from cases.models import Child, Involvement
+from cases.policies import child_policy
+from lado import services
+from lado.models import Consultation, LadoCase, PersonIndexEntry, Referral, Referrer
+from lado.policies import (
+    case_policy,
+    consultation_policy,
+    index_policy,
+    is_lado,
+    is_lado_manager,
+    referral_policy,
+    referrer_policy,
+)
+from safeguarding.access.context import AccessContext
+from safeguarding.accounts.models import Membership, Role
+from tests.factories import ChildFactory, LocalAuthorityFactory, PoliceFactory, SchoolFactory, TeamFactory, make_user
+from tests.factories.lado import (
+    CHILD,
+    REFERRAL,
+    ConsultationFactory,
+    RegisteredReferrerFactory,
+    lado_manager_of,
+    lado_officer_of,
+)
+from tests.factories.worlds import shared_world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("lado_policy_matrix")]  # one world
+
+REFERRAL_ACTIONS = ("view", "track")
+CASE_ACTIONS = ("view", "work", "view_access_log")
+INDEX_ACTIONS = ("view", "view_access_log")
+
+
+def test_the_tables_cover_every_policy_action():
+    assert set(REFERRAL_ACTIONS) == set(referral_policy.actions)
+    assert set(CASE_ACTIONS) == set(case_policy.actions)
+    assert set(INDEX_ACTIONS) == set(index_policy.actions)
+    assert consultation_policy.actions == ("view",)
+    assert referrer_policy.actions == ("manage",)
+
+
+@dataclass
+class World:
+    people: dict
+    referrals: dict[str, Referral]
+    cases: dict[str, LadoCase]
+    entry: PersonIndexEntry
+    consultation: Consultation
+    child: Child
+    la: object
+
+    def __getitem__(self, who):
+        return self.people[who]
+
+
+def _refer(referrer, la, subject: str, children=None, **data):
+    first, surname = subject.split()
+    return services.referral_submit(
+        actor=referrer, local_authority=la, children=children or [dict(CHILD)],
+        data={**REFERRAL, "subject_first_names": first, "subject_surname": surname,
+              "employer_knew_on": date(2026, 3, 2), **data})
+
+
+def _build() -> World:
+    la = LocalAuthorityFactory(name="Northmoor Borough Council")
+    other_la = LocalAuthorityFactory(name="Southvale City Council")
+    police = PoliceFactory(name="Northmoor Police")
+    school = SchoolFactory(name="Northmoor Primary School")
+    team = TeamFactory(agency=la, name="Assessment Team A")
+    people = {
+        "LADO officer": lado_officer_of(la, full_name="Lee Lado"),
+        "LADO manager": lado_manager_of(la, full_name="Mo Manager"),
+        "LADO officer of another LA": lado_officer_of(other_la, full_name="Sol Southvale"),
+        "the referrer": RegisteredReferrerFactory(local_authority=la, full_name="Rita Referrer"),
+        "another referrer": RegisteredReferrerFactory(local_authority=la, full_name="Rob Other"),
+        "a suspended referrer": RegisteredReferrerFactory(local_authority=la, full_name="Sue Suspended"),
+        "a partner who referred": make_user(school, Role.PARTNER_PRACTITIONER, full_name="Dora Partner"),
+        "invited police officer": make_user(police, Role.PARTNER_PRACTITIONER, full_name="Pat Police"),
+        "invited social worker": make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Social"),
+        "invitation ended": make_user(police, Role.PARTNER_PRACTITIONER, full_name="Olly Old"),
+        "invited, then left the police": make_user(police, Role.PARTNER_PRACTITIONER, full_name="Ned Newbeat"),
+        "police officer not invited": make_user(police, Role.PARTNER_PRACTITIONER, full_name="Nia Notasked"),
+        "social worker not invited": make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Cal Colleague"),
+        "service manager": make_user(la, Role.SERVICE_MANAGER, full_name="Sian Service"),
+        "IRO": make_user(la, Role.IRO, full_name="Ira Reviewing"),
+        "conference chair": make_user(la, Role.CONFERENCE_CHAIR, full_name="Chris Chair"),
+        "administrator": make_user(la, Role.ADMINISTRATOR, full_name="Ada Admin"),
+        "anonymous": AnonymousUser(),
+    }
+    officer, manager = people["LADO officer"], people["LADO manager"]
+    child = ChildFactory(local_authority=la, legal_first_names="Ella", legal_surname="Price",
+                         date_of_birth=date(2017, 5, 2))
+    Involvement.objects.create(child=child, agency=school, role="School", start_date=date(2024, 9, 1))
+    with freeze_time("2026-03-02 15:00"):
+        referrals = {
+            "A": _refer(people["the referrer"], la, "Gareth Pemberton"),
+            "B": _refer(people["another referrer"], la, "Hana Okafor"),
+            "C": _refer(people["a suspended referrer"], la, "Ivan Petrov"),
+            "D": _refer(people["a partner who referred"], la, "Jill Moss",
+                        children=[{"child": child.public_id, "details": "Year 4"}],
+                        referrer_role="Designated safeguarding lead"),
+        }
+    with freeze_time("2026-03-03 10:00"):
+        case = services.case_subject_identify(actor=officer, case=referrals["A"].case)
+        services.case_evaluate(actor=officer, case=case, evaluated_on=date(2026, 3, 3), criteria={"harmed": True},
+                               decision="meeting", rationale="Bruising", subject_informed_by="not_yet",
+                               police_involved=True, csc_involved=True)
+        for who, kind in (("invited police officer", "police"), ("invited social worker", "csc"),
+                          ("invitation ended", "police"), ("invited, then left the police", "police")):
+            invitation = services.case_invite(actor=officer, case=case, user=people[who], kind=kind)
+            if who == "invitation ended":
+                services.invitation_end(actor=officer, invitation=invitation)
+        Membership.objects.filter(user=people["invited, then left the police"]).update(is_active=False)
+        services.referrer_suspend(actor=manager, referrer=people["a suspended referrer"].lado_referrer,
+                                  reason="The school says she left in January")
+    consultation = ConsultationFactory(local_authority=la, officer=officer)
+    cases = {k: LadoCase.objects.get(referral=r) for k, r in referrals.items()}
+    return World(people=people, referrals=referrals, cases=cases, entry=cases["A"].subject,
+                 consultation=consultation, child=Child.objects.get(pk=child.pk), la=la)
+
+
+world = shared_world(_build)
+
+# --- the tables ---------------------------------------------------------------------------------------
+# fmt: off
+NONE = frozenset()
+WORKS = frozenset({"view", "track"})
+TRACKS = frozenset({"track"})
+TEAM = frozenset({"view", "work"})
+MANAGES = frozenset({"view", "work", "view_access_log"})
+SEES = frozenset({"view"})
+
+# referral_policy: person -> actions on referrals A, B, C (the suspended referrer's), D (the partner's)
+REFERRALS = {
+    #                                   A          B          C          D
+    "LADO officer":                     (WORKS,    WORKS,     WORKS,     WORKS),
+    "LADO manager":                     (WORKS,    WORKS,     WORKS,     WORKS),
+    "LADO officer of another LA":       (NONE,     NONE,      NONE,      NONE),
+    # a referrer follows their own referral, and only it
+    "the referrer":                     (TRACKS,   NONE,      NONE,      NONE),
+    "another referrer":                 (NONE,     TRACKS,    NONE,      NONE),
+    # suspended: not even her own
+    "a suspended referrer":             (NONE,     NONE,      NONE,      NONE),
+    "a partner who referred":           (NONE,     NONE,      NONE,      TRACKS),
+    # invited into case A: the case, not the referral's own pages
+    "invited police officer":           (NONE,     NONE,      NONE,      NONE),
+    "invited social worker":            (NONE,     NONE,      NONE,      NONE),
+    "invitation ended":                 (NONE,     NONE,      NONE,      NONE),
+    "invited, then left the police":    (NONE,     NONE,      NONE,      NONE),
+    "police officer not invited":       (NONE,     NONE,      NONE,      NONE),
+    "social worker not invited":        (NONE,     NONE,      NONE,      NONE),
+    "service manager":                  (NONE,     NONE,      NONE,      NONE),
+    "IRO":                              (NONE,     NONE,      NONE,      NONE),
+    "conference chair":                 (NONE,     NONE,      NONE,      NONE),
+    "administrator":                    (NONE,     NONE,      NONE,      NONE),
+    "anonymous":                        (NONE,     NONE,      NONE,      NONE),
+}
+# case_policy on case A (evaluated, people invited) and case B (new); then the index entry of A's subject,
+# the consultation (view) and the suspended referrer's account (manage)
+CASES = {
+    #                                   case A     case B     index entry             consultation  account
+    "LADO officer":                     (TEAM,     TEAM,      SEES,                   True,         True),
+    "LADO manager":                     (MANAGES,  MANAGES,   SEES | {"view_access_log"}, True,     True),
+    "LADO officer of another LA":       (NONE,     NONE,      NONE,                   False,        False),
+    "the referrer":                     (NONE,     NONE,      NONE,                   False,        False),
+    "another referrer":                 (NONE,     NONE,      NONE,                   False,        False),
+    "a suspended referrer":             (NONE,     NONE,      NONE,                   False,        False),
+    "a partner who referred":           (NONE,     NONE,      NONE,                   False,        False),
+    # the case they were invited into, and nothing else: not the index, not another case
+    "invited police officer":           (SEES,     NONE,      NONE,                   False,        False),
+    "invited social worker":            (SEES,     NONE,      NONE,                   False,        False),
+    "invitation ended":                 (NONE,     NONE,      NONE,                   False,        False),
+    "invited, then left the police":    (NONE,     NONE,      NONE,                   False,        False),
+    "police officer not invited":       (NONE,     NONE,      NONE,                   False,        False),
+    "social worker not invited":        (NONE,     NONE,      NONE,                   False,        False),
+    "service manager":                  (NONE,     NONE,      NONE,                   False,        False),
+    "IRO":                              (NONE,     NONE,      NONE,                   False,        False),
+    "conference chair":                 (NONE,     NONE,      NONE,                   False,        False),
+    "administrator":                    (NONE,     NONE,      NONE,                   False,        False),
+    "anonymous":                        (NONE,     NONE,      NONE,                   False,        False),
+}
+# the child matched to referral D, through the coverage the LADO app registers (the LADO team) or a basis
+# (the child is not allocated: the social workers have no basis; the service manager has the authority's)
+CHILD_OPENS = {"LADO officer", "LADO manager", "a partner who referred", "service manager"}
+LADO, MANAGER = {"LADO officer", "LADO manager"}, {"LADO manager"}
+# fmt: on
+PEOPLE = list(REFERRALS)
+
+
+def test_every_table_names_every_person_in_the_world(world):
+    for table in (REFERRALS, CASES):
+        assert list(table) == list(world.people)
+
+
+def _check(policy, ctx, obj, actions, allowed, where) -> list[str]:
+    """Every action on one record: can, visible and get_for must all say the same as the table."""
+    wrong = []
+    for action in actions:
+        expected = action in allowed
+        can = policy.can(ctx, action, obj)
+        listed = policy.visible(ctx, action).filter(pk=obj.pk).exists()
+        try:
+            got = policy.get_for(ctx, obj.public_id, action)
+            fetched = True
+            if got.pk != obj.pk:
+                wrong.append(f"{where} {action}: get_for returned another record")
+        except Http404:
+            fetched = False
+        if (can, listed, fetched) != (expected, expected, expected):
+            wrong.append(f"{where} {action}: expected {expected}, can={can} visible={listed} get_for={fetched}")
+    return wrong
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_matrix(world, who):
+    ctx = AccessContext.for_user(world[who])
+    wrong = []
+    for key, allowed in zip("ABCD", REFERRALS[who], strict=True):
+        wrong += _check(referral_policy, ctx, world.referrals[key], REFERRAL_ACTIONS, allowed, f"referral {key}")
+    case_a, case_b, entry, consultation, account = CASES[who]
+    wrong += _check(case_policy, ctx, world.cases["A"], CASE_ACTIONS, case_a, "case A")
+    wrong += _check(case_policy, ctx, world.cases["B"], CASE_ACTIONS, case_b, "case B")
+    wrong += _check(index_policy, ctx, world.entry, INDEX_ACTIONS, entry, "index entry")
+    wrong += _check(consultation_policy, ctx, world.consultation, ("view",), SEES if consultation else NONE,
+                    "consultation")
+    wrong += _check(referrer_policy, ctx, world["a suspended referrer"].lado_referrer, ("manage",),
+                    {"manage"} if account else NONE, "portal account")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_answers_worked_out_with_the_fetch_agree(world, who):
+    """A case fetched for view answers work and view_access_log as can() would; a referral fetched for track
+    answers view."""
+    ctx = AccessContext.for_user(world[who])
+    for case in world.cases.values():
+        try:
+            got = case_policy.get_for(ctx, case.public_id, "view", answers=("work", "view_access_log"))
+        except Http404:
+            continue
+        fresh = AccessContext.for_user(world[who])
+        for name in ("work", "view_access_log"):
+            assert case_policy.known_answer(ctx, got, name) is case_policy.can(fresh, name, case), name
+    for referral in world.referrals.values():
+        try:
+            got = referral_policy.get_for(ctx, referral.public_id, "track", answers=("view",))
+        except Http404:
+            continue
+        assert referral_policy.known_answer(ctx, got, "view") is referral_policy.can(
+            AccessContext.for_user(world[who]), "view", referral)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_who_refers_records_and_is_the_lado(world, who):
+    ctx = AccessContext.for_user(world[who])
+    assert referral_policy.can_refer(ctx) is (who not in ("anonymous", "a suspended referrer"))
+    assert referral_policy.can_record_for(ctx, world.la.pk) is (who in LADO)
+    assert is_lado(ctx) is (who in LADO | {"LADO officer of another LA"})
+    assert is_lado_manager(ctx) is (who in MANAGER)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_matched_child_s_record(world, who):
+    """The LADO team reaches the child matched to one of its referrals (coverage); nobody else gains it."""
+    ctx = AccessContext.for_user(world[who])
+    assert child_policy.can(ctx, "view", world.child) is (who in CHILD_OPENS)
+
+
+def test_a_missing_record_is_the_same_404(world):
+    ctx = AccessContext.for_user(world["LADO manager"])
+    for policy in (referral_policy, case_policy, index_policy, consultation_policy):
+        for bad in (uuid.uuid4(), "not-a-uuid", None):
+            with pytest.raises(Http404):
+                policy.get_for(ctx, bad)
+
+
+def test_a_reinstated_referrer_follows_her_referral_again(world):
+    referrer = world["a suspended referrer"]
+    services.referrer_reinstate(actor=world["LADO officer"], referrer=Referrer.objects.get(user=referrer),
+                                reason="She is back at the school")
+    ctx = AccessContext.for_user(referrer)
+    assert referral_policy.can(ctx, "track", world.referrals["C"])
+    assert not referral_policy.can(ctx, "track", world.referrals["A"])
