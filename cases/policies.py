@@ -354,7 +354,7 @@ class ChildPolicy(Policy):
         none = Child.objects.none().annotate(finding=Value(FIND_OPEN, output_field=CharField()))
         if not ctx.is_authenticated:
             return none
-        authorities = self._staff_authority_ids(ctx)
+        authorities = self._finder_authority_ids(ctx)
         if not self.basis_arms(ctx) and not authorities:
             return none
         # Tested on each row (the authority's column, then each reason probed by the row's key), never as
@@ -378,6 +378,13 @@ class ChildPolicy(Policy):
             return frozenset()
         csc = ctx.agency_ids_with_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
         return csc & ctx.local_authority_ids
+
+    def _finder_authority_ids(self, ctx: AccessContext) -> frozenset[int]:
+        """The authorities whose children ctx finds in search and the duplicate check: its children's social care
+        staff, and its LADO team, who match a referral's children to their records (ADR 19)."""
+        lado = ctx.agency_ids_with_role(Role.LADO_OFFICER) & ctx.local_authority_ids if ctx.is_authenticated \
+            else frozenset()
+        return self._staff_authority_ids(ctx) | lado
 
     def can_create(self, ctx: AccessContext) -> bool:
         """Whether ctx may record a child for any authority at all (the "Add a child" page and button)."""

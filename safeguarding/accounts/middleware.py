@@ -11,6 +11,7 @@ PUBLIC_URL_NAMES = {
     "accounts:login", "accounts:timed_out", "accounts:keepalive", "healthz", "accessibility",
     "clock:calendar_feed",  # authenticated by the secret, revocable token in its URL
     "reviews:voice",  # the child's own link to a review: the same (reviews/views/voice.py)
+    "lado:register", "lado:register_sent", "lado:verify",  # the LADO referral portal's registration (ADR 19)
 }
 MFA_FREE_URL_NAMES = {"accounts:mfa_verify", "accounts:mfa_enrol", "accounts:logout", "accounts:keepalive"}
 

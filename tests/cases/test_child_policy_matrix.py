@@ -199,7 +199,7 @@ UNRESTRICTED_MATRIX = [
     ("service manager of another LA",                            NONE,    True),
     ("conference chair",                                         NONE,    False),
     ("IRO",                                                      NONE,    False),
-    ("LADO officer",                                             NONE,    False),
+    ("LADO officer",                                             REQUEST, False),
     ("partnership business unit",                                NONE,    False),
     ("administrator",                                            NONE,    False),
     ("partner, agency has an open involvement",                  READ,    False),
@@ -538,7 +538,8 @@ FINDING = {
     "service manager of another LA":                            (None,         None),
     "conference chair":                                         (None,         None),
     "IRO":                                                      (None,         None),
-    "LADO officer":                                             (None,         FIND_OPEN),  # named on it
+    # the LADO team finds its authority's children, to match a referral's children (ADR 19)
+    "LADO officer":                                             (FIND_MINIMAL, FIND_OPEN),  # named on it
     "partnership business unit":                                (None,         None),
     "administrator":                                            (None,         None),
     "partner, agency has an open involvement":                  (FIND_OPEN,    FIND_BREAK_GLASS),
