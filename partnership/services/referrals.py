@@ -104,7 +104,8 @@ def referral_triage(*, actor, referral: Referral, triage: str, rationale: str, l
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     ctx = ctx_for(actor)
     require(referral_policy.can(ctx, "view", referral))
-    if referral.triage == triage and referral.triage_rationale == (rationale or "").strip():
+    if referral.triage != Referral.Triage.PENDING and (referral.triage, referral.triage_rationale) == (
+            triage, (rationale or "").strip()):
         return referral
     if not referral_policy.can(ctx, "triage", referral):
         raise ValidationError({"triage": "This referral has been triaged already"})
