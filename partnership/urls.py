@@ -1,9 +1,13 @@
 from django.urls import path
 
-from .views import rapid_review
+from .views import actions, rapid_review
 
 app_name = "partnership"
 urlpatterns = [
     path("", rapid_review.DashboardView.as_view(), name="dashboard"),
+    path("refer/", actions.ReferView.as_view(), name="refer"),
+    path("referrals/<public_id>/triage/", actions.TriageView.as_view(), name="triage"),
     path("rapid-reviews/<public_id>/", rapid_review.RapidReviewView.as_view(), name="rapid_review"),
+    path("rapid-reviews/<public_id>/decision/", actions.DecisionView.as_view(), name="decide"),
+    path("rapid-reviews/<public_id>/steps/<step>/", actions.StepView.as_view(), name="step"),
 ]

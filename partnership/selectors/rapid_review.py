@@ -14,7 +14,8 @@ from safeguarding.clock.models import Deadline
 
 from .. import plan
 from ..models import CriteriaDecision, Notification, RapidReview, ReferredChild
-from ..policies import rapid_review_policy, request_policy
+from ..policies import is_business_unit, rapid_review_policy, referral_policy, request_policy
+from .choices import pending_referrals
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,12 @@ def _deadlines_by_review(reviews: list[RapidReview]) -> dict[int, dict[str, Dead
     return out
 
 
+def step_is_open(review: RapidReview, step: str) -> bool:
+    ct = ContentType.objects.get_for_model(RapidReview)
+    return Deadline.objects.filter(subject_type=ct, subject_id=review.pk, rule_key=step,
+                                   status__in=Deadline.OPEN_STATUSES).exists()
+
+
 def _panel_notified_on(review: RapidReview) -> date | None:
     note = next((n for n in review.referral.notifications.all() if n.to == Notification.To.NATIONAL_PANEL), None)
     return note.sent_on if note else None
@@ -79,7 +86,8 @@ def dashboard(*, ctx: AccessContext, today: date) -> dict:
         pending = [r for r in line if r.state in ("due", "late")]
         rows.append({"review": review, "late": [r for r in line if r.state == "late"],
                      "next": pending[0] if pending else None})
-    return {"reviews": rows}
+    pending = referral_policy.visible(ctx, "triage")
+    return {"reviews": rows, "pending": pending_referrals(pending) if is_business_unit(ctx) else []}
 
 
 def rapid_review_page(*, ctx: AccessContext, review: RapidReview, today: date) -> dict:
