@@ -9,5 +9,6 @@ urlpatterns = [
     path("referrals/<public_id>/triage/", actions.TriageView.as_view(), name="triage"),
     path("rapid-reviews/<public_id>/", rapid_review.RapidReviewView.as_view(), name="rapid_review"),
     path("rapid-reviews/<public_id>/decision/", actions.DecisionView.as_view(), name="decide"),
+    path("rapid-reviews/<public_id>/notifications/new/", actions.NotificationView.as_view(), name="notify"),
     path("rapid-reviews/<public_id>/steps/<step>/", actions.StepView.as_view(), name="step"),
 ]

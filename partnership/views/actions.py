@@ -14,7 +14,7 @@ from safeguarding.pages import NO_SUCH_RECORD, ActionPage, day
 from .. import plan, services
 from ..policies import rapid_review_policy, referral_policy
 from ..selectors import choices, step_is_open
-from .forms import DecisionForm, ReferralForm, StepForm, TriageForm
+from .forms import DecisionForm, NotificationForm, ReferralForm, StepForm, TriageForm
 
 CHILD_FIELDS = ("first_names", "surname", "date_of_birth", "nhs_number")
 
@@ -155,3 +155,16 @@ class StepView(_ReviewAction):
         return self.run(form, lambda: services.rapid_review_step_done(
             actor=self.request.user, review=self.review, step=self.step, done_on=data["done_on"],
             late_reason=data["late_reason"]), "The step has been recorded.")
+
+
+class NotificationView(_ReviewAction):
+    action = "manage"
+    title = "Record a notification"
+    form_class = NotificationForm
+    submit_label = "Record the notification"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        return self.run(form, lambda: services.notification_record(
+            actor=self.request.user, referral=self.review.referral, to=data["to"], sent_on=data["sent_on"],
+            reference=data["reference"], late_reason=data["late_reason"]), "The notification has been recorded.")

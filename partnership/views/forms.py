@@ -6,7 +6,7 @@ from django import forms
 
 from safeguarding.forms import GovukDateField
 
-from ..models import Referral
+from ..models import Notification, Referral
 
 
 def _textarea(rows: int = 4):
@@ -66,3 +66,13 @@ class StepForm(forms.Form):
     done_on = GovukDateField(label="The day it was done", label_lower="the day it was done")
     late_reason = forms.CharField(label="Why was it late?", widget=_textarea(3), required=False,
                                   help_text="Only if it was done after its working day")
+
+
+class NotificationForm(forms.Form):
+    to = forms.ChoiceField(label="Who was notified", widget=forms.RadioSelect, choices=Notification.To.choices,
+                           error_messages={"required": "Choose who was notified"})
+    sent_on = GovukDateField(label="The day it was sent", label_lower="the day it was sent")
+    reference = forms.CharField(label="Reference", max_length=100, required=False,
+                                help_text="The National Panel's notification reference")
+    late_reason = forms.CharField(label="Why was it late?", widget=_textarea(3), required=False,
+                                  help_text="Only if it was sent after its working day")

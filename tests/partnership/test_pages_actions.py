@@ -78,3 +78,18 @@ def test_a_delegate_decides_and_the_business_unit_records_a_step(la, police, pol
     assert Deadline.objects.get(subject_id=review.pk, rule_key="rapid_review_consultation").status == "met_on_time"
     assert client_for(business_unit).get(
         f"/partnership/rapid-reviews/{review.public_id}/steps/no_such_step/").status_code == 404
+
+
+def test_the_business_unit_records_the_panel_notification(la, police, police_officer, business_unit, client_for):
+    with freeze_time("2027-03-24 12:00"):
+        review = pf.rapid_review(business_unit=business_unit, referrer=police_officer, agency=police, la=la,
+                                 aware_on=AWARE)
+    url = f"/partnership/rapid-reviews/{review.public_id}/notifications/new/"
+    with freeze_time("2027-04-02 12:00"):
+        client = client_for(business_unit)
+        form = {"to": "national_panel", **_date("sent_on", date(2027, 4, 2)), "reference": "SIN-9"}
+        late = client.post(url, form)
+        assert late.status_code == 200 and "say why it was late" in late.content.decode()
+        client.post(url, {**form, "late_reason": "Easter"})
+    assert review.referral.notifications.get().reference == "SIN-9"
+    assert Deadline.objects.get(subject_id=review.pk, rule_key="rapid_review").due_date == date(2027, 4, 23)
