@@ -11,3 +11,5 @@ RAPID_REVIEW_STEP_DONE = register("partnership.rapid_review_step_done", "Rapid r
 CRITERIA_DECIDED = register("partnership.criteria_decided", "Partner's decision on the rapid review criteria")
 AGENCIES_REQUESTED = register("partnership.agencies_requested", "Chronologies requested from agencies")
 SEAT_GIVEN = register("partnership.seat_given", "Partnership seat given")
+CHRONOLOGY_ENTRY_ADDED = register("partnership.chronology_entry_added", "Agency's chronology entry added")
+INFORMATION_RETURNED = register("partnership.information_returned", "Agency's information form returned")

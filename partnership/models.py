@@ -189,11 +189,38 @@ class AgencyRequest(_Kept):
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     requested_on = models.DateField()
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    information = models.TextField(blank=True, help_text="The information gathering and analysis form: the "
+                                   "agency's involvement, what went well, what could have been better")
+    returned_on = models.DateField(null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["agency__name"]
-        constraints = [models.UniqueConstraint(fields=["rapid_review", "agency"], name="partnership_request_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["rapid_review", "agency"], name="partnership_request_once"),
+            models.CheckConstraint(condition=Q(returned_on__isnull=True) | ~Q(information=""),
+                                   name="partnership_request_returned_with_information"),
+        ]
 
     def __str__(self):
         return f"Request to {self.agency}"
+
+
+class ChronologyEntry(_Kept):
+    """One entry of an agency's chronology, against the request to it. The rapid review's chronology is
+    every agency's entries merged by date, each with its source (the agency)."""
+
+    request = models.ForeignKey(AgencyRequest, on_delete=models.PROTECT, related_name="entries")
+    happened_on = models.DateField()
+    entry = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["happened_on", "id"]
+        verbose_name_plural = "chronology entries"
+
+    def __str__(self):
+        return f"Chronology entry ({self.happened_on:%d %b %Y})"

@@ -102,6 +102,10 @@ class RapidReviewPolicy(Policy):
     def sees_decisions(self, ctx: AccessContext) -> bool:
         return is_business_unit(ctx) or bool(delegate_agencies(ctx))
 
+    def sees_chronology(self, ctx: AccessContext) -> bool:
+        """The merged chronology on the review's page: the business unit and the partners' delegates."""
+        return is_business_unit(ctx) or bool(delegate_agencies(ctx))
+
     def sees_requests(self, ctx: AccessContext) -> bool:
         """Every agency's request on a review's page: the business unit only (a lead sees their own)."""
         return is_business_unit(ctx)
@@ -119,17 +123,30 @@ class CriteriaDecisionPolicy(Policy):
 
 
 class AgencyRequestPolicy(Policy):
+    """``view``: the business unit, and the leads of the agency asked. ``submit`` (chronology entries and
+    the information form): the leads of the agency asked, while the review is open and the form is not
+    yet returned."""
+
     model = AgencyRequest
-    actions = ("view",)
+    actions = ("view", "submit")
 
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         self._check_action(action)
+        leads = lead_agencies(ctx)
+        if action == "submit":
+            if not leads:
+                return AgencyRequest.objects.none()
+            return AgencyRequest.objects.filter(agency_id__in=sorted(leads), returned_on__isnull=True,
+                                                rapid_review__status=RapidReview.Status.OPEN)
         if is_business_unit(ctx):
             return AgencyRequest.objects.all()
-        leads = lead_agencies(ctx)
         if not leads:
             return AgencyRequest.objects.none()
         return AgencyRequest.objects.filter(agency_id__in=sorted(leads))
+
+    def sees_requests_list(self, ctx: AccessContext) -> bool:
+        """The "Requests to my agency" page: agency leads."""
+        return bool(lead_agencies(ctx))
 
 
 referral_policy = ReferralPolicy()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, rapid_review
+from .views import actions, rapid_review, submissions
 
 app_name = "partnership"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("rapid-reviews/<public_id>/decision/", actions.DecisionView.as_view(), name="decide"),
     path("rapid-reviews/<public_id>/notifications/new/", actions.NotificationView.as_view(), name="notify"),
     path("rapid-reviews/<public_id>/steps/<step>/", actions.StepView.as_view(), name="step"),
+    path("requests/", submissions.RequestsView.as_view(), name="requests"),
+    path("requests/<public_id>/", submissions.EntryView.as_view(), name="request"),
+    path("requests/<public_id>/return/", submissions.ReturnView.as_view(), name="request_return"),
 ]

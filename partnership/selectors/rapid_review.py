@@ -16,6 +16,7 @@ from .. import plan
 from ..models import CriteriaDecision, Notification, RapidReview, ReferredChild
 from ..policies import is_business_unit, rapid_review_policy, referral_policy, request_policy
 from .choices import pending_referrals
+from .submissions import information_due, merged_chronology
 
 
 @dataclass(frozen=True)
@@ -114,5 +115,7 @@ def rapid_review_page(*, ctx: AccessContext, review: RapidReview, today: date) -
         "notifications": list(referral.notifications.all()),
         "decide_for": sorted(rapid_review_policy.decision_agencies(ctx, review)),
         "may_manage": rapid_review_policy.can(ctx, "manage", review),
+        "chronology": merged_chronology(review) if rapid_review_policy.sees_chronology(ctx) else None,
+        "information_due": information_due(review),
     }
 

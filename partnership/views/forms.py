@@ -76,3 +76,17 @@ class NotificationForm(forms.Form):
                                 help_text="The National Panel's notification reference")
     late_reason = forms.CharField(label="Why was it late?", widget=_textarea(3), required=False,
                                   help_text="Only if it was sent after its working day")
+
+
+class EntryForm(forms.Form):
+    happened_on = GovukDateField(label="Date", label_lower="the date")
+    entry = forms.CharField(label="What happened, and what your agency did", widget=_textarea(4),
+                            error_messages={"required": "Say what happened"})
+
+
+class InformationForm(forms.Form):
+    information = forms.CharField(
+        label="Information gathering and analysis", widget=_textarea(8),
+        help_text="Your agency's involvement with the child and family, what went well, what could have been "
+                  "better, and any immediate action taken to keep children safe",
+        error_messages={"required": "Fill in the information form"})
