@@ -32,7 +32,8 @@ def scene(la, police, police_officer, business_unit, health, school):
                                  aware_on=AWARE)
     with freeze_time("2027-03-30 12:00"):
         to_school, to_health = services.agencies_request(actor=business_unit, review=review, agencies=[school, health])
-    school_lead, health_lead = make_user(school, Role.PARTNER_PRACTITIONER), make_user(health, Role.PARTNER_PRACTITIONER)
+    school_lead = make_user(school, Role.PARTNER_PRACTITIONER)
+    health_lead = make_user(health, Role.PARTNER_PRACTITIONER)
     pf.seat(school_lead, school, PartnershipSeat.Kind.AGENCY_LEAD)
     pf.seat(health_lead, health, PartnershipSeat.Kind.AGENCY_LEAD)
     return review, to_school, to_health, school_lead, health_lead
