@@ -77,6 +77,8 @@ MATRIX = [
     (decision_policy, "view", "decision", {"business unit", "health delegate"}),
     (request_policy, "view", "to_school", {"business unit", "school lead"}),
     (request_policy, "view", "to_police", BU),
+    (request_policy, "submit", "to_school", {"school lead"}),
+    (request_policy, "submit", "to_police", set()),
 ]
 
 
@@ -111,6 +113,8 @@ def test_the_extra_questions_both_ways(world, db, who):
     assert referral_policy.sees_dashboard(ctx) is (who in {"business unit", "health delegate"})
     assert rapid_review_policy.sees_decisions(ctx) is (who in {"business unit", "health delegate"})
     assert rapid_review_policy.sees_requests(ctx) is (who == "business unit")
+    assert rapid_review_policy.sees_chronology(ctx) is (who in {"business unit", "health delegate"})
+    assert request_policy.sees_requests_list(ctx) is (who == "school lead")
     expected = {world.health.pk} if who == "health delegate" else set()
     assert rapid_review_policy.decision_agencies(ctx, world.review) == expected
 
