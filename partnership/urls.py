@@ -10,6 +10,7 @@ urlpatterns = [
     path("rapid-reviews/<public_id>/", rapid_review.RapidReviewView.as_view(), name="rapid_review"),
     path("rapid-reviews/<public_id>/decision/", actions.DecisionView.as_view(), name="decide"),
     path("rapid-reviews/<public_id>/notifications/new/", actions.NotificationView.as_view(), name="notify"),
+    path("rapid-reviews/<public_id>/requests/new/", actions.RequestAgenciesView.as_view(), name="request_agencies"),
     path("rapid-reviews/<public_id>/steps/<step>/", actions.StepView.as_view(), name="step"),
     path("requests/", submissions.RequestsView.as_view(), name="requests"),
     path("requests/<public_id>/", submissions.EntryView.as_view(), name="request"),

@@ -24,3 +24,11 @@ def agency_by_public_id(public_id, among=None) -> Agency | None:
 def pending_referrals(qs) -> list:
     """The referrals waiting for triage, for the dashboard (one statement)."""
     return list(qs.select_related("referring_agency", "local_authority").order_by("aware_on", "id"))
+
+
+def active_agencies() -> list[tuple[str, str]]:
+    return [(str(a.public_id), a.name) for a in Agency.objects.filter(is_active=True).order_by("name")]
+
+
+def agencies_by_public_ids(public_ids) -> list[Agency]:
+    return list(Agency.objects.filter(public_id__in=list(public_ids), is_active=True).order_by("name"))

@@ -14,7 +14,7 @@ from safeguarding.pages import NO_SUCH_RECORD, ActionPage, day
 from .. import plan, services
 from ..policies import rapid_review_policy, referral_policy
 from ..selectors import choices, step_is_open
-from .forms import DecisionForm, NotificationForm, ReferralForm, StepForm, TriageForm
+from .forms import DecisionForm, NotificationForm, ReferralForm, RequestAgenciesForm, StepForm, TriageForm
 
 CHILD_FIELDS = ("first_names", "surname", "date_of_birth", "nhs_number")
 
@@ -168,3 +168,24 @@ class NotificationView(_ReviewAction):
         return self.run(form, lambda: services.notification_record(
             actor=self.request.user, referral=self.review.referral, to=data["to"], sent_on=data["sent_on"],
             reference=data["reference"], late_reason=data["late_reason"]), "The notification has been recorded.")
+
+
+class RequestAgenciesView(_ReviewAction):
+    action = "manage"
+    title = "Ask agencies for their chronologies"
+    form_class = RequestAgenciesForm
+    submit_label = "Send the requests"
+
+    def intro(self):
+        return ["Each agency's safeguarding lead is asked for a chronology and the information gathering form, "
+                "due on the plan's day. An agency asked already is not asked again."]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "agencies": choices.active_agencies()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        return self.run(form, lambda: services.agencies_request(
+            actor=self.request.user, review=self.review, agencies=choices.agencies_by_public_ids(data["agencies"]),
+            late_reason=data["late_reason"]), lambda made: f"{len(made)} agencies asked." if made else
+            "Every agency chosen had been asked already.")

@@ -90,3 +90,15 @@ class InformationForm(forms.Form):
         help_text="Your agency's involvement with the child and family, what went well, what could have been "
                   "better, and any immediate action taken to keep children safe",
         error_messages={"required": "Fill in the information form"})
+
+
+class RequestAgenciesForm(forms.Form):
+    agencies = forms.MultipleChoiceField(label="Agencies involved with the child or family",
+                                         widget=forms.CheckboxSelectMultiple,
+                                         error_messages={"required": "Choose at least one agency"})
+    late_reason = forms.CharField(label="Why are the requests late?", widget=_textarea(3), required=False,
+                                  help_text="Only if they go after Working Day 3")
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].choices = agencies

@@ -93,3 +93,19 @@ def test_the_business_unit_records_the_panel_notification(la, police, police_off
         client.post(url, {**form, "late_reason": "Easter"})
     assert review.referral.notifications.get().reference == "SIN-9"
     assert Deadline.objects.get(subject_id=review.pk, rule_key="rapid_review").due_date == date(2027, 4, 23)
+
+
+def test_the_business_unit_asks_agencies_for_their_chronologies(la, police, police_officer, business_unit, school,
+                                                                health, client_for):
+    with freeze_time("2027-03-24 12:00"):
+        review = pf.rapid_review(business_unit=business_unit, referrer=police_officer, agency=police, la=la,
+                                 aware_on=AWARE)
+    url = f"/partnership/rapid-reviews/{review.public_id}/requests/new/"
+    with freeze_time("2027-03-30 12:00"):
+        client = client_for(business_unit)
+        assert url in client.get(f"/partnership/rapid-reviews/{review.public_id}/").content.decode()
+        assert client_for(police_officer).get(url).status_code == 404
+        client.post(url, {"agencies": [str(school.public_id), str(health.public_id)]})
+    assert sorted(r.agency.name for r in review.requests.all()) == ["Northmoor NHS Trust", "Oakfield Primary School"]
+    assert Deadline.objects.get(subject_id=review.pk, rule_key="rapid_review_chronology_requests").met_on == \
+        date(2027, 3, 30)
