@@ -5,6 +5,7 @@ from .views import actions, rapid_review, submissions
 app_name = "partnership"
 urlpatterns = [
     path("", rapid_review.DashboardView.as_view(), name="dashboard"),
+    path("seats/", actions.SeatsView.as_view(), name="seats"),
     path("refer/", actions.ReferView.as_view(), name="refer"),
     path("referrals/<public_id>/triage/", actions.TriageView.as_view(), name="triage"),
     path("rapid-reviews/<public_id>/", rapid_review.RapidReviewView.as_view(), name="rapid_review"),

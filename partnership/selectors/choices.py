@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from safeguarding.accounts.models import Agency, AgencyKind
 
+from ..models import PartnershipSeat
+
 
 def local_authorities() -> list[tuple[str, str]]:
     return [(str(a.public_id), a.name) for a in
@@ -32,3 +34,15 @@ def active_agencies() -> list[tuple[str, str]]:
 
 def agencies_by_public_ids(public_ids) -> list[Agency]:
     return list(Agency.objects.filter(public_id__in=list(public_ids), is_active=True).order_by("name"))
+
+
+def member_by_email(agency: Agency, email: str):
+    """The active person of ``agency`` with this email address, or None."""
+    membership = (agency.memberships.filter(user__email__iexact=(email or "").strip(), is_active=True,
+                                            user__is_active=True).select_related("user").first())
+    return membership.user if membership else None
+
+
+def live_seats() -> list:
+    return list(PartnershipSeat.objects.filter(is_active=True).select_related("user", "agency")
+                .order_by("agency__name", "kind", "user__full_name"))

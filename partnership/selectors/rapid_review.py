@@ -88,7 +88,8 @@ def dashboard(*, ctx: AccessContext, today: date) -> dict:
         rows.append({"review": review, "late": [r for r in line if r.state == "late"],
                      "next": pending[0] if pending else None})
     pending = referral_policy.visible(ctx, "triage")
-    return {"reviews": rows, "pending": pending_referrals(pending) if is_business_unit(ctx) else []}
+    unit = is_business_unit(ctx)
+    return {"reviews": rows, "pending": pending_referrals(pending) if unit else [], "is_business_unit": unit}
 
 
 def rapid_review_page(*, ctx: AccessContext, review: RapidReview, today: date) -> dict:

@@ -12,9 +12,9 @@ from safeguarding.clock import rules
 from safeguarding.pages import NO_SUCH_RECORD, ActionPage, day
 
 from .. import plan, services
-from ..policies import rapid_review_policy, referral_policy
+from ..policies import is_business_unit, rapid_review_policy, referral_policy
 from ..selectors import choices, step_is_open
-from .forms import DecisionForm, NotificationForm, ReferralForm, RequestAgenciesForm, StepForm, TriageForm
+from .forms import DecisionForm, NotificationForm, ReferralForm, RequestAgenciesForm, SeatForm, StepForm, TriageForm
 
 CHILD_FIELDS = ("first_names", "surname", "date_of_birth", "nhs_number")
 
@@ -189,3 +189,37 @@ class RequestAgenciesView(_ReviewAction):
             actor=self.request.user, review=self.review, agencies=choices.agencies_by_public_ids(data["agencies"]),
             late_reason=data["late_reason"]), lambda made: f"{len(made)} agencies asked." if made else
             "Every agency chosen had been asked already.")
+
+
+class SeatsView(ActionPage):
+    """The partnership's seats: the partners' delegates and the agencies' safeguarding leads."""
+
+    title = "Delegates and agency leads"
+    form_class = SeatForm
+    submit_label = "Give the seat"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_business_unit(request.access):
+            raise Http404(NO_SUCH_RECORD)
+        return super().dispatch(request, *args, **kwargs)
+
+    def rows(self):
+        return [(s.agency.name, f"{s.get_kind_display()}: {s.user.full_name}") for s in choices.live_seats()]
+
+    def back(self):
+        return reverse("partnership:dashboard"), "Back to the partnership"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "agencies": choices.active_agencies()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+
+        def give():
+            agency = choices.agency_by_public_id(data["agency"])
+            person = choices.member_by_email(agency, data["email"]) if agency else None
+            if person is None:
+                raise ValidationError({"email": "Nobody with that email address works in that agency"})
+            return services.seat_give(actor=self.request.user, user=person, agency=agency, kind=data["kind"])
+
+        return self.run(form, give, "The seat has been given.", url=reverse("partnership:seats"))

@@ -6,7 +6,7 @@ from django import forms
 
 from safeguarding.forms import GovukDateField
 
-from ..models import Notification, Referral
+from ..models import Notification, PartnershipSeat, Referral
 
 
 def _textarea(rows: int = 4):
@@ -102,3 +102,16 @@ class RequestAgenciesForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].choices = agencies
+
+
+class SeatForm(forms.Form):
+    agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose the agency"})
+    kind = forms.ChoiceField(label="Seat", widget=forms.RadioSelect, choices=PartnershipSeat.Kind.choices,
+                             error_messages={"required": "Choose delegate or lead"})
+    email = forms.EmailField(label="The person's email address", help_text="They must work in that agency",
+                             error_messages={"required": "Enter the person's email address",
+                                             "invalid": "Enter an email address like name@example.org"})
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "Choose an agency"), *agencies]

@@ -109,3 +109,16 @@ def test_the_business_unit_asks_agencies_for_their_chronologies(la, police, poli
     assert sorted(r.agency.name for r in review.requests.all()) == ["Northmoor NHS Trust", "Oakfield Primary School"]
     assert Deadline.objects.get(subject_id=review.pk, rule_key="rapid_review_chronology_requests").met_on == \
         date(2027, 3, 30)
+
+
+def test_the_business_unit_gives_seats(business_unit, health, school, client_for, social_worker):
+    delegate = make_user(health, Role.PARTNER_PRACTITIONER, email="dana.delegate@example.org")
+    client = client_for(business_unit)
+    assert client_for(social_worker).get("/partnership/seats/").status_code == 404
+    wrong = client.post("/partnership/seats/", {"agency": str(school.public_id), "kind": "agency_lead",
+                                                "email": "dana.delegate@example.org"})
+    assert "Nobody with that email address works in that agency" in wrong.content.decode()
+    client.post("/partnership/seats/", {"agency": str(health.public_id), "kind": "partner_delegate",
+                                        "email": "Dana.Delegate@example.org"})
+    page = client.get("/partnership/seats/").content.decode()
+    assert "Safeguarding partner&#x27;s delegate: " + delegate.full_name in page
