@@ -95,3 +95,24 @@ def test_the_requests_page_reads_in_a_fixed_number_of_statements(scene, client_f
     client.get("/partnership/requests/")
     with django_assert_max_num_queries(12):
         assert client.get("/partnership/requests/").status_code == 200
+
+
+def test_the_rapid_review_page_reads_in_a_fixed_number_of_statements(scene, business_unit, police, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    review, to_school, to_health, school_lead, health_lead = scene
+    with freeze_time("2027-04-01 12:00"):
+        services.chronology_entry_add(actor=school_lead, request=to_school, happened_on=date(2027, 3, 1), entry="A")
+        client = client_for(business_unit)
+        url = f"/partnership/rapid-reviews/{review.public_id}/"
+        client.get(url)
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        services.chronology_entry_add(actor=health_lead, request=to_health, happened_on=date(2027, 3, 2), entry="B")
+        services.chronology_entry_add(actor=school_lead, request=to_school, happened_on=date(2027, 3, 3), entry="C")
+        services.agencies_request(actor=business_unit, review=review, agencies=[police])
+        with CaptureQueriesContext(connection) as more:
+            body = client.get(url).content.decode()
+    assert body.count('<td class="govuk-table__cell">Oakfield Primary School</td>') == 2
+    assert len(more) == len(few) <= 20, [q["sql"] for q in more.captured_queries]
