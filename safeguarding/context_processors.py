@@ -41,12 +41,15 @@ def hub(request):
         items.append(("Foster carers' reviews", reverse("reviews:households")))
     if access is not None and access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         items.append(("Reviews to prepare", reverse("reviews:preparation")))
+    if access is not None and access.has_role(Role.PARTNERSHIP_BUSINESS_UNIT):
+        items.append(("Safeguarding partnership", reverse("partnership:dashboard")))  # partnership (ADR 20)
     if access is not None and access.has_role(Role.ADMINISTRATOR):
         items.append(("Files in quarantine", reverse("uploads:quarantine")))  # safeguarding.uploads
     if access is not None and access.has_role(Role.LADO_OFFICER):
         items.append(("LADO", reverse("lado:workbench")))
     if access is not None and access.has_role(Role.PARTNER_PRACTITIONER):
         items.append(("Refer to the LADO", reverse("lado:portal")))
+        items.append(("Case reviews", reverse("partnership:requests")))  # refer a case; a lead's requests (ADR 20)
     if access is not None and not access.memberships:
         # a referral portal account (no agency): its own referrals to the LADO, nothing else of the hub
         items = [("Home", reverse("home")), ("Your referrals to the LADO", reverse("lado:portal"))]

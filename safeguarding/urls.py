@@ -32,6 +32,7 @@ urlpatterns = [
     path("children/", include("cases.urls")),
     path("conferences/", include("conferences.urls")),
     path("reviews/", include("reviews.urls")),
+    path("partnership/", include("partnership.urls")),
     path("uploads/", include("safeguarding.uploads.urls")),
     path("lado/", include("lado.urls")),
     path("api/v1/", include((api_v1, "api"))),

@@ -325,3 +325,38 @@ def get(key: str) -> Rule:
         return all_rules()[key]
     except KeyError:
         raise UnknownRule(key) from None
+
+# The rapid review day by day (issue 12, section 2): the partnership's local plan, counted in working days
+# where the day the agency became aware is Working Day 1 (a day of awareness that is not a working day
+# makes the next working day Working Day 1). Each rule's amount is its working day less one, counted from
+# Working Day 1 (partnership.plan opens them with Working Day 1 as the anchor); a deployment changes a day
+# with STATUTORY_RULE_OVERRIDES and picks the steps with PARTNERSHIP_RAPID_REVIEW_STEPS. The national rules
+# above (serious_incident_notification, rapid_review) keep their own anchors; the plan shows both.
+CE_SCP = ("Cheshire East Safeguarding Children Partnership arrangements, section 17 (Arrangements for Local "
+          "Safeguarding Child Practice Reviews & Notifications to the National Panel)")
+WORKING_DAY_1 = "Working Day 1 of the rapid review (the day the agency became aware, or the next working day)"
+_SERVICE_OF.update(dict.fromkeys((
+    "rapid_review_consultation", "rapid_review_chronology_requests", "rapid_review_panel_notification",
+    "rapid_review_information_returned", "rapid_review_meeting", "rapid_review_report_to_panel",
+    "rapid_review_report_to_partners", "rapid_review_submission"), Service.PARTNERSHIP))
+_DEFAULTS += (
+    _r("rapid_review_consultation", "Consultation with the statutory partners (criteria met: rapid review; not "
+       "met: alternative learning review)", WORKING_DAY_1, 1, WD, CE_SCP + ": Working Day 2", LOCAL,
+       title="Rapid review: consult the statutory partners"),
+    _r("rapid_review_chronology_requests", "Chronology requests sent to every involved agency", WORKING_DAY_1, 2,
+       WD, CE_SCP + ": Working Day 3", LOCAL, title="Rapid review: request chronologies"),
+    _r("rapid_review_panel_notification", "Notification to the National Panel (local plan)", WORKING_DAY_1, 4, WD,
+       CE_SCP + ": by working day 5", LOCAL, title="Rapid review: notify the National Panel"),
+    _r("rapid_review_information_returned", "Information gathering and analysis forms returned", WORKING_DAY_1, 6,
+       WD, CE_SCP + ": by working day 7", LOCAL, title="Rapid review: information forms returned"),
+    _r("rapid_review_meeting", "Rapid review meeting held", WORKING_DAY_1, 8, WD, CE_SCP + ": by working day 9",
+       LOCAL, title="Rapid review meeting"),
+    _r("rapid_review_report_to_panel", "Rapid review report sent to the rapid review panel for oversight and "
+       "approval", WORKING_DAY_1, 11, WD, CE_SCP + ": by working day 12", LOCAL,
+       title="Rapid review: report to the rapid review panel"),
+    _r("rapid_review_report_to_partners", "Rapid review report sent to the strategic safeguarding partners for "
+       "approval", WORKING_DAY_1, 13, WD, CE_SCP + ": by working day 14", LOCAL,
+       title="Rapid review: report to the strategic partners"),
+    _r("rapid_review_submission", "Rapid review submitted to the National Panel (local plan)", WORKING_DAY_1, 14,
+       WD, CE_SCP + ": by working day 15", LOCAL, title="Rapid review: submit to the National Panel"),
+)

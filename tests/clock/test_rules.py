@@ -71,6 +71,18 @@ EXTRA_RULES += [
     ("iro_alert_response", 10, WD, AFTER, LOCAL, Service.LOOKED_AFTER),
     ("lac_review_decision", 0, Unit.CALENDAR_DAYS, AFTER, LOCAL, Service.LOOKED_AFTER),
 ]
+# issue 12, section 2: the rapid review day by day (Cheshire East arrangements, s17): Working Day N is N - 1
+# working days after Working Day 1
+EXTRA_RULES += [
+    ("rapid_review_consultation", 1, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("rapid_review_chronology_requests", 2, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("rapid_review_panel_notification", 4, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("rapid_review_information_returned", 6, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("rapid_review_meeting", 8, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("rapid_review_report_to_panel", 11, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("rapid_review_report_to_partners", 13, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("rapid_review_submission", 14, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+]
 
 
 @pytest.mark.parametrize(("key", "amount", "unit", "direction", "scope", "service"),

@@ -1,0 +1,15 @@
+"""The CaseEvent codes the partnership app records."""
+
+from safeguarding.audit.events import register
+
+REFERRAL_MADE = register("partnership.referral_made", "Case referred to the partnership for review")
+REFERRAL_TRIAGED = register("partnership.referral_triaged", "Referral triaged by the practice review group")
+NOTIFICATION_RECORDED = register("partnership.notification_recorded",
+                                 "Notification to the National Panel or Ofsted recorded")
+RAPID_REVIEW_OPENED = register("partnership.rapid_review_opened", "Rapid review opened on the day-by-day plan")
+RAPID_REVIEW_STEP_DONE = register("partnership.rapid_review_step_done", "Rapid review step done")
+CRITERIA_DECIDED = register("partnership.criteria_decided", "Partner's decision on the rapid review criteria")
+AGENCIES_REQUESTED = register("partnership.agencies_requested", "Chronologies requested from agencies")
+SEAT_GIVEN = register("partnership.seat_given", "Partnership seat given")
+CHRONOLOGY_ENTRY_ADDED = register("partnership.chronology_entry_added", "Agency's chronology entry added")
+INFORMATION_RETURNED = register("partnership.information_returned", "Agency's information form returned")

@@ -1,0 +1,155 @@
+"""Who may see and do what in the partnership's work (issue 12, section 5; ADR 20).
+
+The people (a deployment is one partnership):
+- **the business unit** (``Role.PARTNERSHIP_BUSINESS_UNIT``): sees all the partnership's work; triages
+  referrals (recording the practice review group's decision), records notifications, runs rapid reviews;
+- **a safeguarding partner's delegate** (a live ``PartnershipSeat`` of kind partner delegate): sees the
+  rapid reviews and the partners' decisions, and records the decision of the partner they sit for;
+- **an agency's safeguarding lead** (a live seat of kind agency lead): sees the requests addressed to
+  their agency, and nothing else of the review;
+- **anyone with a membership** may refer a case for review (for an agency they belong to), and is told
+  nothing back about the children's records.
+
+Anybody else gets the same 404 as for a record that does not exist. The partnership's tables hold tens
+of rows a year, so visibility is a plain filter on small sets (the person's seats, read once per
+request with ``ctx.remember``), not ADR 11's union of indexed id sets.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from safeguarding.access.context import AccessContext
+from safeguarding.access.policies import NOTHING, Policy
+from safeguarding.accounts.models import Role
+
+from .models import AgencyRequest, CriteriaDecision, PartnershipSeat, RapidReview, Referral
+
+BUSINESS_UNIT = Role.PARTNERSHIP_BUSINESS_UNIT
+
+
+def is_business_unit(ctx: AccessContext) -> bool:
+    return ctx.is_authenticated and ctx.has_role(BUSINESS_UNIT)
+
+
+def seat_agencies(ctx: AccessContext, kind: str) -> frozenset[int]:
+    """The agencies ``ctx`` holds a live seat of ``kind`` for (one query per request and kind)."""
+    if not ctx.is_authenticated:
+        return frozenset()
+
+    def build():
+        return frozenset(PartnershipSeat.objects.filter(user_id=ctx.user_id, kind=kind, is_active=True,
+                                                        agency__is_active=True).values_list("agency_id", flat=True))
+
+    return ctx.remember(("partnership.seats", kind), build)
+
+
+def delegate_agencies(ctx: AccessContext) -> frozenset[int]:
+    return seat_agencies(ctx, PartnershipSeat.Kind.PARTNER_DELEGATE)
+
+
+def lead_agencies(ctx: AccessContext) -> frozenset[int]:
+    return seat_agencies(ctx, PartnershipSeat.Kind.AGENCY_LEAD)
+
+
+class ReferralPolicy(Policy):
+    model = Referral
+    actions = ("view", "triage", "notify")
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        if not is_business_unit(ctx):
+            return Referral.objects.none()
+        if action == "triage":
+            return Referral.objects.filter(triage=Referral.Triage.PENDING)
+        return Referral.objects.all()
+
+    def can_refer(self, ctx: AccessContext) -> bool:
+        """Anyone who works in an agency may refer a case (not an API client: the API is not built yet)."""
+        return ctx.is_authenticated and bool(ctx.agency_ids) and not ctx.is_api_client
+
+    def referring_agencies_for(self, ctx: AccessContext) -> frozenset[int]:
+        """The agencies ``ctx`` may refer for: their own."""
+        return ctx.agency_ids if self.can_refer(ctx) else frozenset()
+
+    def sees_dashboard(self, ctx: AccessContext) -> bool:
+        """The partnership dashboard: the business unit and the partners' delegates."""
+        return is_business_unit(ctx) or bool(delegate_agencies(ctx))
+
+
+class RapidReviewPolicy(Policy):
+    model = RapidReview
+    actions = ("view", "manage", "decide")
+
+    def _q(self, ctx: AccessContext, action: str) -> Q:
+        if action == "manage":
+            return Q(status=RapidReview.Status.OPEN) if is_business_unit(ctx) else NOTHING
+        if action == "decide":
+            return Q(status=RapidReview.Status.OPEN) if delegate_agencies(ctx) else NOTHING
+        return Q() if is_business_unit(ctx) or delegate_agencies(ctx) else NOTHING
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        q = self._q(ctx, action) if ctx.is_authenticated else NOTHING
+        return RapidReview.objects.filter(q)
+
+    def decision_agencies(self, ctx: AccessContext, review: RapidReview) -> frozenset[int]:
+        """The statutory partners ``ctx`` records the criteria decision for on ``review``."""
+        if review.status != RapidReview.Status.OPEN:
+            return frozenset()
+        return delegate_agencies(ctx)
+
+    def sees_decisions(self, ctx: AccessContext) -> bool:
+        return is_business_unit(ctx) or bool(delegate_agencies(ctx))
+
+    def sees_chronology(self, ctx: AccessContext) -> bool:
+        """The merged chronology on the review's page: the business unit and the partners' delegates."""
+        return is_business_unit(ctx) or bool(delegate_agencies(ctx))
+
+    def sees_requests(self, ctx: AccessContext) -> bool:
+        """Every agency's request on a review's page: the business unit only (a lead sees their own)."""
+        return is_business_unit(ctx)
+
+
+class CriteriaDecisionPolicy(Policy):
+    model = CriteriaDecision
+    actions = ("view",)
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        if not rapid_review_policy.sees_decisions(ctx):
+            return CriteriaDecision.objects.none()
+        return CriteriaDecision.objects.all()
+
+
+class AgencyRequestPolicy(Policy):
+    """``view``: the business unit, and the leads of the agency asked. ``submit`` (chronology entries and
+    the information form): the leads of the agency asked, while the review is open and the form is not
+    yet returned."""
+
+    model = AgencyRequest
+    actions = ("view", "submit")
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        leads = lead_agencies(ctx)
+        if action == "submit":
+            if not leads:
+                return AgencyRequest.objects.none()
+            return AgencyRequest.objects.filter(agency_id__in=sorted(leads), returned_on__isnull=True,
+                                                rapid_review__status=RapidReview.Status.OPEN)
+        if is_business_unit(ctx):
+            return AgencyRequest.objects.all()
+        if not leads:
+            return AgencyRequest.objects.none()
+        return AgencyRequest.objects.filter(agency_id__in=sorted(leads))
+
+    def sees_requests_list(self, ctx: AccessContext) -> bool:
+        """The "Requests to my agency" page: agency leads."""
+        return bool(lead_agencies(ctx))
+
+
+referral_policy = ReferralPolicy()
+rapid_review_policy = RapidReviewPolicy()
+decision_policy = CriteriaDecisionPolicy()
+request_policy = AgencyRequestPolicy()

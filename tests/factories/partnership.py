@@ -1,0 +1,33 @@
+"""State factories for the partnership (issue 12): seats, referrals, rapid reviews in progress."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from partnership import services
+from partnership.models import PartnershipSeat, Referral
+from safeguarding.records import stamp
+
+
+def seat(user, agency, kind=PartnershipSeat.Kind.PARTNER_DELEGATE) -> PartnershipSeat:
+    """A live seat, written directly (``seat_give`` is tested on its own)."""
+    row = PartnershipSeat(user=user, agency=agency, kind=kind)
+    stamp(row, None, "Factory")
+    row.save()
+    return row
+
+
+def referral(*, referrer, agency, la, aware_on: date, children=None, kind=Referral.Kind.CASE_REVIEW) -> Referral:
+    return services.referral_make(
+        actor=referrer, referring_agency=agency, local_authority=la, aware_on=aware_on, kind=kind,
+        what_happened="A child was seriously injured at home.", criteria_reason="Neglect suspected.",
+        children=children or [{"first_names": "Ava", "surname": "Example", "date_of_birth": date(2020, 5, 1)}])
+
+
+def rapid_review(*, business_unit, referrer, agency, la, aware_on: date, la_aware_on: date | None = None, **kw):
+    """A serious incident triaged: the rapid review open on its plan."""
+    made = referral(referrer=referrer, agency=agency, la=la, aware_on=aware_on, **kw)
+    services.referral_triage(actor=business_unit, referral=made, triage=Referral.Triage.SERIOUS_INCIDENT,
+                             rationale="Serious harm; neglect suspected.", la_aware_on=la_aware_on)
+    made.refresh_from_db()
+    return made.rapid_review

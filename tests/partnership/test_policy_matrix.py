@@ -1,0 +1,180 @@
+"""The partnership's permission matrix (issue 12, section 5), both ways, and its pages with statement counts.
+
+Every kind of person against every action of every policy: ``can``, ``visible`` and ``get_for`` agree,
+and each extra policy method answers both ways. One world, built once for the module (read only)."""
+
+import re
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from partnership import services
+from partnership.models import AgencyRequest, CriteriaDecision, PartnershipSeat, Referral
+from partnership.policies import (
+    decision_policy,
+    rapid_review_policy,
+    referral_policy,
+    request_policy,
+)
+from safeguarding.access.context import AccessContext
+from safeguarding.accounts.models import Role
+from tests.factories import HealthFactory, LocalAuthorityFactory, PoliceFactory, SchoolFactory, make_user
+from tests.factories import partnership as pf
+from tests.factories.worlds import shared_world
+
+AWARE = date(2026, 11, 25)
+
+
+def build():
+    """Two rapid reviews and a pending referral; a delegate, an agency lead, and people with no seat."""
+    la, police = LocalAuthorityFactory(name="Northmoor"), PoliceFactory(name="Northmoor Police")
+    health, school = HealthFactory(name="Northmoor Health"), SchoolFactory(name="Oak School")
+    people = {
+        "business unit": make_user(la, Role.PARTNERSHIP_BUSINESS_UNIT),
+        "health delegate": make_user(health, Role.PARTNER_PRACTITIONER),
+        "school lead": make_user(school, Role.PARTNER_PRACTITIONER),
+        "police practitioner": make_user(police, Role.PARTNER_PRACTITIONER),
+        "social worker": make_user(la, Role.SOCIAL_WORKER),
+        "conference chair": make_user(la, Role.CONFERENCE_CHAIR),
+        "administrator": make_user(la, Role.ADMINISTRATOR),
+        "ended delegate": make_user(police, Role.PARTNER_PRACTITIONER),
+    }
+    pf.seat(people["health delegate"], health)
+    pf.seat(people["school lead"], school, PartnershipSeat.Kind.AGENCY_LEAD)
+    ended = pf.seat(people["ended delegate"], police)
+    ended.is_active = False
+    ended.save()
+    bu, referrer = people["business unit"], people["police practitioner"]
+    review = pf.rapid_review(business_unit=bu, referrer=referrer, agency=police, la=la, aware_on=AWARE)
+    other = pf.rapid_review(business_unit=bu, referrer=referrer, agency=police, la=la, aware_on=date(2026, 12, 1))
+    pending = pf.referral(referrer=referrer, agency=police, la=la, aware_on=AWARE)
+    services.criteria_decide(actor=people["health delegate"], review=review, agency=health, criteria_met=True,
+                             rationale="Serious harm")
+    services.agencies_request(actor=bu, review=review, agencies=[school, police], requested_on=AWARE)
+    return SimpleNamespace(people=people, review=review, other=other, pending=pending, la=la, police=police,
+                           health=health, school=school,
+                           decision=CriteriaDecision.objects.get(rapid_review=review),
+                           to_school=AgencyRequest.objects.get(rapid_review=review, agency=school),
+                           to_police=AgencyRequest.objects.get(rapid_review=review, agency=police))
+
+
+world = shared_world(build)
+PEOPLE = ["business unit", "health delegate", "school lead", "police practitioner", "social worker",
+          "conference chair", "administrator", "ended delegate"]
+BU = {"business unit"}
+# (policy, action, record name in the world, who may)
+MATRIX = [
+    (referral_policy, "view", "pending", BU),
+    (referral_policy, "triage", "pending", BU),
+    (referral_policy, "notify", "pending", BU),
+    (rapid_review_policy, "view", "review", {"business unit", "health delegate"}),
+    (rapid_review_policy, "manage", "review", BU),
+    (rapid_review_policy, "decide", "review", {"health delegate"}),
+    (decision_policy, "view", "decision", {"business unit", "health delegate"}),
+    (request_policy, "view", "to_school", {"business unit", "school lead"}),
+    (request_policy, "view", "to_police", BU),
+    (request_policy, "submit", "to_school", {"school lead"}),
+    (request_policy, "submit", "to_police", set()),
+]
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+@pytest.mark.parametrize(("policy", "action", "record", "allowed"), MATRIX,
+                         ids=[f"{type(p).__name__}-{a}-{r}" for p, a, r, _ in MATRIX])
+def test_can_visible_and_get_for_agree(world, db, who, policy, action, record, allowed):
+    ctx = AccessContext.for_user(world.people[who])
+    obj = getattr(world, record)
+    expected = who in allowed
+    assert policy.can(ctx, action, obj) is expected
+    assert policy.visible(ctx, action).filter(pk=obj.pk).exists() is expected
+    if expected:
+        assert policy.get_for(ctx, obj.public_id, action) == obj
+    else:
+        with pytest.raises(Http404):
+            policy.get_for(ctx, obj.public_id, action)
+
+
+def test_anonymous_reaches_nothing(world, db):
+    ctx = AccessContext(user=None)
+    assert not rapid_review_policy.can(ctx, "view", world.review)
+    assert not referral_policy.can_refer(ctx) and not referral_policy.sees_dashboard(ctx)
+    assert not request_policy.visible(ctx).exists()
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_extra_questions_both_ways(world, db, who):
+    ctx = AccessContext.for_user(world.people[who])
+    assert referral_policy.can_refer(ctx)   # everyone here works in an agency
+    assert referral_policy.referring_agencies_for(ctx) == ctx.agency_ids
+    assert referral_policy.sees_dashboard(ctx) is (who in {"business unit", "health delegate"})
+    assert rapid_review_policy.sees_decisions(ctx) is (who in {"business unit", "health delegate"})
+    assert rapid_review_policy.sees_requests(ctx) is (who == "business unit")
+    assert rapid_review_policy.sees_chronology(ctx) is (who in {"business unit", "health delegate"})
+    assert request_policy.sees_requests_list(ctx) is (who == "school lead")
+    expected = {world.health.pk} if who == "health delegate" else set()
+    assert rapid_review_policy.decision_agencies(ctx, world.review) == expected
+
+
+def test_an_api_client_does_not_refer_yet(world, db):
+    client = make_user(world.police, Role.API_CLIENT)
+    assert not referral_policy.can_refer(AccessContext.for_user(client))
+
+
+def _stable(resp) -> str:
+    """A page without what differs on every response (the CSP nonce, the CSRF token)."""
+    return re.sub(r'(nonce|value|content)="[^"]*"', "", resp.content.decode())
+
+
+# --- pages --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("who", "status"), [("business unit", 200), ("health delegate", 200),
+                                            ("school lead", 404), ("social worker", 404)])
+def test_the_dashboard_is_for_the_business_unit_and_the_delegates(world, db, client_for, who, status):
+    response = client_for(world.people[who]).get("/partnership/")
+    assert response.status_code == status
+    if status == 200:
+        assert response.content.decode().count("/partnership/rapid-reviews/") == 2
+
+
+def test_the_dashboard_reads_in_a_fixed_number_of_statements(world, db, client_for):
+    client = client_for(world.people["business unit"])
+    client.get("/partnership/")
+    with CaptureQueriesContext(connection) as two:
+        client.get("/partnership/")
+    pf.rapid_review(business_unit=world.people["business unit"], referrer=world.people["police practitioner"],
+                    agency=world.police, la=world.la, aware_on=date(2026, 12, 2))
+    with CaptureQueriesContext(connection) as three:
+        body = client.get("/partnership/").content.decode()
+    assert body.count("/partnership/rapid-reviews/") == 3
+    assert len(three) == len(two) <= 12, [q["sql"] for q in three.captured_queries]
+
+
+def test_the_rapid_review_page_shows_the_timeline_with_what_is_late(world, db, client_for):
+    response = client_for(world.people["business unit"]).get(f"/partnership/rapid-reviews/{world.review.public_id}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="step-rapid_review_consultation"' in body and 'id="step-serious_incident_notification"' in body
+    assert "Late" in body   # Working Day 2 (26 November 2026) has passed and nothing recorded it
+    assert "Oak School" in body and "Serious harm" in body
+
+
+@pytest.mark.parametrize("who", ["school lead", "police practitioner", "social worker"])
+def test_the_rapid_review_page_is_missing_for_anyone_else(world, db, client_for, who):
+    client = client_for(world.people[who])
+    forbidden = client.get(f"/partnership/rapid-reviews/{world.review.public_id}/")
+    missing = client.get("/partnership/rapid-reviews/00000000-0000-0000-0000-000000000000/")
+    assert forbidden.status_code == missing.status_code == 404
+    assert _stable(forbidden) == _stable(missing)
+
+
+def test_a_delegate_sees_the_decisions_but_not_the_requests(world, db, client_for):
+    body = client_for(world.people["health delegate"]).get(
+        f"/partnership/rapid-reviews/{world.review.public_id}/").content.decode()
+    assert "Serious harm" in body and "Oak School" not in body
+
+
+def test_the_referral_is_kept_pending(world, db):
+    assert world.pending.triage == Referral.Triage.PENDING
