@@ -252,7 +252,8 @@ class DemoLado:
             "subject_date_of_birth": date(1983, 2, 9),
             "allegation": "Pupils said the teacher showed the class violent videos and swore at a pupil.",
             "actions_taken": "The head teacher has collected the pupils' accounts."},
-            children=[{"first_names": "Freya", "age_or_year": "Year 6"}, {"first_names": "Noah", "age_or_year": "Year 6"}])
+            children=[{"first_names": "Freya", "age_or_year": "Year 6"},
+                      {"first_names": "Noah", "age_or_year": "Year 6"}])
         evaluated = self.wd(1, received)
         case = self._evaluate(referral.case, evaluated, criteria={"risk_of_harm": True, "unsuitable": True},
                               rationale="Behaviour that may mean he is unsuitable to work with children.")

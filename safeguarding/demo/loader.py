@@ -141,7 +141,8 @@ class DemoLoader:
             with demo_conferences.quiet_pdf_logs():
                 self.created.update(demo_reviews.load(la=self.agencies["la"], teams=self.teams, logins=self.logins,
                                                       say=self.say))
-            self.created.update(demo_lado.load(la=self.agencies["la"], teams=self.teams, logins=self.logins, say=self.say))
+            self.created.update(demo_lado.load(la=self.agencies["la"], teams=self.teams, logins=self.logins,
+                                               say=self.say))
         if self.created:
             self.say("Created " + ", ".join(f"{n} {what}" for what, n in self.created.items()) + ".")
         else:

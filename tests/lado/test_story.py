@@ -193,10 +193,11 @@ def test_threshold_met_then_a_meeting_with_the_police_then_unsubstantiated(world
 
 def test_a_malicious_allegation_and_what_each_party_is_told(world):
     """Wednesday 7 October 2026: the club refers its coach the day it knew. Thursday 8 October: the threshold is
-    met. Monday 16 November: the allegation is found malicious, after the one-month target (a month on is Saturday
-    7 November, so it was due the working day before: Friday 6 November), so the reason for the delay is required and kept. The subject, the employer and the family are
-    each told their own thing (kept on the outcome); the referrer, through the portal, reads only that the
-    referral is closed and the update the LADO chose to share, and is told of it by reference only."""
+    met. Monday 16 November: the allegation is found malicious, after the one-month target (a month on is
+    Saturday 7 November, so it was due the working day before: Friday 6 November), so the reason for the delay
+    is required and kept. The subject, the employer and the family are each told their own thing (kept on the
+    outcome); the referrer, through the portal, reads only that the referral is closed and the update the LADO
+    chose to share, and is told of it by reference only."""
     with freeze_time("2026-10-07 17:00"):
         referral = _refer(world, world.club, knew_on=date(2026, 10, 7), subject_surname="Dray",
                           organisation="Northmoor Rovers FC", sector="sports")
