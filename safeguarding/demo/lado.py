@@ -92,6 +92,11 @@ class DemoLado:
         moment = timezone.make_aware(datetime.combine(day, time(hour, minute)))
         return min(moment, timezone.now())
 
+    @staticmethod
+    def at_any(day: date, hour: int, minute: int = 0) -> datetime:
+        """``day`` at ``hour``:``minute`` local time (a meeting's time, past or future)."""
+        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
     def this_week(self) -> date:
         """The last working day of this week from today on (next working day if none is left)."""
         days = [self.today + timedelta(days=k) for k in range(0, 5 - self.today.weekday())]
@@ -236,10 +241,6 @@ class DemoLado:
                 {"email": f"hr@oakfield.{EMAIL_DOMAIN}", "name": "Oakfield HR adviser", "role": "other"},
             ])
         self.created["LADO meetings"] += 1
-
-    @staticmethod
-    def at_any(day: date, hour: int, minute: int = 0) -> datetime:
-        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
     def _substantiated(self) -> None:
         """A teacher: the meeting held, the outcome substantiated, the DBS and the regulator told."""
