@@ -393,3 +393,35 @@ def test_the_iro_service_is_built_through_the_services(demo):
     assert Review.objects.filter(early_trigger="placement_change", status="scheduled").count() == 1
     assert demo_reviews.IRO_MANAGER.email in demo.output  # the IRO manager's login is printed with the load
 
+
+
+def test_the_lado_service_is_built_through_the_services(demo):
+    """The demo LADO service: the manager's login printed with the load; portal referrers from a sports club and
+    a nursery and the demo school's DSL (a partner user); a referral in every state (two awaiting evaluation, one
+    of them late with its reason and one raising the repeat-allegation alert, one open with this week's meeting
+    and the police invited, three closed with their outcomes); a consultation. Loading it again makes nothing."""
+    from lado.models import Consultation, IndexMatch, LadoCase, Meeting, Outcome, Referral
+    from lado.policies import case_policy
+    from safeguarding.demo import lado as demo_lado
+
+    la = Agency.objects.get(name=data.LA.name)
+    manager = User.objects.get(email=demo_lado.LADO_MANAGER.email)
+    assert manager.check_password(data.DEMO_PASSWORD) and demo_lado.LADO_MANAGER.email in demo.output
+    referrals = Referral.objects.filter(local_authority=la)
+    assert set(referrals.values_list("sector", flat=True)) == {"sports", "early_years", "school"}
+    assert referrals.filter(referred_by=login("school")).count() == 2
+    assert referrals.exclude(late_reason="").get().late_reason == demo_lado.LATE_REASON
+    assert sorted(LadoCase.objects.filter(local_authority=la).values_list("status", flat=True)) == [
+        "closed", "closed", "closed", "new", "new", "open"]
+    assert sorted(Outcome.objects.values_list("category", flat=True)) == ["malicious", "substantiated",
+                                                                         "unsubstantiated"]
+    repeat = IndexMatch.objects.get()  # the swimming coach's second referral matches his first
+    assert repeat.referral.case.status == "new" and repeat.entry.surname == "Whitlock"
+    week = timezone.localdate() + timedelta(days=6 - timezone.localdate().weekday())
+    meeting = Meeting.objects.get(status="booked")
+    assert timezone.localdate() <= timezone.localdate(meeting.starts_at) < week
+    police = AccessContext.for_user(login("police"))
+    assert list(case_policy.visible(police)) == [meeting.case]
+    assert Consultation.objects.filter(local_authority=la, low_level_concern=True).count() == 1
+    again = demo_lado.load(la=la, teams={}, logins={}, say=lambda _: None)
+    assert not again and referrals.count() == 6
