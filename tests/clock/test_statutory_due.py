@@ -98,6 +98,17 @@ BEFORE_RULES += [
     # the LADO's (ADR 19): Thu 24 Dec 2026 suspended: Christmas, the weekend, Boxing Day observed; Tue 29 Dec
     ("lado_suspension_confirmation", "2026-12-24", "2026-12-29"),
     ("lado_resolution", "2026-03-03", "2026-04-02"),  # a month on is Good Friday 3 April 2026
+    # the rapid review day by day (ADR 20), from Working Day 1 Wednesday 24 March 2027, Easter between
+    # (Good Friday 26 March, Easter Monday 29 March): day 2 is Thu 25, day 3 Tue 30 March, day 5 Thu 1 April,
+    # day 7 Mon 5, day 9 Wed 7, day 12 Mon 12, day 14 Wed 14, day 15 Thu 15 April
+    ("rapid_review_consultation", "2027-03-24", "2027-03-25"),
+    ("rapid_review_chronology_requests", "2027-03-24", "2027-03-30"),
+    ("rapid_review_panel_notification", "2027-03-24", "2027-04-01"),
+    ("rapid_review_information_returned", "2027-03-24", "2027-04-05"),
+    ("rapid_review_meeting", "2027-03-24", "2027-04-07"),
+    ("rapid_review_report_to_panel", "2027-03-24", "2027-04-12"),
+    ("rapid_review_report_to_partners", "2027-03-24", "2027-04-14"),
+    ("rapid_review_submission", "2027-03-24", "2027-04-15"),
 ]
 ISSUE_KEYS = {
     "icpc", "transfer_in_conference", "core_group_first", "rcpc_first", "rcpc_next", "outline_plan",
