@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDa
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_filters import rest_framework as django_filters
+from django_filters.filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, parsers, permissions, serializers, status, throttling
 from rest_framework.response import Response
@@ -71,7 +72,7 @@ class Pagination(pagination.PageNumberPagination):
 class FilterBackend(DjangoFilterBackend):
     """django-filter, except that a filter given with an empty value (``?status=``) is a 400 rather than no
     filter at all, unless the filter takes free text: an empty string is not a date, an id or a choice, and
-    the schema says so."""
+    the schema says so; and a boolean filter takes only ``true`` or ``false``."""
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
@@ -81,6 +82,13 @@ class FilterBackend(DjangoFilterBackend):
                      and "" in request.query_params.getlist(name)}
             if blank:
                 raise exceptions.ValidationError(blank)
+            # a boolean is true or false, as the schema says (django-filter would read "null" or "unknown" as
+            # no filter at all)
+            not_boolean = {name: ["Give true or false."] for name, filter_ in filterset.filters.items()
+                           if isinstance(filter_, BooleanFilter)  # django-filter's own and its REST framework's
+                           and any(v not in ("true", "false") for v in request.query_params.getlist(name))}
+            if not_boolean:
+                raise exceptions.ValidationError(not_boolean)
         return super().filter_queryset(request, queryset, view)
 
 

@@ -124,6 +124,8 @@ def test_the_review_s_people_see_every_invitation_withdrawn_ones_too(world):
     assert [r["name"] for r in rows(iro.get(LIST, {"invitee": "parent"}))] == ["Dawn Holloway"]
     assert rows(iro.get(LIST, {"review": str(uuid.uuid4())})) == []
     assert error(iro.get(LIST, {"invitee": "uncle"}), 400)["fields"]["invitee"]
+    for not_a_boolean in ("null", "unknown", "1", "True"):  # the schema says true or false
+        assert error(iro.get(LIST, {"current": not_a_boolean}), 400)["fields"] == {"current": ["Give true or false."]}
     assert {r["name"] for r in rows(staff(world.social_worker).get(LIST))} == {"Pat Police", "Dawn Holloway"}
     for outsider in (world.other_social_worker, world.school_dsl):
         assert rows(staff(outsider).get(LIST)) == [], outsider

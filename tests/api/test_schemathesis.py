@@ -39,11 +39,12 @@ from schemathesis.openapi.checks import RejectedPositiveData
 
 from conferences import services
 from conferences.models import Document, Invitation
+from reviews import services as review_services
 from safeguarding.accounts.services import api_client_create
 from safeguarding.api import ApiClientRateThrottle
 from tests.conferences import story
 from tests.factories import ChildFactory
-from tests.factories.reviews import AgencyDecisionFactory
+from tests.factories.reviews import AgencyDecisionFactory, ScheduledReviewFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -97,11 +98,18 @@ def world(la, team, social_worker, chair, police, health, school):
     decision = AgencyDecisionFactory(agency=police, child=ChildFactory(
         local_authority=la, allocated_social_worker=social_worker, allocated_team=team, legal_first_names="Jade",
         legal_surname="Ashworth", date_of_birth=date(2015, 6, 1)))
+    # a review booked for a looked-after child, her school invited (ADR 15): the staff session sees the
+    # invitation and may give views on it; the police client gets the 404 of a missing one
+    booked = ScheduledReviewFactory(child=ChildFactory(
+        local_authority=la, allocated_social_worker=social_worker, allocated_team=team, legal_first_names="Kai",
+        legal_surname="Ashworth", date_of_birth=date(2013, 2, 1)))
+    school_invitation = review_services.review_invite(actor=booked.iro, review=booked, invitee="school",
+                                                      name="Oakfield Primary School", agency=school)
     return SimpleNamespace(
         la=la, police=police, social_worker=social_worker,
         children=[child, sibling, *others], conferences=[held, upcoming], documents=documents,
         invitations=Invitation.objects.filter(conference__in=[held, upcoming]),
-        reviews=[decision.review], decisions=[decision],
+        reviews=[decision.review, booked], decisions=[decision], review_invitations=[school_invitation],
     )
 
 
@@ -182,6 +190,7 @@ def _load(auth: dict, headers: dict, world, run):
         "document_id": [str(d.public_id) for d in world.documents],
         "reviews": [str(r.public_id) for r in world.reviews],
         "review-decisions": [str(d.public_id) for d in world.decisions],
+        "review-invitations": [str(i.public_id) for i in world.review_invitations],
     }
 
     @schema.hook
