@@ -26,6 +26,7 @@ The LADO team reaches the child's own record for the children its referrals were
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Q, QuerySet
 
 from safeguarding.access.context import AccessContext
@@ -252,3 +253,56 @@ __all__ = [
     "COVERAGE", "LADO_MANAGER_ROLES", "case_policy", "consultation_policy", "index_policy", "is_lado",
     "is_lado_manager", "lado_authorities", "lado_manager_authorities", "referral_policy", "referrer_policy",
 ]
+
+
+# --- evidence: files on a referral or a case, through the kernel's upload service (ADR 18) ------------------
+class EvidencePolicy:
+    """Who may add, list, download and withdraw evidence (``safeguarding.uploads``, purpose ``evidence``) on a
+    referral or a case. The owner is fetched first through its own policy (``referral_policy`` for ``track``,
+    ``case_policy`` for ``view``); these questions then decide, on that owner:
+
+    - **add**: the LADO team on any referral or case of its service; the referrer on their own referral, while
+      it is theirs and their account is not suspended (the ``track`` arm ``own``). Never on the case.
+    - **list, download, withdraw**: the LADO team, every file of the referral or the case; the referrer, only
+      the files they uploaded themselves on their own referral.
+    - the police and children's social care invited into a case: **nothing**. The model has no notion of the
+      LADO sharing a file with them (``SharedUpdate`` is text, for the referrer), so they neither see the list
+      nor open a file; the LADO sends them what they need another way, as the meeting minutes are.
+    """
+
+    @staticmethod
+    def _team(ctx: AccessContext, owner) -> bool:
+        if isinstance(owner, LadoCase):
+            return case_policy.can(ctx, "work", owner)
+        if isinstance(owner, Referral):
+            return referral_policy.can(ctx, "view", owner)
+        return False
+
+    @staticmethod
+    def _referrer(ctx: AccessContext, owner) -> bool:
+        """ctx referred ``owner`` themselves and may still follow it (not suspended, not entered in error)."""
+        return (isinstance(owner, Referral) and ctx.is_authenticated and owner.referred_by_id is not None
+                and owner.referred_by_id == ctx.user_id and referral_policy.can(ctx, "track", owner))
+
+    def can_add(self, ctx: AccessContext, owner) -> bool:
+        return self._team(ctx, owner) or self._referrer(ctx, owner)
+
+    def lists_all(self, ctx: AccessContext, owner) -> bool:
+        """Whether ctx sees every file of ``owner`` (the LADO team); else at most their own (``can_list``)."""
+        return self._team(ctx, owner)
+
+    def can_list(self, ctx: AccessContext, owner) -> bool:
+        """Whether ctx sees any of ``owner``'s files listed (all of them, or their own)."""
+        return self._team(ctx, owner) or self._referrer(ctx, owner)
+
+    def can_download(self, ctx: AccessContext, owner, upload) -> bool:
+        if upload is None or upload.owner_id != owner.pk or \
+                upload.owner_type_id != ContentType.objects.get_for_model(owner).pk:
+            return False
+        return self._team(ctx, owner) or (self._referrer(ctx, owner) and upload.uploaded_by_id == ctx.user_id)
+
+    can_withdraw = can_download
+
+
+evidence_policy = EvidencePolicy()
+__all__ += ["evidence_policy"]
