@@ -52,10 +52,9 @@ def evidence_add(*, actor: User, owner: Referral | LadoCase, file, description: 
     if not from_team:
         referral = _referral_of(owner)
         url = _url("lado:referral", public_id=referral.public_id)
-        transaction.on_commit(lambda: notify_many([
-            (uid, f"New evidence on referral {referral.reference}",
-             "The referrer has uploaded a file. It can be opened once its virus scan has passed.", url)
-            for uid in _lado_officer_ids(referral.local_authority_id)]))
+        notify_many([(uid, f"New evidence on referral {referral.reference}",
+                      "The referrer has uploaded a file. It can be opened once its virus scan has passed.", url)
+                     for uid in _lado_officer_ids(referral.local_authority_id)])
     return upload
 
 

@@ -75,7 +75,7 @@ def evidence_for(request, owner) -> Evidence | None:
         return None
     out = Evidence(add_url=add_url(owner) if evidence_policy.can_add(access, owner) else "")
     if isinstance(owner, LadoCase):
-        out.sections.append(Section("Evidence on the case", "evidence", _rows(access, user, owner),
+        out.sections.append(Section("Evidence on the case", "case-evidence", _rows(access, user, owner),
                                     "No files have been added to the case."))
         out.sections.append(Section("Evidence sent with the referral", "referral-evidence",
                                     _rows(access, user, owner.referral),
@@ -83,7 +83,8 @@ def evidence_for(request, owner) -> Evidence | None:
         out.add_label = "Add evidence to the case (a document or an image)"
     else:
         mine = not evidence_policy.lists_all(access, owner)
-        out.sections.append(Section("Your files" if mine else "Evidence", "evidence", _rows(access, user, owner),
+        out.sections.append(Section("Your files" if mine else "Evidence", "referral-evidence",
+                                    _rows(access, user, owner),
                                     "You have not sent any files." if mine else "No files have been sent."))
         if mine:
             out.add_label = "Send a document or an image"

@@ -35,13 +35,13 @@ from lado.models import Consultation, LadoCase, PersonIndexEntry, Referral, Refe
 from lado.policies import (
     case_policy,
     consultation_policy,
+    evidence_policy,
     index_policy,
     is_lado,
     is_lado_manager,
     referral_policy,
     referrer_policy,
 )
-from lado.policies import evidence_policy
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Membership, Role
 from safeguarding.uploads.models import Upload
