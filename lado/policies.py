@@ -125,10 +125,13 @@ class ReferralPolicy(_ArmsPolicy):
 
     # --- other questions -----------------------------------------------------------------------------
     def can_refer(self, ctx: AccessContext) -> bool:
-        """Whether ctx may make a referral from their own account: anyone signed in (an API client's comes
-        later) whose portal account is not suspended."""
-        if not ctx.is_authenticated or ctx.is_api_client:
+        """Whether ctx may make a referral from their own account: anyone signed in whose portal account is
+        not suspended, and an agency's API client (the agency's own system, ``/api/v1/lado/referrals/``: it has
+        no portal account to suspend; an administrator deactivates the client)."""
+        if not ctx.is_authenticated:
             return False
+        if ctx.is_api_client:
+            return True
         return not ctx.remember("lado.suspended", lambda: _suspended(ctx).exists())
 
     def can_record_for(self, ctx: AccessContext, local_authority_id: int) -> bool:
@@ -306,3 +309,27 @@ class EvidencePolicy:
 
 evidence_policy = EvidencePolicy()
 __all__ += ["evidence_policy"]
+
+
+
+class OwnReferralPolicy(Policy):
+    """The referrals ctx made from their own account (the portal, or their system through the API), while they
+    may follow them (``referral_policy``'s ``track``: not suspended, not entered in error): what the referrer
+    API lists and shows (``view``) and where it takes evidence (``evidence``). The LADO team works referrals on
+    its pages, not through this API: a referral it recorded is not its "own"."""
+
+    model = Referral
+    actions = ("view", "evidence")
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        if not ctx.is_authenticated:
+            return Referral.objects.none()
+        qs = referral_policy.visible(ctx, "track").filter(referred_by_id=ctx.user_id)
+        if action == "evidence":
+            return qs if referral_policy.can_refer(ctx) else qs.none()
+        return qs
+
+
+own_referral_policy = OwnReferralPolicy()
+__all__ += ["own_referral_policy"]
