@@ -4,11 +4,20 @@ they sent themselves; nothing of the LADO's decisions, the index or the other pe
 
 from __future__ import annotations
 
+from django.db import models
 from rest_framework import serializers
 
 from safeguarding.uploads.models import ScanStatus
 
 from ..codes import EmploymentType, RegulatedBody, Sector
+
+
+class ReferralStatus(models.TextChoices):
+    """A referral's status as its referrer reads it (nothing of the LADO's decisions)."""
+
+    RECEIVED = "received", "Received"
+    IN_PROGRESS = "in_progress", "The LADO is working on it"
+    CLOSED = "closed", "Closed"
 
 
 class ReferralChildInput(serializers.Serializer):
@@ -85,7 +94,7 @@ class ReferralOutput(serializers.Serializer):
     reference = serializers.CharField()
     received_at = serializers.DateTimeField()
     organisation = serializers.CharField()
-    status = serializers.ChoiceField(choices=["received", "in_progress", "closed"],
+    status = serializers.ChoiceField(choices=ReferralStatus.choices,
                                      help_text="received; in_progress: the LADO is working on it; closed")
     shared = SharedOutput(many=True, source="live_shared", help_text="What the LADO has shared with you")
 

@@ -38,9 +38,17 @@ from ..codes import ReferralSource
 from ..models import LadoCase, SharedUpdate
 from ..policies import own_referral_policy
 from ..selectors.pages import agency_by_public_id
-from .serializers import EvidenceInput, EvidenceOutput, ReferralDetailOutput, ReferralInput, ReferralOutput
+from .serializers import (
+    EvidenceInput,
+    EvidenceOutput,
+    ReferralDetailOutput,
+    ReferralInput,
+    ReferralOutput,
+    ReferralStatus,
+)
 
-STATUS = {LadoCase.Status.NEW: "received", LadoCase.Status.OPEN: "in_progress", LadoCase.Status.CLOSED: "closed"}
+STATUS = {LadoCase.Status.NEW: ReferralStatus.RECEIVED, LadoCase.Status.OPEN: ReferralStatus.IN_PROGRESS,
+          LadoCase.Status.CLOSED: ReferralStatus.CLOSED}
 
 EXAMPLE_REFERRAL = {
     "id": "3c1e7b9a-2d4f-4e6a-9b8c-7d5e3f1a2b4c", "reference": "LADO-00042", "received_at": "2026-03-02T15:04:00Z",
