@@ -60,8 +60,8 @@ class ReferralInput(serializers.Serializer):
     late_reason = serializers.CharField(required=False, allow_blank=True, default="",
                                         help_text="Needed when the referral is made more than one working day "
                                                   "after the employer knew")
-    children = ReferralChildInput(many=True, allow_empty=False,
-                                  help_text="The child or children the allegation concerns (at least one)")
+    children = serializers.ListField(child=ReferralChildInput(), min_length=1, max_length=50,
+                                     help_text="The child or children the allegation concerns (at least one)")
 
 
 class EvidenceInput(serializers.Serializer):
