@@ -24,3 +24,5 @@ MEETING_BOOKED = register("lado.meeting_booked", "LADO meeting booked (calendar 
 MEETING_MOVED = register("lado.meeting_moved", "LADO meeting moved (updated invitations sent)")
 MEETING_CANCELLED = register("lado.meeting_cancelled", "LADO meeting cancelled")
 MEETING_HELD = register("lado.meeting_held", "LADO meeting held")
+EVIDENCE_ADDED = register("lado.evidence_added", "Evidence uploaded to a LADO referral or case")
+EVIDENCE_WITHDRAWN = register("lado.evidence_withdrawn", "Evidence on a LADO referral or case withdrawn")

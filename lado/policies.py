@@ -26,6 +26,7 @@ The LADO team reaches the child's own record for the children its referrals were
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Q, QuerySet
 
 from safeguarding.access.context import AccessContext
@@ -124,10 +125,13 @@ class ReferralPolicy(_ArmsPolicy):
 
     # --- other questions -----------------------------------------------------------------------------
     def can_refer(self, ctx: AccessContext) -> bool:
-        """Whether ctx may make a referral from their own account: anyone signed in (an API client's comes
-        later) whose portal account is not suspended."""
-        if not ctx.is_authenticated or ctx.is_api_client:
+        """Whether ctx may make a referral from their own account: anyone signed in whose portal account is
+        not suspended, and an agency's API client (the agency's own system, ``/api/v1/lado/referrals/``: it has
+        no portal account to suspend; an administrator deactivates the client)."""
+        if not ctx.is_authenticated:
             return False
+        if ctx.is_api_client:
+            return True
         return not ctx.remember("lado.suspended", lambda: _suspended(ctx).exists())
 
     def can_record_for(self, ctx: AccessContext, local_authority_id: int) -> bool:
@@ -252,3 +256,80 @@ __all__ = [
     "COVERAGE", "LADO_MANAGER_ROLES", "case_policy", "consultation_policy", "index_policy", "is_lado",
     "is_lado_manager", "lado_authorities", "lado_manager_authorities", "referral_policy", "referrer_policy",
 ]
+
+
+# --- evidence: files on a referral or a case, through the kernel's upload service (ADR 18) ------------------
+class EvidencePolicy:
+    """Who may add, list, download and withdraw evidence (``safeguarding.uploads``, purpose ``evidence``) on a
+    referral or a case. The owner is fetched first through its own policy (``referral_policy`` for ``track``,
+    ``case_policy`` for ``view``); these questions then decide, on that owner:
+
+    - **add**: the LADO team on any referral or case of its service; the referrer on their own referral, while
+      it is theirs and their account is not suspended (the ``track`` arm ``own``). Never on the case.
+    - **list, download, withdraw**: the LADO team, every file of the referral or the case; the referrer, only
+      the files they uploaded themselves on their own referral.
+    - the police and children's social care invited into a case: **nothing**. The model has no notion of the
+      LADO sharing a file with them (``SharedUpdate`` is text, for the referrer), so they neither see the list
+      nor open a file; the LADO sends them what they need another way, as the meeting minutes are.
+    """
+
+    @staticmethod
+    def _team(ctx: AccessContext, owner) -> bool:
+        if isinstance(owner, LadoCase):
+            return case_policy.can(ctx, "work", owner)
+        if isinstance(owner, Referral):
+            return referral_policy.can(ctx, "view", owner)
+        return False
+
+    @staticmethod
+    def _referrer(ctx: AccessContext, owner) -> bool:
+        """ctx referred ``owner`` themselves and may still follow it (not suspended, not entered in error)."""
+        return (isinstance(owner, Referral) and ctx.is_authenticated and owner.referred_by_id is not None
+                and owner.referred_by_id == ctx.user_id and referral_policy.can(ctx, "track", owner))
+
+    def can_add(self, ctx: AccessContext, owner) -> bool:
+        return self._team(ctx, owner) or self._referrer(ctx, owner)
+
+    def lists_all(self, ctx: AccessContext, owner) -> bool:
+        """Whether ctx sees every file of ``owner`` (the LADO team); else at most their own (``can_list``)."""
+        return self._team(ctx, owner)
+
+    def can_list(self, ctx: AccessContext, owner) -> bool:
+        """Whether ctx sees any of ``owner``'s files listed (all of them, or their own)."""
+        return self._team(ctx, owner) or self._referrer(ctx, owner)
+
+    def can_download(self, ctx: AccessContext, owner, upload) -> bool:
+        if upload is None or upload.owner_id != owner.pk or \
+                upload.owner_type_id != ContentType.objects.get_for_model(owner).pk:
+            return False
+        return self._team(ctx, owner) or (self._referrer(ctx, owner) and upload.uploaded_by_id == ctx.user_id)
+
+    can_withdraw = can_download
+
+
+evidence_policy = EvidencePolicy()
+__all__ += ["evidence_policy"]
+
+
+
+class OwnReferralPolicy(Policy):
+    """The referrals ctx made from their own account (the portal, or their system through the API), while they
+    may follow them (``referral_policy``'s ``track``: not suspended, not entered in error): what the referrer
+    API lists and shows (``view``) and where it takes evidence (``evidence``). The LADO team works referrals on
+    its pages, not through this API: a referral it recorded is not its "own"."""
+
+    model = Referral
+    actions = ("view", "evidence")
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        if not ctx.is_authenticated:
+            return Referral.objects.none()
+        qs = referral_policy.visible(ctx, "track").filter(referred_by_id=ctx.user_id)
+        if action == "evidence":
+            return qs if referral_policy.can_refer(ctx) else qs.none()
+        return qs
+
+
+own_referral_policy = OwnReferralPolicy()
+__all__ += ["own_referral_policy"]

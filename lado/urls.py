@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, meetings, portal, referral, team
+from .views import case, evidence, meetings, portal, referral, team
 
 app_name = "lado"
 urlpatterns = [
@@ -44,4 +44,16 @@ urlpatterns = [
     path("portal/register/", portal.RegisterView.as_view(), name="register"),
     path("portal/register/check-your-email/", portal.RegisterSentView.as_view(), name="register_sent"),
     path("portal/verify/<str:token>/", portal.VerifyView.as_view(), name="verify"),
+    # evidence on a referral or a case (the kernel's upload service; lado.views.evidence)
+    path("referrals/<public_id>/evidence/new/", evidence.ReferralEvidenceAddView.as_view(),
+         name="referral_evidence_new"),
+    path("referrals/<public_id>/evidence/<upload_id>/", evidence.ReferralEvidenceFileView.as_view(),
+         name="referral_evidence_file"),
+    path("referrals/<public_id>/evidence/<upload_id>/withdraw/", evidence.ReferralEvidenceWithdrawView.as_view(),
+         name="referral_evidence_withdraw"),
+    path("cases/<public_id>/evidence/new/", evidence.CaseEvidenceAddView.as_view(), name="case_evidence_new"),
+    path("cases/<public_id>/evidence/<upload_id>/", evidence.CaseEvidenceFileView.as_view(),
+         name="case_evidence_file"),
+    path("cases/<public_id>/evidence/<upload_id>/withdraw/", evidence.CaseEvidenceWithdrawView.as_view(),
+         name="case_evidence_withdraw"),
 ]

@@ -390,6 +390,7 @@ SPECTACULAR_SETTINGS = {
         "ConferenceStatusEnum": "conferences.models.Conference.Status",
         "ReviewStatusEnum": "reviews.models.Review.Status",
         "ReviewDecisionStatusEnum": "reviews.models.ReviewDecision.Status",
+        "LadoReferralStatusEnum": "lado.api.serializers.ReferralStatus",
     },
     # every operation documents the error answers it can give, in the one error shape
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("conferences.api.urls")),
     path("", include("reviews.api.invitation_urls")),  # /api/v1/review-invitations/ (ADR 15)
     path("", include("reviews.api.urls")),
+    path("", include("lado.api.urls")),  # /api/v1/lado/referrals/ (issue 11; ADR 19)
 ]
 
 urlpatterns = [

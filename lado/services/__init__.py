@@ -39,3 +39,8 @@ __all__ = [
 from .meetings import meeting_book, meeting_cancel, meeting_hold, meeting_invitee_withdraw, meeting_move  # noqa: E402
 
 __all__ += ["meeting_book", "meeting_cancel", "meeting_hold", "meeting_invitee_withdraw", "meeting_move"]
+
+# evidence: files on a referral or a case, through the kernel's upload service
+from .evidence import evidence_add, evidence_withdraw  # noqa: E402
+
+__all__ += ["evidence_add", "evidence_withdraw"]

@@ -26,6 +26,7 @@ from ..policies import index_policy, referral_policy
 from ..selectors.index import normalise_identifier, referral_index_candidates
 from ._common import _choice, _ctx, _lado_officer_ids, _lado_team, _past, _require, _text, _today, _url
 
+SELF_REFERRED = (ReferralSource.PORTAL, ReferralSource.API)  # made from the referrer's own account
 ADULT_AGE = 16  # a person who works with children is at least this old (a sanity check of the date of birth)
 
 
@@ -148,13 +149,13 @@ def referral_submit(
     ctx = _ctx(actor)
     errors: dict[str, str] = {}
     la = _local_authority(local_authority, errors)
-    if source == ReferralSource.PORTAL:
+    if source in SELF_REFERRED:
         _require(referral_policy.can_refer(ctx), "make a referral")
     elif source in (ReferralSource.LADO, ReferralSource.CONSULTATION):
         _require(la is None or referral_policy.can_record_for(ctx, la.pk), "record a referral for this LADO service")
     else:
         raise ValueError(f"Unknown source {source!r}")
-    if source == ReferralSource.PORTAL:
+    if source in SELF_REFERRED:
         profile = Referrer.objects.filter(user=actor).first()
         data = {"referrer_name": actor.full_name, "referrer_email": actor.email,
                 "referrer_role": profile.role_label if profile else actor.job_title,
@@ -162,7 +163,7 @@ def referral_submit(
     clean = _clean_referral(data, errors)
     # a referrer matches only records they may open; the LADO team any they find (children's records are
     # never made here: a child without a record stays as described)
-    findings = (FIND_OPEN,) if source == ReferralSource.PORTAL else (FIND_OPEN, FIND_MINIMAL)
+    findings = (FIND_OPEN,) if source in SELF_REFERRED else (FIND_OPEN, FIND_MINIMAL)
     rows = _clean_children(children, errors, ctx, findings)
     received_at = received_at or timezone.now()
     received_on = timezone.localdate(received_at)
@@ -185,7 +186,7 @@ def referral_submit(
     if errors:
         raise ValidationError(errors)
     referral = Referral(local_authority=la, reference=_next_reference(), source=source, received_at=received_at,
-                        referred_by=actor if source == ReferralSource.PORTAL else None,
+                        referred_by=actor if source in SELF_REFERRED else None,
                         late_reason=late_reason if _late(knew_on, received_on) else "", created_by=actor, **clean)
     stamp(referral, actor, "Referral received")
     referral.save()

@@ -16,6 +16,7 @@ from ..codes import HARM_CRITERIA, OUTCOME_DEFINITIONS, OutcomeCategory, SafetyK
 from ..models import CaseInvitation, LadoCase, SafetyDecision
 from ..selectors.pages import case_page, user_by_email, views_of_record
 from .base import CaseFormPage, CasePage, is_late
+from .evidence import evidence_for
 from .forms import (
     ConfirmSuspensionForm,
     EndInvitationForm,
@@ -57,6 +58,7 @@ class CaseView(CasePage, TemplateView):
                    else [], definition=OUTCOME_DEFINITIONS.get(outcome.category) if outcome else "",
                    views=views_of_record(self.case) if self.can("view_access_log") else None,
                    steps=self.steps(works, outcome))
+        ctx["evidence"] = evidence_for(self.request, self.case)
         return ctx
 
     def steps(self, works: bool, outcome) -> list[tuple[str, str]]:

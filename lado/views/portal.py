@@ -26,6 +26,7 @@ from ..policies import referral_policy
 from ..rules import REGISTRATIONS_PER_ADDRESS
 from ..selectors.pages import agency_by_public_id, lado_services, portal_referrals, portal_status
 from .base import ReferralPage
+from .evidence import evidence_for
 from .forms import PasswordForm, RegisterForm
 from .referral import ReferralFormView
 
@@ -169,5 +170,6 @@ class PortalReferralView(ReferralPage, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(status=portal_status(self.referral),
-                   shared=list(self.referral.shared_updates.live().order_by("created_at", "pk")))
+                   shared=list(self.referral.shared_updates.live().order_by("created_at", "pk")),
+                   evidence=evidence_for(self.request, self.referral))
         return ctx

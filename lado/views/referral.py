@@ -23,6 +23,7 @@ from ..models import PersonIndexEntry, ReferralChild
 from ..policies import consultation_policy, referral_policy
 from ..selectors.pages import agency_by_public_id, lado_services, referral_page
 from .base import LadoTeamPage, ReferralFormPage, ReferralPage
+from .evidence import evidence_for
 from .forms import NEW_ENTRY, ChildFormSet, ChildMatchForm, ReferralForm, ShareForm, SubjectForm
 
 
@@ -43,7 +44,8 @@ class ReferralView(ReferralPage, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(page=referral_page(self.referral), case_url=reverse("lado:case", args=[self.case.public_id]))
+        ctx.update(page=referral_page(self.referral), case_url=reverse("lado:case", args=[self.case.public_id]),
+                   evidence=evidence_for(self.request, self.referral))
         return ctx
 
 

@@ -130,6 +130,15 @@ RULES_BEYOND_THE_SCHEMA = {
         "late_reason",  # required once the reports are past due
         "agency",  # an agency the caller may report for on this conference
     },
+    "POST /api/v1/lado/referrals/": {
+        "local_authority",  # a local authority with a LADO service
+        "referrer_name", "referrer_role",  # required unless the caller's account has them
+        "employer_knew_on", "incident_on", "subject_date_of_birth",  # in the past; an adult's date of birth
+        "late_reason",  # required more than one working day after the employer knew
+        "subject_ni_number", "subject_teacher_reference",  # their formats
+        "children", *(f"children-{i}" for i in range(100)),  # each child identified, none twice
+    },
+    "POST /api/v1/lado/referrals/{public_id}/evidence/": {"file"},  # not empty, a type the hub accepts
 }
 
 
@@ -202,7 +211,7 @@ def _load(auth: dict, headers: dict, world, run):
         for name, value in path_parameters.items():
             if not _is_uuid(value):
                 continue  # a malformed id stays malformed: the case is about it
-            ids = real["document_id"] if name == "document_id" else real[path.split("/")[3]]
+            ids = real["document_id"] if name == "document_id" else real.get(path.split("/")[3], [])
             options += [{**path_parameters, name: one} for one in ids]
         return st.sampled_from(options)
 

@@ -20,7 +20,7 @@ for a missing record when not.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
@@ -35,6 +35,7 @@ from lado.models import Consultation, LadoCase, PersonIndexEntry, Referral, Refe
 from lado.policies import (
     case_policy,
     consultation_policy,
+    evidence_policy,
     index_policy,
     is_lado,
     is_lado_manager,
@@ -43,6 +44,7 @@ from lado.policies import (
 )
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Membership, Role
+from safeguarding.uploads.models import Upload
 from tests.factories import ChildFactory, LocalAuthorityFactory, PoliceFactory, SchoolFactory, TeamFactory, make_user
 from tests.factories.lado import (
     CHILD,
@@ -78,6 +80,7 @@ class World:
     consultation: Consultation
     child: Child
     la: object
+    files: dict = field(default_factory=dict)
 
     def __getitem__(self, who):
         return self.people[who]
@@ -146,7 +149,20 @@ def _build() -> World:
     consultation = ConsultationFactory(local_authority=la, officer=officer)
     cases = {k: LadoCase.objects.get(referral=r) for k, r in referrals.items()}
     return World(people=people, referrals=referrals, cases=cases, entry=cases["A"].subject,
-                 consultation=consultation, child=Child.objects.get(pk=child.pk), la=la)
+                 consultation=consultation, child=Child.objects.get(pk=child.pk), la=la,
+                 files=_evidence_rows(people, referrals, cases))
+
+
+def _evidence_rows(people, referrals, cases) -> dict:
+    """Evidence on referral A (one file from the referrer, one from the LADO) and on case A: upload rows only
+    (the policy reads the owner and the uploader, never the bytes)."""
+    def row(owner, by, n):
+        return Upload.objects.create(owner=owner, purpose="evidence", original_name=f"file{n}.pdf",
+                                     content_type="application/pdf", size=1, sha256="0" * 64,
+                                     storage_name=f"matrix-{uuid.uuid4().hex}", uploaded_by=by)
+    return {"A by the referrer": (referrals["A"], row(referrals["A"], people["the referrer"], 1)),
+            "A by the LADO": (referrals["A"], row(referrals["A"], people["LADO officer"], 2)),
+            "case A": (cases["A"], row(cases["A"], people["LADO officer"], 3))}
 
 
 world = shared_world(_build)
@@ -311,3 +327,61 @@ def test_a_reinstated_referrer_follows_her_referral_again(world):
     ctx = AccessContext.for_user(referrer)
     assert referral_policy.can(ctx, "track", world.referrals["C"])
     assert not referral_policy.can(ctx, "track", world.referrals["A"])
+
+
+# --- evidence (lado.policies.evidence_policy): who adds, and who lists, downloads and withdraws which file ------
+# fmt: off
+ADDS_ON = ("A", "B", "C", "case A")
+FILES = ("A by the referrer", "A by the LADO", "case A")
+ALL4, ALL3 = (True, True, True, True), (True, True, True)
+NO4, NO3 = (False, False, False, False), (False, False, False)
+EVIDENCE = {
+    #                                   adds on: A, B, C, case A              downloads and withdraws
+    "LADO officer":                     (ALL4,                                ALL3),
+    "LADO manager":                     (ALL4,                                ALL3),
+    "LADO officer of another LA":       (NO4,                                 NO3),
+    # a referrer: on their own referral, and only the files they sent themselves
+    "the referrer":                     ((True, False, False, False),         (True, False, False)),
+    "another referrer":                 ((False, True, False, False),         NO3),
+    "a suspended referrer":             (NO4,                                 NO3),
+    "a partner who referred":           (NO4,                                 NO3),
+    # invited into case A: the LADO has no way to share a file with them, so none at all
+    "invited police officer":           (NO4,                                 NO3),
+    "invited social worker":            (NO4,                                 NO3),
+    "invitation ended":                 (NO4,                                 NO3),
+    "invited, then left the police":    (NO4,                                 NO3),
+    "police officer not invited":       (NO4,                                 NO3),
+    "social worker not invited":        (NO4,                                 NO3),
+    "service manager":                  (NO4,                                 NO3),
+    "IRO":                              (NO4,                                 NO3),
+    "conference chair":                 (NO4,                                 NO3),
+    "administrator":                    (NO4,                                 NO3),
+    "anonymous":                        (NO4,                                 NO3),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_evidence_matrix(world, who):
+    assert list(EVIDENCE) == list(world.people)
+    ctx = AccessContext.for_user(world[who])
+    adds, files = EVIDENCE[who]
+    owners = {**{k: world.referrals[k] for k in "ABC"}, "case A": world.cases["A"]}
+    got_adds = tuple(evidence_policy.can_add(ctx, owners[k]) for k in ADDS_ON)
+    got_downloads = tuple(evidence_policy.can_download(ctx, *world.files[k]) for k in FILES)
+    got_withdraws = tuple(evidence_policy.can_withdraw(ctx, *world.files[k]) for k in FILES)
+    assert (got_adds, got_downloads, got_withdraws) == (adds, files, files)
+    # the list: everything for the LADO team, their own for the referrer, nothing (not even the section) otherwise
+    assert evidence_policy.can_list(ctx, world.referrals["A"]) is (files[0] or files[1])
+    assert evidence_policy.lists_all(ctx, world.referrals["A"]) is files[1]
+    assert evidence_policy.can_list(ctx, world.cases["A"]) is files[2]
+
+
+def test_a_file_reached_through_another_record_is_refused(world):
+    """A file of referral A asked for through case A (or the other way round) is not a file of that record."""
+    ctx = AccessContext.for_user(world["LADO officer"])
+    _, referral_file = world.files["A by the LADO"]
+    _, case_file = world.files["case A"]
+    assert not evidence_policy.can_download(ctx, world.cases["A"], referral_file)
+    assert not evidence_policy.can_download(ctx, world.referrals["B"], referral_file)
+    assert not evidence_policy.can_download(ctx, world.referrals["A"], case_file)
