@@ -103,7 +103,10 @@ def test_the_record_saves_as_it_is_typed(page, context, conference, chair, other
 
     # the "Save record" button still works with the script running (revisions kept up to date)
     page.get_by_label("Professional dissent").fill("Police disagree with the category")
-    page.get_by_role("button", name="Save record").click()
+    # the post, its redirect and the record page again: on a loaded machine (CI beside other runs) this once
+    # took more than the 10 s an expectation waits, so the page itself is waited for, with room to spare
+    with page.expect_navigation(timeout=30_000):
+        page.get_by_role("button", name="Save record").click()
     expect(page.get_by_text("The record has been saved.")).to_be_visible()
     r = record(conference)
     assert r.professional_dissent == "Police disagree with the category"
