@@ -306,6 +306,18 @@ class EvidencePolicy:
 
     can_withdraw = can_download
 
+    def listed(self, ctx: AccessContext, owner) -> QuerySet:
+        """The files of ``owner`` ctx sees listed: every one for the LADO team, their own for the referrer,
+        none for anyone else (oldest first, one query)."""
+        from safeguarding.uploads.selectors import uploads_of
+
+        files = uploads_of(owner).order_by("uploaded_at", "id")
+        if self._team(ctx, owner):
+            return files
+        if self._referrer(ctx, owner):
+            return files.filter(uploaded_by_id=ctx.user_id)
+        return files.none()
+
 
 evidence_policy = EvidencePolicy()
 __all__ += ["evidence_policy"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -51,7 +51,7 @@ def step_keys() -> tuple[str, ...]:
 
 def working_day_1(aware_on: date, closures: Iterable[date] = ()) -> date:
     """The day of awareness when it is a working day, else the next working day."""
-    return workdays.add_working_days(aware_on - timedelta(days=1), 1, closures)
+    return workdays.next_working_day(aware_on, closures)
 
 
 @dataclass(frozen=True)

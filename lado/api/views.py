@@ -20,8 +20,6 @@ Missing and forbidden are the same 404; a refusal by the service is a 400 in the
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -31,13 +29,12 @@ from rest_framework.response import Response
 
 from safeguarding.access.views import PolicyViewSet
 from safeguarding.api import ApiErrorOutput, error_body
-from safeguarding.uploads.models import Upload
 
 from .. import services
 from ..codes import ReferralSource
-from ..models import LadoCase, SharedUpdate
-from ..policies import own_referral_policy
-from ..selectors.pages import agency_by_public_id
+from ..models import LadoCase
+from ..policies import evidence_policy, own_referral_policy
+from ..selectors.pages import agency_by_public_id, with_live_shared
 from .serializers import (
     EvidenceInput,
     EvidenceOutput,
@@ -120,9 +117,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     action_map_to_policy = {"list": "view", "retrieve": "view", "create": "view", "evidence": "evidence"}
 
     def shape_queryset(self, qs):
-        return (qs.select_related("case").order_by("-received_at", "-id")
-                .prefetch_related(Prefetch("shared_updates", SharedUpdate.objects.live().order_by("created_at", "pk"),
-                                           to_attr="live_shared")))
+        return with_live_shared(qs.select_related("case").order_by("-received_at", "-id"))
 
     def list(self, request, *args, **kwargs):
         """Each referral listed is a read: every row on the page is logged."""
@@ -136,9 +131,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def retrieve(self, request, *args, **kwargs):
         referral = _status(self.get_object())
         services.lado_read_log(user=request.user, record=referral, via=services.VIA_API, what="api: referral")
-        referral.files = list(Upload.objects.filter(
-            owner_type=ContentType.objects.get_for_model(referral), owner_id=referral.pk,
-            uploaded_by=request.user).order_by("uploaded_at", "id"))
+        referral.files = list(evidence_policy.listed(request.access, referral))
         return Response(ReferralDetailOutput(referral).data)
 
     def create(self, request, *args, **kwargs):

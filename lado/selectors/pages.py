@@ -224,3 +224,9 @@ def views_of_record(record, limit: int = 50) -> list[RecordView]:
     ct = ContentType.objects.get_for_model(record)
     return list(RecordView.objects.filter(record_type=ct, record_id=record.pk).select_related("user")
                 .order_by("-at", "-id")[:limit])
+
+
+def with_live_shared(referrals: QuerySet) -> QuerySet:
+    """Referrals with what the LADO shared with their referrer, oldest first, on ``live_shared`` (one query)."""
+    return referrals.prefetch_related(Prefetch("shared_updates", SharedUpdate.objects.live()
+                                               .order_by("created_at", "pk"), to_attr="live_shared"))

@@ -88,6 +88,15 @@ def previous_working_day(day: date, closures: Iterable[date] = _NO_CLOSURES) -> 
     return day
 
 
+def next_working_day(day: date, closures: Iterable[date] = _NO_CLOSURES) -> date:
+    """``day`` itself when it is a working day, otherwise the first working day after it (the partnership's
+    Working Day 1: the day of awareness, or the next working day)."""
+    closures = _as_set(closures)
+    while not is_working_day(day, closures):
+        day += _ONE_DAY
+    return day
+
+
 def add_months_to_working_day(anchor: date, n: int, closures: Iterable[date] = _NO_CLOSURES) -> date:
     """``add_months`` moved back to a working day (the last day a meeting can be held in time)."""
     return previous_working_day(add_months(anchor, n), closures)

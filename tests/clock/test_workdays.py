@@ -179,6 +179,19 @@ def test_previous_working_day(day, closures, expected):
     assert workdays.previous_working_day(day, closures) == expected
 
 
+NEXT_WORKING_DAY = [
+    pytest.param(D(2027, 3, 24), (), D(2027, 3, 24), id="a-working-day-is-itself"),
+    pytest.param(D(2027, 3, 26), (), D(2027, 3, 30), id="good-friday-over-easter-to-tuesday"),
+    pytest.param(D(2026, 12, 25), (), D(2026, 12, 29), id="christmas-to-after-boxing-day-substitute"),
+    pytest.param(D(2026, 1, 10), {D(2026, 1, 12)}, D(2026, 1, 13), id="saturday-over-a-closure"),
+]
+
+
+@pytest.mark.parametrize(("day", "closures", "expected"), NEXT_WORKING_DAY)
+def test_next_working_day(day, closures, expected):
+    assert workdays.next_working_day(day, closures) == expected
+
+
 # --- is_working_day ---------------------------------------------------------------------------------------
 
 IS_WORKING_DAY = [
