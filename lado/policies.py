@@ -306,6 +306,11 @@ class EvidencePolicy:
 
     can_withdraw = can_download
 
+    @staticmethod
+    def is_own(ctx: AccessContext, upload) -> bool:
+        """The file is one ctx sent (what a referrer sees of a record's files)."""
+        return upload.uploaded_by_id == ctx.user_id
+
     def listed(self, ctx: AccessContext, owner) -> QuerySet:
         """The files of ``owner`` ctx sees listed: every one for the LADO team, their own for the referrer,
         none for anyone else (oldest first, one query)."""

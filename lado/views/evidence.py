@@ -59,32 +59,32 @@ class Evidence:
     add_label: str = "Add evidence (a document or an image)"
 
 
-def _rows(access, user, owner) -> list:
+def _rows(access, owner) -> list:
     """The files of ``owner`` that ``access`` sees listed (the LADO team all; the referrer their own); one query."""
     every = evidence_policy.lists_all(access, owner)
     rows = upload_selectors.upload_rows(owner, download_url=lambda u: download_url(owner, u),
                                         withdraw_url=lambda u: withdraw_url(owner, u))
-    return rows if every else [r for r in rows if r.upload.uploaded_by_id == user.pk]
+    return rows if every else [r for r in rows if evidence_policy.is_own(access, r.upload)]
 
 
 def evidence_for(request, owner) -> Evidence | None:
     """The evidence section of a referral's or a case's page, or None when ``request``'s person sees none (the
     people invited into a case: the LADO does not share files with them)."""
-    access, user = request.access, request.user
+    access = request.access
     if not evidence_policy.can_list(access, owner):
         return None
     out = Evidence(add_url=add_url(owner) if evidence_policy.can_add(access, owner) else "")
     if isinstance(owner, LadoCase):
-        out.sections.append(Section("Evidence on the case", "case-evidence", _rows(access, user, owner),
+        out.sections.append(Section("Evidence on the case", "case-evidence", _rows(access, owner),
                                     "No files have been added to the case."))
         out.sections.append(Section("Evidence sent with the referral", "referral-evidence",
-                                    _rows(access, user, owner.referral),
+                                    _rows(access, owner.referral),
                                     "No files came with the referral."))
         out.add_label = "Add evidence to the case (a document or an image)"
     else:
         mine = not evidence_policy.lists_all(access, owner)
         out.sections.append(Section("Your files" if mine else "Evidence", "referral-evidence",
-                                    _rows(access, user, owner),
+                                    _rows(access, owner),
                                     "You have not sent any files." if mine else "No files have been sent."))
         if mine:
             out.add_label = "Send a document or an image"
