@@ -1,5 +1,5 @@
-"""The safeguarding children partnership: referrals for a case review, their triage, notifications to the
-National Panel and Ofsted, and the rapid review day by day (issue 12, sections 1 and 2; ADR 20).
+"""Referrals for a case review, their triage, notifications to the National Panel and Ofsted, the seats, and
+the rapid review day by day (issue 12, sections 1 and 2; ADR 20).
 
 Nothing here is deleted: a referral is triaged, a rapid review is submitted or closed, a seat is ended.
 """
@@ -9,23 +9,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-
-class NotDeletable(Exception):
-    pass
-
-
-class _Kept(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-
-    def delete(self, *args, **kwargs):
-        raise NotDeletable(f"{type(self).__name__} records are kept, never deleted.")
+from ._base import NotDeletable, _Kept
 
 
 class PartnershipSeat(_Kept):
