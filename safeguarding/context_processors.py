@@ -41,6 +41,8 @@ def hub(request):
         items.append(("Foster carers' reviews", reverse("reviews:households")))
     if access is not None and access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         items.append(("Reviews to prepare", reverse("reviews:preparation")))
+    if access is not None and access.has_role(Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
+        items.append(("Figures", reverse("figures:timeliness")))  # managers' figures (safeguarding.figures)
     if access is not None and access.has_role(Role.PARTNERSHIP_BUSINESS_UNIT):
         items.append(("Safeguarding partnership", reverse("partnership:dashboard")))  # partnership (ADR 20)
     if access is not None and access.has_role(Role.ADMINISTRATOR):

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("safeguarding.accounts.urls")),
     path("notifications/", include("safeguarding.notify.urls")),
     path("", include("safeguarding.clock.urls")),
+    path("", include("safeguarding.figures.urls")),
     path("children/", include("cases.urls")),
     path("conferences/", include("conferences.urls")),
     path("reviews/", include("reviews.urls")),

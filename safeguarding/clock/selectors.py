@@ -113,6 +113,11 @@ def for_teams(qs: QuerySet, team_ids: Iterable[int]) -> QuerySet:
     return qs.filter(responsible_team_id__in=list(team_ids))
 
 
+def for_team_id(qs: QuerySet, team_id: int | None) -> QuerySet:
+    """One team's deadlines, or (None) those with no responsible team."""
+    return qs.filter(responsible_team__isnull=True) if team_id is None else qs.filter(responsible_team_id=team_id)
+
+
 def rule_keys_of_service(service: rules.Service | str) -> list[str]:
     service = rules.Service(service)
     return sorted(key for key, rule in rules.all_rules().items() if rule.service is service)
@@ -352,15 +357,37 @@ class Timeliness:
     def percent_on_time(self) -> int | None:
         return round(100 * self.on_time / self.decided) if self.decided else None
 
-    def add(self, status: str, due: date, today: date, n: int) -> None:
-        if status == Deadline.Status.MET_ON_TIME:
-            self.on_time += n
-        elif status == Deadline.Status.MET_LATE:
-            self.late += n
-        elif due < today:
-            self.overdue += n
-        else:
-            self.to_come += n
+    def add(self, bucket: str, n: int) -> None:
+        setattr(self, bucket, getattr(self, bucket) + n)
+
+
+TIMELINESS_BUCKETS = ("on_time", "late", "overdue", "to_come")
+TIMELINESS_LABELS = {"on_time": "Met on time", "late": "Met late", "overdue": "Overdue", "to_come": "Still to come"}
+
+
+def _timeliness_bucket(today: date):
+    """The bucket of each deadline, worked out by the database (so a period's deadlines are counted by one
+    grouped query whatever their number): met on time, met late, overdue (open past its date), to come."""
+    from django.db.models import Case, CharField, Value, When
+
+    return Case(When(status=Deadline.Status.MET_ON_TIME, then=Value("on_time")),
+                When(status=Deadline.Status.MET_LATE, then=Value("late")),
+                When(due_date__lt=today, then=Value("overdue")),
+                default=Value("to_come"), output_field=CharField())
+
+
+def _timeliness_scope(qs: QuerySet, *, start: date, end: date, rule_keys: Iterable[str]) -> QuerySet:
+    return (qs.filter(rule_key__in=list(rule_keys), due_date__gte=start, due_date__lte=end)
+            .exclude(status=Deadline.Status.CANCELLED))
+
+
+def _months(start: date, end: date) -> dict[date, Timeliness]:
+    months: dict[date, Timeliness] = {}
+    month = start.replace(day=1)
+    while month <= end:
+        months[month] = Timeliness("", month.strftime("%B %Y"))
+        month = workdays.add_months(month, 1)
+    return months
 
 
 def timeliness(qs: QuerySet, *, start: date, end: date, rule_keys: Iterable[str], today: date | None = None
@@ -373,18 +400,51 @@ def timeliness(qs: QuerySet, *, start: date, end: date, rule_keys: Iterable[str]
     today = today or timezone.localdate()
     keys = list(dict.fromkeys(rule_keys))
     by_rule = {key: Timeliness(key, rules.get(key).title) for key in keys}
-    months: dict[date, Timeliness] = {}
-    month = start.replace(day=1)
-    while month <= end:
-        months[month] = Timeliness("", month.strftime("%B %Y"))
-        month = workdays.add_months(month, 1)
-    grouped = (qs.filter(rule_key__in=keys, due_date__gte=start, due_date__lte=end)
-               .exclude(status=Deadline.Status.CANCELLED)
-               .annotate(month=TruncMonth("due_date"))
-               .values_list("rule_key", "month", "status", "due_date")
+    months = _months(start, end)
+    grouped = (_timeliness_scope(qs, start=start, end=end, rule_keys=keys)
+               .annotate(month=TruncMonth("due_date"), bucket=_timeliness_bucket(today))
+               .values_list("rule_key", "month", "bucket")
                .annotate(n=Count("id")).order_by())
-    for key, month, status, due, n in grouped:
+    for key, month, bucket, n in grouped:
         month = month.date() if hasattr(month, "date") else month
-        by_rule[key].add(status, due, today, n)
-        months[month].add(status, due, today, n)
+        by_rule[key].add(bucket, n)
+        months[month].add(bucket, n)
     return [by_rule[k] for k in keys], list(months.items())
+
+
+@dataclass
+class TeamTimeliness:
+    team_id: int | None
+    team: str
+    agency: str
+    row: Timeliness
+
+
+def timeliness_by_team(qs: QuerySet, *, start: date, end: date, rule_keys: Iterable[str],
+                       today: date | None = None) -> list[TeamTimeliness]:
+    """The same counts team by team (the deadline's responsible team; "No team" for those without one), one
+    grouped query, ordered by agency and team name."""
+    today = today or timezone.localdate()
+    teams: dict[int | None, TeamTimeliness] = {}
+    grouped = (_timeliness_scope(qs, start=start, end=end, rule_keys=rule_keys)
+               .annotate(bucket=_timeliness_bucket(today))
+               .values_list("responsible_team_id", "responsible_team__name", "responsible_team__agency__name",
+                            "bucket")
+               .annotate(n=Count("id")).order_by())
+    for team_id, name, agency, bucket, n in grouped:
+        entry = teams.setdefault(team_id, TeamTimeliness(team_id, name or "No team", agency or "",
+                                                         Timeliness("", name or "No team")))
+        entry.row.add(bucket, n)
+    return sorted(teams.values(), key=lambda t: (t.team_id is None, t.agency, t.team))
+
+
+def timeliness_deadlines(qs: QuerySet, *, start: date, end: date, rule_keys: Iterable[str],
+                         bucket: str = "", today: date | None = None) -> QuerySet:
+    """The deadlines a timeliness figure counts (the list a figure drills into): the same scope and buckets as
+    ``timeliness``, those decided (on time, late, overdue: what the share on time is of) or one bucket only;
+    oldest due first."""
+    today = today or timezone.localdate()
+    wanted = [bucket] if bucket else ["on_time", "late", "overdue"]
+    scoped = (_timeliness_scope(qs, start=start, end=end, rule_keys=rule_keys)
+              .annotate(bucket=_timeliness_bucket(today)).filter(bucket__in=wanted))
+    return scoped.select_related(*LIST_RELATED).order_by("due_date", "id")
