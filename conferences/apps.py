@@ -12,3 +12,8 @@ class ConferencesConfig(AppConfig):
         from .calendar import conference_events
 
         register_feed_source(conference_events)
+
+        from safeguarding.figures.pages import register as register_figures
+
+        register_figures("Child protection", "Children on a plan by category, first and repeat plans, and plans by "
+                         "length (two years or more).", "conferences:figures", policies.plan_policy.sees_figures)

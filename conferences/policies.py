@@ -492,6 +492,13 @@ class PlanPolicy(Policy):
     def probe(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         return self.visible(ctx, action, probe=True)
 
+    def sees_figures(self, ctx: AccessContext) -> bool:
+        """The service's figures (plans by category, repeat plans, plan lengths) are for its service managers
+        and the conference service (chairs, administrators) of a local authority; each counts the plans
+        ``visible(ctx, "view")`` shows them, which for both is their authority's."""
+        return bool(ctx.agency_ids_with_role(Role.SERVICE_MANAGER) & ctx.local_authority_ids
+                    or service_local_authorities(ctx))
+
     def visible_for_child(self, ctx: AccessContext, child) -> QuerySet:
         """``visible(ctx, "view")`` of one child's plans, through the child (as
         ``conference_policy.visible_for_child``): no child visibility nested inside."""

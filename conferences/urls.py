@@ -6,6 +6,7 @@ from .views import (
     decision,
     detail,
     documents,
+    figures,
     invitations,
     minutes,
     plans,
@@ -20,6 +21,8 @@ urlpatterns = [
     # the chair's dashboard and the conference service's list
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("service/", dashboard.ServiceListView.as_view(), name="service_list"),
+    path("figures/", figures.PlanFiguresView.as_view(), name="figures"),  # the service's figures (ADR 29)
+    path("figures/plans/", figures.PlanFigureListView.as_view(), name="figures_plans"),
     path("request/<child_id>/", request.RequestView.as_view(), name="request"),
     # plans (before <public_id>/ so "plans" is never read as a conference id)
     path("plans/<public_id>/", plans.PlanView.as_view(), name="plan"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from safeguarding.accounts.models import Role
+from safeguarding.figures.pages import pages_for as figures_pages_for
 
 
 @dataclass
@@ -41,8 +42,8 @@ def hub(request):
         items.append(("Foster carers' reviews", reverse("reviews:households")))
     if access is not None and access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         items.append(("Reviews to prepare", reverse("reviews:preparation")))
-    if access is not None and access.has_role(Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
-        items.append(("Figures", reverse("figures:timeliness")))  # managers' figures (safeguarding.figures)
+    if access is not None and figures_pages_for(access):
+        items.append(("Figures", reverse("figures:index")))  # the figures pages this person may open (ADR 29)
     if access is not None and access.has_role(Role.PARTNERSHIP_BUSINESS_UNIT):
         items.append(("Safeguarding partnership", reverse("partnership:dashboard")))  # partnership (ADR 20)
     if access is not None and access.has_role(Role.ADMINISTRATOR):

@@ -360,3 +360,10 @@ _DEFAULTS += (
     _r("rapid_review_submission", "Rapid review submitted to the National Panel (local plan)", WORKING_DAY_1, 14,
        WD, CE_SCP + ": by working day 15", LOCAL, title="Rapid review: submit to the National Panel"),
 )
+
+
+# --- bands for figures (not deadlines) ---------------------------------------------------------------------
+# The lengths of child protection plans as the DfE's "Characteristics of children in need" statistics band
+# them (CIN census: under 3 months, 3 to 6 months, 6 months to 1 year, 1 to 2 years, 2 years and over), in
+# months from the plan's start. The last band is the inspected "plans lasting two years or more".
+PLAN_LENGTH_BANDS_MONTHS = (3, 6, 12, 24)

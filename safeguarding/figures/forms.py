@@ -6,10 +6,9 @@ from safeguarding.clock import rules
 from safeguarding.forms import GovukDateField
 
 
-class TimelinessForm(forms.Form):
-    """The service and the period the timeliness figures count (a GET form)."""
+class PeriodForm(forms.Form):
+    """The period a page of figures counts (a GET form)."""
 
-    service = forms.ChoiceField(label="Service", choices=[(s.value, s.label) for s in rules.Service])
     start = GovukDateField(label="From", label_lower="the first day")
     end = GovukDateField(label="To", label_lower="the last day")
 
@@ -18,6 +17,13 @@ class TimelinessForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The last day must be on or after the first day")
         return data
+
+
+class TimelinessForm(PeriodForm):
+    """The service and the period the timeliness figures count."""
+
+    service = forms.ChoiceField(label="Service", choices=[(s.value, s.label) for s in rules.Service])
+    field_order = ["service", "start", "end"]
 
 
 class DrillForm(TimelinessForm):

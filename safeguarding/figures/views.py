@@ -20,6 +20,7 @@ from safeguarding.clock import selectors as clock
 from safeguarding.clock.policies import deadline_policy
 from safeguarding.pages import NO_SUCH_RECORD
 
+from . import pages
 from .csv import figure_csv
 from .forms import DrillForm, TimelinessForm
 from .timeliness import rule_keys, timeliness_figures
@@ -30,6 +31,18 @@ PERIOD_FIELDS = ("service", "start_day", "start_month", "start_year", "end_day",
 
 def default_period(today: date) -> tuple[date, date]:
     return workdays.add_months(today, -11).replace(day=1), today  # twelve months, this one included
+
+
+class FiguresIndexView(TemplateView):
+    """``/figures/``: the figures pages this person may open; none: the missing page."""
+
+    template_name = "figures/index.html"
+
+    def get_context_data(self, **kwargs):
+        shown = pages.pages_for(self.request.access)
+        if not shown:
+            raise Http404(NO_SUCH_RECORD)
+        return {**super().get_context_data(**kwargs), "pages": shown}
 
 
 class ManagersOnly(PolicyViewMixin):
@@ -121,6 +134,7 @@ class TimelinessDeadlinesView(ManagersOnly, TemplateView):
 
 app_name = "figures"
 urlpatterns = [
+    path("figures/", FiguresIndexView.as_view(), name="index"),
     path("figures/timeliness/", TimelinessView.as_view(), name="timeliness"),
     path("figures/timeliness/deadlines/", TimelinessDeadlinesView.as_view(), name="timeliness_deadlines"),
 ]

@@ -821,3 +821,13 @@ def test_a_chair_booked_for_a_live_conference_sees_the_child(world):
                                      ends_at=story.at(day, 12), venue="Hall")
     assert child_policy.can(AccessContext.for_user(other), "view", child)
     assert not child_policy.can(AccessContext.for_user(world["the chair"]), "view", child)
+
+
+# plan_policy.sees_figures: the service's figures (ADR 29): its service managers and conference service
+SEES_FIGURES = {"the chair", "another chair of the same LA", "a chair of another LA", "the minute-taker",
+                "administrator", "service manager", "another LA's service manager"}
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_who_sees_the_service_s_figures(world, who):
+    assert plan_policy.sees_figures(AccessContext.for_user(world[who])) is (who in SEES_FIGURES)

@@ -34,6 +34,10 @@ def test_the_service_manager_reads_the_timeliness_figures_and_drills_down(page, 
 
     log_in(page, manager)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Figures").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Figures")
+    expect(page.get_by_role("link", name="Child protection")).to_be_visible()
+    assert_accessible(page, "Figures")
+    page.get_by_role("link", name="Timeliness").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Timeliness: Child protection")
     by_team = page.get_by_role("table", name=re.compile("team by team: the numbers"))
     row = by_team.get_by_role("row", name=re.compile("Assessment Team A"))
@@ -51,3 +55,10 @@ def test_the_service_manager_reads_the_timeliness_figures_and_drills_down(page, 
 
     page.set_viewport_size({"width": 320, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("link", name="Back to figures").click()
+    page.get_by_role("link", name="Child protection").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Child protection figures")
+    expect(page.get_by_role("img", name=re.compile("by category"))).to_be_visible()
+    assert_accessible(page, "Child protection figures")
