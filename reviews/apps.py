@@ -21,3 +21,13 @@ class ReviewsConfig(AppConfig):
         from .selectors.child_panel import PERIODS_LIST, periods_of_child
 
         register_page_list(PERIODS_LIST, periods_of_child)
+
+        # the IRO manager's figures pages (ADR 29)
+        from safeguarding.figures.pages import register as register_figures
+
+        from .policies import oversight_policy
+
+        register_figures("Looked-after reviews", "How children took part in their reviews, and reviews held first, "
+                         "second and later.", "reviews:figures", oversight_policy.sees_the_service)
+        register_figures("Looked-after timeliness", "The looked-after service's deadlines met on time, month by "
+                         "month and deadline by deadline.", "reviews:timeliness", oversight_policy.sees_the_service)

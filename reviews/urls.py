@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import advocacy as advocacy_pages  # preparing a review (ADR 15)
 from .views import caseload, decisions, fostering, preparation, record, review, voice
+from .views import figures as figure_pages
 from .views import introduction as introduction_pages
 from .views import invitations as invitation_pages
 from .views import timeliness as timeliness_pages
@@ -11,6 +12,8 @@ urlpatterns = [
     path("", caseload.CaseloadView.as_view(), name="caseload"),
     path("preparation/", preparation.PreparationView.as_view(), name="preparation"),
     path("timeliness/", timeliness_pages.TimelinessView.as_view(), name="timeliness"),
+    path("figures/", figure_pages.ReviewFiguresView.as_view(), name="figures"),  # ADR 29
+    path("figures/reviews/", figure_pages.ReviewFigureListView.as_view(), name="figures_reviews"),
     # one review
     path("r/<public_id>/", review.ReviewView.as_view(), name="review"),
     path("r/<public_id>/record/", record.RecordView.as_view(), name="record"),

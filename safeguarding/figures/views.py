@@ -22,7 +22,7 @@ from safeguarding.pages import NO_SUCH_RECORD
 
 from . import pages
 from .csv import figure_csv
-from .forms import DrillForm, TimelinessForm
+from .forms import DrillForm, PeriodForm, TimelinessForm
 from .timeliness import rule_keys, timeliness_figures
 
 PAGE_SIZE = 50
@@ -130,6 +130,89 @@ class TimelinessDeadlinesView(ManagersOnly, TemplateView):
                    back_url=f"{reverse('figures:timeliness')}?{urlencode(back)}",
                    page_query=urlencode({k: v for k, v in self.request.GET.items() if k != "page"}))
         return ctx
+
+
+# --- the pattern of an app's figures page and its drill-down list ------------------------------------------
+
+
+class PeriodFiguresView(PolicyViewMixin, TemplateView):
+    """An app's figures page over a period (default the last twelve months): ``allowed(ctx)`` is the policy's
+    question (anyone else: the missing page); ``figures(start, end, today, link)`` builds the figures, where
+    ``link(figure_key, row_key)`` is the URL of the row's list (``list_url_name``); ``?csv=<figure key>``
+    downloads one figure. The template includes ``includes/figure.html`` for each of ``figures``."""
+
+    abstract = True
+    list_url_name = ""
+    page_url_name = ""
+
+    def allowed(self, ctx) -> bool:
+        raise NotImplementedError
+
+    def figures(self, *, start: date, end: date, today: date, link) -> list:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.allowed(request.access):
+            raise Http404(NO_SUCH_RECORD)
+        return super().dispatch(request, *args, **kwargs)
+
+    def period(self):
+        today = timezone.localdate()
+        start, end = default_period(today)
+        form = PeriodForm(self.request.GET or None, initial={"start": start, "end": end})
+        if form.is_bound and form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        base = {"start_day": start.day, "start_month": start.month, "start_year": start.year,
+                "end_day": end.day, "end_month": end.month, "end_year": end.year}
+        return form, start, end, today, base
+
+    def link_maker(self, base: dict):
+        def link(figure: str, value: str) -> str:
+            return f"{reverse(self.list_url_name)}?{urlencode({**base, 'figure': figure, 'value': value})}"
+        return link
+
+    def get(self, request, *args, **kwargs):
+        form, start, end, today, base = self.period()
+        figures = self.figures(start=start, end=end, today=today, link=self.link_maker(base))
+        wanted = request.GET.get("csv")
+        if wanted:
+            figure = next((f for f in figures if f.key == wanted), None)
+            if figure is None:
+                raise Http404(NO_SUCH_RECORD)
+            return figure_csv(figure, period=f"{start:%Y-%m-%d} to {end:%Y-%m-%d}")
+        csv_base = f"?{urlencode(base)}&csv="
+        return self.render_to_response(self.get_context_data(
+            form=form, invalid=form.is_bound and not form.is_valid(), start=start, end=end, today=today, base=base,
+            figures=[(f, csv_base + f.key) for f in figures]))
+
+
+class FigureListView(PeriodFiguresView):
+    """The records behind one row of one of the page's figures, paginated: ``records(figure, value, start, end,
+    today)`` answers the queryset (None: no such row, the missing page), through the same policy and filter as
+    the figure; the figure and row come from ``figures`` built on nothing (``link`` unused)."""
+
+    abstract = True
+    page_size = PAGE_SIZE
+
+    def records(self, *, figure: str, value: str, start: date, end: date, today: date):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        form, start, end, today, base = self.period()
+        figure_key, value = request.GET.get("figure", ""), request.GET.get("value", "")
+        records = self.records(figure=figure_key, value=value, start=start, end=end, today=today)
+        if records is None:
+            raise Http404(NO_SUCH_RECORD)
+        figure = next((f for f in self.figures(start=start, end=end, today=today, link=lambda *a: "", empty=True)
+                       if f.key == figure_key), None)
+        row = next((r for r in figure.rows if r.key == value), None) if figure else None
+        if row is None:
+            raise Http404(NO_SUCH_RECORD)
+        page = Paginator(records, self.page_size).get_page(request.GET.get("page"))
+        return self.render_to_response(self.get_context_data(
+            figure=figure, row=row, page_obj=page, start=start, end=end, today=today,
+            back_url=f"{reverse(self.page_url_name)}?{urlencode(base)}#figure-{figure_key}",
+            page_query=urlencode({k: v for k, v in request.GET.items() if k != "page"})))
 
 
 app_name = "figures"
