@@ -134,6 +134,11 @@ class ReferralPolicy(_ArmsPolicy):
             return True
         return not ctx.remember("lado.suspended", lambda: _suspended(ctx).exists())
 
+    def sees_figures(self, ctx: AccessContext) -> bool:
+        """The service's yearly figures (ADR 29): its LADO team and manager; they count the referrals
+        ``visible(ctx, "view")`` shows them, their authority's."""
+        return is_lado(ctx)
+
     def can_record_for(self, ctx: AccessContext, local_authority_id: int) -> bool:
         """Whether ctx may record a referral or a consultation for this authority's LADO service (a telephone
         call, an email): its LADO team."""

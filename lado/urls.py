@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import case, evidence, meetings, portal, referral, team
+from .views import case, evidence, figures, meetings, portal, referral, team
 
 app_name = "lado"
 urlpatterns = [
     # the LADO team
     path("", team.WorkbenchView.as_view(), name="workbench"),
+    path("figures/", figures.LadoFiguresView.as_view(), name="figures"),  # the yearly figures (ADR 29)
+    path("figures/referrals/", figures.LadoFigureListView.as_view(), name="figures_referrals"),
     path("referrals/new/", referral.RecordReferralView.as_view(), name="referral_new"),
     path("referrals/<public_id>/", referral.ReferralView.as_view(), name="referral"),
     path("referrals/<public_id>/subject/", referral.SubjectView.as_view(), name="subject"),

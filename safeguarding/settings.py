@@ -240,6 +240,9 @@ BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
 # Child protection conferences: local practice (not timescales, which live in clock/rules.py)
 CONFERENCE_QUORUM_OTHER_AGENCIES = env.int("CONFERENCE_QUORUM_OTHER_AGENCIES", default=2)
 CONFERENCE_CHILD_INVITATION_AGE = env.int("CONFERENCE_CHILD_INVITATION_AGE", default=12)
+# LADO: the share of cases the service aims to resolve within each band of clock.rules.LADO_RESOLUTION_BANDS_MONTHS
+# (one month, three months, twelve months), in percent; the defaults are the guidance's 80 %, 90 % and all.
+LADO_RESOLUTION_TARGETS = env.list("LADO_RESOLUTION_TARGETS", cast=int, default=[80, 90, 100])
 ACCESS_GRANT_MAX_DAYS = 90  # the longest a manager's explicit access grant may run
 
 # --- security headers ------------------------------------------------------------------------

@@ -29,15 +29,14 @@ from ..models import (
     SafetyDecision,
     SharedUpdate,
 )
+from .figures import resolution_band
 from .index import with_history
 
 ROWS = 100  # rows on a list; more and the page says it shows the first ROWS
-# Age buckets of open cases (the figures' timeliness buckets: KCSIE's 1, 3 and 12 months), in days
-AGE_BUCKETS = ((31, "Under a month"), (92, "1 to 3 months"), (366, "3 to 12 months"), (None, "Over 12 months"))
-
-
-def age_bucket(days: int) -> str:
-    return next(label for limit, label in AGE_BUCKETS if limit is None or days < limit)
+def age_bucket(received: date, today: date) -> str:
+    """The band of an open case's age (the figures' resolution bands: KCSIE's 1, 3 and 12 months)."""
+    label = resolution_band(received, today)[1]
+    return label.replace("Within", "Under", 1)
 
 
 def lado_services() -> list[Agency]:
@@ -85,7 +84,7 @@ def workbench(cases: QuerySet) -> Workbench:
     new, still_open = new[:ROWS], still_open[:ROWS]
     for case in new + still_open:
         case.age_days = (today - timezone.localdate(case.referral.received_at)).days
-        case.age_bucket = age_bucket(case.age_days)
+        case.age_bucket = age_bucket(timezone.localdate(case.referral.received_at), today)
         case.repeat = case.index_matches if case.status == LadoCase.Status.NEW else max(case.other_cases - 1, 0)
     alerts = [c for c in new + still_open if c.repeat]
     start = timezone.make_aware(datetime.combine(today, time.min))

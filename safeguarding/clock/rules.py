@@ -367,3 +367,9 @@ _DEFAULTS += (
 # them (CIN census: under 3 months, 3 to 6 months, 6 months to 1 year, 1 to 2 years, 2 years and over), in
 # months from the plan's start. The last band is the inspected "plans lasting two years or more".
 PLAN_LENGTH_BANDS_MONTHS = (3, 6, 12, 24)
+
+# How long LADO cases take from the referral to the outcome, in the bands KCSIE's guidance on managing
+# allegations measures (Keeping children safe in education, part four: resolved within one month, three months,
+# and all but the most exceptional within twelve months), in months from the referral. The targets for each band
+# are the deployment's (settings.LADO_RESOLUTION_TARGETS).
+LADO_RESOLUTION_BANDS_MONTHS = (1, 3, 12)

@@ -95,7 +95,7 @@ def test_the_workbench_shows_new_referrals_with_the_working_day_open_cases_by_ag
     assert world["repeat"].reference in new and "Late" in new and "The head teacher was away" in new
     assert "1 possible match" in new
     opened = page[page.index('id="open-cases"'):]
-    assert world["case_a"].reference in opened and "7 days" in opened and "Under a month" in opened
+    assert world["case_a"].reference in opened and "7 days" in opened and "Under 1 month" in opened
     assert world["earlier"].reference not in page  # closed
     alerts = page[page.index('id="repeat-alerts"'):page.index('id="new-referrals"')]
     assert world["repeat"].reference in alerts and world["case_a"].reference in alerts  # a new and an open repeat

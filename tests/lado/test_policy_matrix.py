@@ -303,6 +303,8 @@ def test_who_refers_records_and_is_the_lado(world, who):
     assert referral_policy.can_record_for(ctx, world.la.pk) is (who in LADO)
     assert is_lado(ctx) is (who in LADO | {"LADO officer of another LA"})
     assert is_lado_manager(ctx) is (who in MANAGER)
+    # the yearly figures (ADR 29): the LADO teams, each counting its own authority's referrals
+    assert referral_policy.sees_figures(ctx) is (who in LADO | {"LADO officer of another LA"})
 
 
 @pytest.mark.parametrize("who", PEOPLE)
