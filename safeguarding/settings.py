@@ -53,6 +53,8 @@ ENV_VARS: dict[str, tuple[bool, str]] = {
                                                 "that make a conference quorate (default 2)"),
     "CONFERENCE_CHILD_INVITATION_AGE": (False, "age from which the child is proposed as a conference invitee "
                                                "(default 12; the chair decides)"),
+    "LADO_RESOLUTION_TARGETS": (False, "LADO: percent of cases to resolve within 1, 3 and 12 months "
+                                       "(comma-separated; default 80,90,100)"),
     "API_MAX_BODY_BYTES": (False, "largest request body the API accepts, in bytes; larger is a 413 (default 1048576)"),
     "UPLOAD_ROOT": (False, "where uploaded files are kept, outside every served directory (default var/uploads)"),
     "UPLOAD_MAX_BYTES": (False, "largest file that can be uploaded, in bytes (default 20971520, 20 MB)"),
