@@ -429,7 +429,8 @@ class Bench:
     """The measurements of one database: ``prepare()``, then ``round(group)`` and ``sweep_round()`` as
     often as wanted (each times every line of the group once), then ``finish()``."""
 
-    GROUPS = ("search_sw", "search_partner", "page", "conference", "api", "fm_api", "fm_page")
+    GROUPS = ("search_sw", "search_partner", "page", "conference", "api", "fm_api", "fm_page", "figures_timeliness",
+              "figures_plans")
 
     def __init__(self, *, log: Callable[[str], None] = say):
         import logging
@@ -503,6 +504,19 @@ class Bench:
         else:
             self.notes.append("no conference in this data: the conference page is not measured")
 
+        # the service manager's figures (ADR 29), each beside a bare view replaying its statements
+        manager = self._service_manager_of(s.page_child.local_authority_id)
+        if manager is not None:
+            sm = Client()
+            sm.force_login(manager)
+            bare_sm = self._bare_statements(sm)
+            self._page("figures_timeliness", "timeliness figures GET /figures/timeliness/ (service manager)", sm,
+                       "/figures/timeliness/?service=child_protection", bare_sm, plans=True)
+            self._page("figures_plans", "child protection figures GET /conferences/figures/ (service manager)", sm,
+                       "/conferences/figures/", bare_sm, plans=True)
+        else:
+            self.notes.append("no service manager in this data: the figures pages are not measured")
+
         # the API list: its limit is a bare DRF endpoint serving the same rows through the same serializer
         api_path = "/api/v1/children/"
         listing = self._page("api", "GET /api/v1/children/ (API client)", api, api_path, bare_api, plans=True,
@@ -549,6 +563,14 @@ class Bench:
     def info(self) -> dict:
         return {"groups": [g for g in self.groups if g != "sweep"], "sweep": "sweep" in self.groups,
                 "token": self.token, "api_rows": self.api_rows, "children": self.children}
+
+    @staticmethod
+    def _service_manager_of(local_authority_id: int):
+        from safeguarding.accounts.models import Role, User
+
+        return (User.objects.filter(is_active=True, memberships__is_active=True,
+                                    memberships__agency_id=local_authority_id,
+                                    memberships__roles__contains=[Role.SERVICE_MANAGER]).order_by("pk").first())
 
     def _call(self, client, url: str, what: str, status: int = 200) -> Callable[[], object]:
         return lambda: _ok(client.get(url), what, status)

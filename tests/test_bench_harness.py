@@ -177,7 +177,8 @@ class TestLoadedData:
     def test_measure_returns_numbers_for_every_operation_and_its_limit(self, measured, db):
         bench = _bench()
         rows = {r["key"]: r for r in measured["results"]}
-        expected = {"search_sw", "search_partner", "page", "conference", "api", "sweep"}
+        expected = {"search_sw", "search_partner", "page", "conference", "api", "sweep", "figures_timeliness",
+                    "figures_plans"}
         assert expected <= set(rows)
         for key in expected:
             assert any(r["group"] == key and r["baseline"] for r in rows.values()), f"{key} has no limit"
@@ -201,7 +202,7 @@ class TestLoadedData:
         """The honest baselines: a page's limit replays all of the page's statements (the bare view's own
         middleware statements included once), the sweep's replay all of the sweep's."""
         rows = {r["key"]: r for r in measured["results"]}
-        for key in ("search_sw", "search_partner", "page", "conference", "api"):
+        for key in ("search_sw", "search_partner", "page", "conference", "api", "figures_timeliness", "figures_plans"):
             assert rows[f"{key}_limit"]["queries"] == rows[key]["queries"], key
         assert rows["sweep_replay"]["queries"] == rows["sweep"]["queries"]
         # the bare DRF endpoint serves the same rows as the list's first page
@@ -214,7 +215,8 @@ class TestLoadedData:
     def test_measure_reads_the_plans_of_the_key_queries(self, measured, db):
         labels = [p["label"] for p in measured["plans"]]
         for what in ("search page, social worker", "search page, police officer", "child page", "conference page",
-                     "GET /api/v1/children/", "visibility id set, police officer", "visibility id set, social worker"):
+                     "GET /api/v1/children/", "visibility id set, police officer", "visibility id set, social worker",
+                     "child protection figures"):
             assert any(label.startswith(what) for label in labels), what
         for p in measured["plans"]:
             assert p["mode"] == "enable_seqscan off"  # 200 children: a sequential scan would be the right plan
