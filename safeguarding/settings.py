@@ -412,3 +412,8 @@ LOGGING = {
     # WeasyPrint and fontTools log every font and render step at INFO
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- the LADO's retention policy (lado.rules.retention_rules; ADR 22): per outcome, JSON, e.g.
+# {"malicious": {"years": 6, "until_pension_age": false, "note": "Local schedule 2027"}}
+LADO_RETENTION = env.json("LADO_RETENTION", default={})
+LADO_RETENTION_PENSION_AGE = env.int("LADO_RETENTION_PENSION_AGE", default=None)  # None: lado.rules.PENSION_AGE
