@@ -113,7 +113,7 @@ def legal_hold_place(*, actor: User, record: LadoCase | PersonIndexEntry, reason
 @transaction.atomic
 def legal_hold_release(*, actor: User, hold: LegalHold, reason: str) -> LegalHold:
     """Release a hold (the LADO manager), with the reason. Releasing a released hold changes nothing."""
-    hold = LegalHold.objects.select_for_update().select_related("case", "entry").get(pk=hold.pk)
+    hold = LegalHold.objects.select_for_update(of=("self",)).select_related("case", "entry").get(pk=hold.pk)
     if not hold.in_force:
         return hold
     _require(retention_policy.can_release_hold(_ctx(actor), hold), "release this legal hold")
