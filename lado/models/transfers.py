@@ -51,5 +51,9 @@ class Transfer(CaseRecord):
         return f"{self.get_kind_display()} to {self.authority}"
 
     @property
+    def ground_labels(self) -> list[str]:
+        return [self.Ground(g).label for g in self.grounds]
+
+    @property
     def is_transfer(self) -> bool:
         return self.kind == self.Kind.TRANSFER

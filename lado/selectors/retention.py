@@ -156,3 +156,77 @@ def retention_review(local_authority_ids: list[int]) -> Review:
 def holds_of(record) -> list[LegalHold]:
     """Every hold of a case or an entry, in force and released, newest first."""
     return list(record.legal_holds.live().select_related("created_by", "released_by"))
+
+
+# --- for the keeping pages: records of a case (or of an authority) by their public ids ------------------------------
+def _uuid(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def transfer_of(case: LadoCase, public_id) -> Transfer | None:
+    pid = _uuid(public_id)
+    return Transfer.objects.live().filter(case=case, public_id=pid).first() if pid else None
+
+
+def hold_for(local_authority_ids: list[int], public_id) -> LegalHold | None:
+    """A hold in force of one of these authorities (the LADO manager's), else None."""
+    pid = _uuid(public_id)
+    if not pid or not local_authority_ids:
+        return None
+    return (LegalHold.objects.filter(HOLD_IN_FORCE, public_id=pid, local_authority_id__in=local_authority_ids)
+            .select_related("case__referral", "entry", "created_by").first())
+
+
+def share_of(case: LadoCase, public_id):
+    from ..models import LIVE_SHARE, EvidenceShare
+
+    pid = _uuid(public_id)
+    return (EvidenceShare.objects.filter(LIVE_SHARE, case=case, public_id=pid)
+            .select_related("upload", "invitation__user").first()) if pid else None
+
+
+@dataclass
+class Keeping:
+    """What the case page shows of its keeping: transfers, holds, the personnel record advice, shared files."""
+
+    transfers: list
+    holds: list
+    advice: object
+    employer_removes: bool
+    shares: list  # the LADO team: every live share; the invited: []
+    shared: list  # the invited: the files shared with them
+    transferred: bool
+
+
+def keeping_of(case: LadoCase, *, works: bool, shared_with: QuerySet | None) -> Keeping:
+    """A fixed number of queries."""
+    from ..models import LIVE_SHARE, EvidenceShare, PersonnelRecordAdvice
+
+    transfers = list(case.transfers.live())
+    holds = list(case.legal_holds.live().filter(released_at__isnull=True).select_related("created_by")) if works \
+        else []
+    outcome = getattr(case, "outcome", None) if case.status == LadoCase.Status.CLOSED else None
+    removes = bool(outcome and rules.retention_rules()[outcome.category].employer_removes)
+    advice = PersonnelRecordAdvice.objects.filter(case=case).first() if works and removes else None
+    shares = list(EvidenceShare.objects.filter(LIVE_SHARE, case=case).select_related("upload", "invitation__user")
+                  .order_by("created_at", "id")) if works else []
+    return Keeping(transfers=transfers, holds=holds, advice=advice, employer_removes=removes, shares=shares,
+                   shared=list(shared_with) if shared_with is not None else [],
+                   transferred=any(t.is_transfer for t in transfers))
+
+
+def shareable(case: LadoCase):
+    """The files of a case and of its referral that may be shared (not withdrawn), and the live invitations."""
+    from safeguarding.uploads.models import Upload
+
+    from ..models import LIVE_INVITATION, CaseInvitation
+
+    files = list(Upload.objects.of(case).filter(withdrawn_at__isnull=True).order_by("uploaded_at", "id")) + list(
+        Upload.objects.of(case.referral).filter(withdrawn_at__isnull=True).order_by("uploaded_at", "id"))
+    people = list(CaseInvitation.objects.filter(LIVE_INVITATION, case=case).select_related("user").order_by("id"))
+    return files, people
