@@ -26,3 +26,16 @@ MEETING_CANCELLED = register("lado.meeting_cancelled", "LADO meeting cancelled")
 MEETING_HELD = register("lado.meeting_held", "LADO meeting held")
 EVIDENCE_ADDED = register("lado.evidence_added", "Evidence uploaded to a LADO referral or case")
 EVIDENCE_WITHDRAWN = register("lado.evidence_withdrawn", "Evidence on a LADO referral or case withdrawn")
+# cross-border, retention and legal hold, evidence shared with the people invited into a case (ADR 22)
+TRANSFER_RECORDED = register("lado.transfer_recorded", "LADO case notified or transferred to another authority's "
+                                                       "LADO")
+TRANSFER_ACKNOWLEDGED = register("lado.transfer_acknowledged", "Other authority's LADO acknowledged a notification "
+                                                               "or transfer")
+HOLD_PLACED = register("lado.legal_hold_placed", "Legal hold placed on a LADO record")
+HOLD_RELEASED = register("lado.legal_hold_released", "Legal hold on a LADO record released")
+PERSONNEL_ADVICE = register("lado.personnel_advice", "Employer told to remove a false or malicious allegation from "
+                                                     "the personnel record")
+DISPOSED = register("lado.disposed", "LADO record disposed of under the retention policy (redacted, not deleted)")
+EVIDENCE_SHARED = register("lado.evidence_shared", "Evidence shared with someone invited into a LADO case")
+EVIDENCE_UNSHARED = register("lado.evidence_unshared", "Evidence no longer shared with someone invited into a LADO "
+                                                       "case")

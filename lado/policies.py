@@ -355,3 +355,89 @@ class OwnReferralPolicy(Policy):
 
 own_referral_policy = OwnReferralPolicy()
 __all__ += ["own_referral_policy"]
+
+
+# --- cross-border transfers, retention and legal hold, evidence shared with the invited (ADR 22) -------------------
+class TransferPolicy:
+    """Notifying or transferring a case to another authority's LADO, and recording their acknowledgement: the
+    LADO team working the case. The invited police and social care read the transfers on the case page (``view``)."""
+
+    @staticmethod
+    def can_record(ctx: AccessContext, case: LadoCase) -> bool:
+        return case_policy.can(ctx, "work", case)
+
+
+class RetentionPolicy:
+    """Keeping the LADO's records:
+
+    - **a legal hold** is placed by the LADO team on a case it works or an entry of its index (anyone who may
+      know of a claim may stop disposal); it is **released** only by the LADO manager of the authority;
+    - **the review list** of records past their retention date and **disposal** are the LADO manager's, for
+      their authority's index;
+    - **the advice to the employer** about the personnel record is recorded by the LADO team working the case.
+    """
+
+    @staticmethod
+    def can_place_hold(ctx: AccessContext, record) -> bool:
+        if isinstance(record, LadoCase):
+            return case_policy.can(ctx, "work", record)
+        if isinstance(record, PersonIndexEntry):
+            return index_policy.can(ctx, "view", record)
+        return False
+
+    @staticmethod
+    def can_release_hold(ctx: AccessContext, hold) -> bool:
+        return ctx.is_authenticated and hold.in_force and hold.local_authority_id in lado_manager_authorities(ctx)
+
+    @staticmethod
+    def review_authorities(ctx: AccessContext) -> list[int]:
+        """The authorities whose records ctx reviews for disposal (the LADO manager's)."""
+        return lado_manager_authorities(ctx) if ctx.is_authenticated else []
+
+    @staticmethod
+    def can_dispose(ctx: AccessContext, entry: PersonIndexEntry) -> bool:
+        return (entry.local_authority_id in RetentionPolicy.review_authorities(ctx)
+                and index_policy.can(ctx, "view", entry))
+
+    @staticmethod
+    def can_advise_employer(ctx: AccessContext, case: LadoCase) -> bool:
+        return case_policy.can(ctx, "work", case)
+
+
+class SharedEvidencePolicy:
+    """Evidence the LADO shares with the police or children's social care invited into a case:
+
+    - **share, stop sharing**: the LADO team working the case, a file of the case or of its referral, with a live
+      invitation of the case;
+    - **list, download**: the invited person, the files shared with their invitation while it is live (not ended,
+      still a member of the agency they were invited for) and the share is not ended. Nobody else: a police officer
+      not invited, or invited into another case, gets the 404 of a missing file.
+    """
+
+    @staticmethod
+    def can_share(ctx: AccessContext, case: LadoCase) -> bool:
+        return case_policy.can(ctx, "work", case)
+
+    @staticmethod
+    def shared_with(ctx: AccessContext, case: LadoCase) -> QuerySet:
+        """The uploads shared with ctx on ``case`` (one query; none for anyone not invited into it)."""
+        from safeguarding.uploads.models import Upload
+
+        from .models import LIVE_SHARE, EvidenceShare
+
+        if not ctx.is_authenticated or not ctx.agency_ids or not case_policy.can(ctx, "view", case):
+            return Upload.objects.none()
+        shares = EvidenceShare.objects.filter(LIVE_SHARE, case_id=case.pk, invitation__user_id=ctx.user_id,
+                                              invitation__ended_at__isnull=True,
+                                              invitation__entered_in_error_at__isnull=True,
+                                              invitation__agency_id__in=sorted(ctx.agency_ids))
+        return Upload.objects.filter(pk__in=shares.values("upload_id")).order_by("uploaded_at", "id")
+
+    def can_download(self, ctx: AccessContext, case: LadoCase, upload) -> bool:
+        return upload is not None and self.shared_with(ctx, case).filter(pk=upload.pk).exists()
+
+
+transfer_policy = TransferPolicy()
+retention_policy = RetentionPolicy()
+shared_evidence_policy = SharedEvidencePolicy()
+__all__ += ["retention_policy", "shared_evidence_policy", "transfer_policy"]

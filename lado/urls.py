@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, evidence, figures, meetings, portal, referral, team
+from .views import case, evidence, figures, keeping, meetings, portal, referral, team
 
 app_name = "lado"
 urlpatterns = [
@@ -58,4 +58,17 @@ urlpatterns = [
          name="case_evidence_file"),
     path("cases/<public_id>/evidence/<upload_id>/withdraw/", evidence.CaseEvidenceWithdrawView.as_view(),
          name="case_evidence_withdraw"),
+    # cross-border, legal holds, retention and disposal, evidence shared with the invited (ADR 22)
+    path("cases/<public_id>/transfers/new/", keeping.TransferView.as_view(), name="transfer_new"),
+    path("cases/<public_id>/transfers/<transfer_id>/acknowledge/", keeping.AcknowledgeView.as_view(),
+         name="transfer_acknowledge"),
+    path("cases/<public_id>/legal-hold/", keeping.CaseHoldView.as_view(), name="case_hold"),
+    path("index/<public_id>/legal-hold/", keeping.EntryHoldView.as_view(), name="entry_hold"),
+    path("legal-holds/<hold_id>/release/", keeping.ReleaseHoldView.as_view(), name="hold_release"),
+    path("cases/<public_id>/personnel-record/", keeping.PersonnelAdviceView.as_view(), name="personnel_advice"),
+    path("retention/", keeping.RetentionReviewView.as_view(), name="retention"),
+    path("retention/<public_id>/dispose/", keeping.DisposeView.as_view(), name="dispose"),
+    path("cases/<public_id>/share-evidence/", keeping.ShareView.as_view(), name="evidence_share"),
+    path("cases/<public_id>/shares/<share_id>/end/", keeping.EndShareView.as_view(), name="evidence_unshare"),
+    path("cases/<public_id>/shared/<upload_id>/", keeping.SharedFileView.as_view(), name="shared_file"),
 ]

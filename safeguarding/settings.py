@@ -55,6 +55,9 @@ ENV_VARS: dict[str, tuple[bool, str]] = {
                                                "(default 12; the chair decides)"),
     "LADO_RESOLUTION_TARGETS": (False, "LADO: percent of cases to resolve within 1, 3 and 12 months "
                                        "(comma-separated; default 80,90,100)"),
+    "LADO_RETENTION": (False, "LADO: retention periods per outcome as JSON, overriding lado.rules (default {})"),
+    "LADO_RETENTION_PENSION_AGE": (False, "LADO: the age until which allegation records are kept when that is "
+                                          "later than the period (default lado.rules.PENSION_AGE)"),
     "API_MAX_BODY_BYTES": (False, "largest request body the API accepts, in bytes; larger is a 413 (default 1048576)"),
     "UPLOAD_ROOT": (False, "where uploaded files are kept, outside every served directory (default var/uploads)"),
     "UPLOAD_MAX_BYTES": (False, "largest file that can be uploaded, in bytes (default 20971520, 20 MB)"),
@@ -417,3 +420,8 @@ LOGGING = {
     # WeasyPrint and fontTools log every font and render step at INFO
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- the LADO's retention policy (lado.rules.retention_rules; ADR 22): per outcome, JSON, e.g.
+# {"malicious": {"years": 6, "until_pension_age": false, "note": "Local schedule 2027"}}
+LADO_RETENTION = env.json("LADO_RETENTION", default={})
+LADO_RETENTION_PENSION_AGE = env.int("LADO_RETENTION_PENSION_AGE", default=None)  # None: lado.rules.PENSION_AGE

@@ -11,6 +11,8 @@ account sees none). The LADO team works referrals on its pages, not here.
   progress, closed) and what the LADO shared; one referral also lists the files the caller sent (never the
   LADO's). Every referral shown is a read in the LADO's view log.
 - ``POST``: a referral (JSON), through ``lado.services.referral_submit`` (source ``api``).
+- ``GET {id}/evidence/{file id}/``: one of the files the caller sent, once its scan has passed (the referrer
+  policy's ``evidence_policy.can_download``, as on the pages; logged by the kernel's ``upload_open``).
 - ``POST {id}/evidence/``: one file (``multipart/form-data``, up to ``UPLOAD_MAX_BYTES``), through
   ``lado.services.evidence_add`` and the kernel's upload service: typed by its bytes, quarantined until its
   virus scan passes.
@@ -20,15 +22,19 @@ Missing and forbidden are the same 404; a refusal by the service is a 400 in the
 
 from __future__ import annotations
 
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from safeguarding.access.views import PolicyViewSet
 from safeguarding.api import ApiErrorOutput, error_body
+from safeguarding.uploads.selectors import upload_of
+from safeguarding.uploads.services import UploadUnavailable, upload_open
 
 from .. import services
 from ..codes import ReferralSource
@@ -76,7 +82,25 @@ BAD_FILE = OpenApiResponse(ApiErrorOutput, description="The file is empty, too l
                                400, "invalid", "The request has errors; see fields.",
                                {"file": ["The selected file must be a PDF, Word, Excel, PowerPoint, OpenDocument, "
                                          "rich text, plain text, CSV, JPEG, PNG or HEIC file"]}))])
+UNAVAILABLE = OpenApiResponse(ApiErrorOutput, description="The file cannot be opened (yet, or ever)", examples=[
+    OpenApiExample("Waiting for its virus scan", value=error_body(
+        409, "unavailable", "This file is waiting for a virus scan. It can be opened once the scan has passed."))])
 ID = OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The referral's id")
+
+
+class FileUnavailable(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "unavailable"
+
+
+class _DownloadNegotiation(BaseContentNegotiation):
+    """The download answers the file's bytes whatever ``Accept`` says; its errors are the JSON error shape."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 def _status(referral):
@@ -114,7 +138,8 @@ def _status(referral):
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, PolicyViewSet):
     policy = own_referral_policy
     serializer_class = ReferralOutput
-    action_map_to_policy = {"list": "view", "retrieve": "view", "create": "view", "evidence": "evidence"}
+    action_map_to_policy = {"list": "view", "retrieve": "view", "create": "view", "evidence": "evidence",
+                            "evidence_download": "view"}
 
     def shape_queryset(self, qs):
         return with_live_shared(qs.select_related("case").order_by("-received_at", "-id"))
@@ -165,3 +190,31 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         upload = services.evidence_add(actor=request.user, owner=referral, file=data.validated_data["file"],
                                        description=data.validated_data["description"])
         return Response(EvidenceOutput(upload).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Download a file you sent", operation_id="lado_referrals_evidence_download",
+        description="One of the files you sent with a referral you made (its id is in the referral's ``files``), "
+                    "once its virus scan has passed: the bytes, with the type found in them. Only your own files: "
+                    "the LADO's are never here. A file still waiting for its scan, with a virus or withdrawn is a 409. "
+                    "Every download is logged.",
+        parameters=[ID, OpenApiParameter("upload_id", OpenApiTypes.UUID, OpenApiParameter.PATH,
+                                         description="The file's id")],
+        responses={(200, "application/octet-stream"): OpenApiResponse(
+            OpenApiTypes.BINARY, description="The file (its Content-Type is the type found in its bytes)"),
+            404: NOT_FOUND, 409: UNAVAILABLE},
+    )
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<upload_id>[^/.]+)", url_name="evidence-download",
+            filter_backends=[], pagination_class=None, content_negotiation_class=_DownloadNegotiation)
+    def evidence_download(self, request, *args, upload_id=None, **kwargs):
+        referral = self.get_object()
+        upload = upload_of(referral, upload_id)
+        try:
+            opened = upload_open(actor=request.user, upload=upload, via=services.VIA_API,
+                                 allowed=evidence_policy.can_download(request.access, referral, upload))
+        except UploadUnavailable as exc:
+            raise FileUnavailable(exc.message) from exc
+        response = FileResponse(opened.file, as_attachment=True, filename=opened.filename,
+                                content_type=opened.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -31,3 +31,8 @@ from .index import IndexMatch, PersonIndexEntry  # noqa: F401
 from .meetings import Meeting, MeetingInvitee  # noqa: F401
 from .portal import Referrer, Registration  # noqa: F401
 from .referrals import LIVE, Consultation, Referral, ReferralChild, SharedUpdate  # noqa: F401
+
+# cross-border transfers, retention and legal hold, evidence shared with the people invited into a case
+from .retention import HOLD_IN_FORCE, Disposal, LegalHold, PersonnelRecordAdvice  # noqa: F401, E402
+from .sharing import LIVE_SHARE, EvidenceShare  # noqa: F401, E402
+from .transfers import Transfer  # noqa: F401, E402

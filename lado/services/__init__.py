@@ -44,3 +44,16 @@ __all__ += ["meeting_book", "meeting_cancel", "meeting_hold", "meeting_invitee_w
 from .evidence import evidence_add, evidence_withdraw  # noqa: E402
 
 __all__ += ["evidence_add", "evidence_withdraw"]
+
+# cross-border transfers, retention and legal hold, evidence shared with the invited (ADR 22)
+from .retention import (  # noqa: E402
+    entry_dispose,
+    legal_hold_place,
+    legal_hold_release,
+    personnel_advice_record,
+)
+from .sharing import evidence_share, evidence_unshare  # noqa: E402
+from .transfers import transfer_acknowledge, transfer_record  # noqa: E402
+
+__all__ += ["entry_dispose", "legal_hold_place", "legal_hold_release", "personnel_advice_record",
+            "evidence_share", "evidence_unshare", "transfer_acknowledge", "transfer_record"]

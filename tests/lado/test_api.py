@@ -190,7 +190,8 @@ def test_the_schema_documents_the_referrer_api_without_warnings():
     validate_schema(schema)
     paths = {p: set(ops) - {"parameters"} for p, ops in schema["paths"].items() if "/lado/" in p}
     assert paths == {"/api/v1/lado/referrals/": {"get", "post"}, "/api/v1/lado/referrals/{public_id}/": {"get"},
-                     "/api/v1/lado/referrals/{public_id}/evidence/": {"post"}}
+                     "/api/v1/lado/referrals/{public_id}/evidence/": {"post"},
+                     "/api/v1/lado/referrals/{public_id}/evidence/{upload_id}/": {"get"}}
     post = schema["paths"]["/api/v1/lado/referrals/{public_id}/evidence/"]["post"]
     assert "multipart/form-data" in post["requestBody"]["content"]
     assert "LadoReferralStatusEnum" in schema["components"]["schemas"]

@@ -25,6 +25,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from freezegun import freeze_time
 
@@ -387,3 +388,70 @@ def test_a_file_reached_through_another_record_is_refused(world):
     assert not evidence_policy.can_download(ctx, world.cases["A"], referral_file)
     assert not evidence_policy.can_download(ctx, world.referrals["B"], referral_file)
     assert not evidence_policy.can_download(ctx, world.referrals["A"], case_file)
+
+
+# --- transfers, legal holds, retention and disposal, evidence shared with the invited (ADR 22) --------------------
+# fmt: off
+TEAM_ONLY = {"LADO officer", "LADO manager"}
+# who, of the world's people, may: record a transfer on case A and B; place a hold on case A and on the entry;
+# release a hold; review retention (their authorities) and dispose of the entry; record the personnel advice
+KEEPING = {
+    #                          transfer A, B   hold case, entry  release  review, dispose  advise
+    "LADO officer":            ((True, True),  (True, True),     False,   (False, False),  True),
+    "LADO manager":            ((True, True),  (True, True),     True,    (True, True),    True),
+}
+# the files of case A and referral A shared with the invited police officer's invitation: who lists and downloads
+# each (the case file, the referrer's file on the referral), and who shares
+SHARED_SEES = {"invited police officer"}
+# fmt: on
+NOBODY = ((False, False), (False, False), False, (False, False), False)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_keeping_matrix(world, who):
+    from lado.policies import retention_policy, transfer_policy
+
+    ctx = AccessContext.for_user(world[who])
+    manager = world["LADO manager"]
+    hold = services.legal_hold_place(actor=world["LADO officer"], record=world.cases["A"], reason="A claim")
+    got = ((transfer_policy.can_record(ctx, world.cases["A"]), transfer_policy.can_record(ctx, world.cases["B"])),
+           (retention_policy.can_place_hold(ctx, world.cases["A"]), retention_policy.can_place_hold(ctx, world.entry)),
+           retention_policy.can_release_hold(ctx, hold),
+           (bool(retention_policy.review_authorities(ctx)), retention_policy.can_dispose(ctx, world.entry)),
+           retention_policy.can_advise_employer(ctx, world.cases["A"]))
+    assert got == KEEPING.get(who, NOBODY)
+    assert retention_policy.review_authorities(ctx) == ([world.la.pk] if who == "LADO manager" else [])
+    # the services say the same (a sample: the release is the manager's alone)
+    if who != "LADO manager" and who != "anonymous":
+        with pytest.raises(ValidationError):
+            services.legal_hold_release(actor=world[who], hold=hold, reason="Not mine to release")
+    services.legal_hold_release(actor=manager, hold=hold, reason="Settled")
+    hold.refresh_from_db()
+    assert not retention_policy.can_release_hold(ctx, hold)  # released: nobody releases it again
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_shared_evidence_matrix(world, who):
+    from lado.models import CaseInvitation
+    from lado.policies import shared_evidence_policy
+
+    officer = world["LADO officer"]
+    case_a, case_b = world.cases["A"], world.cases["B"]
+    _, case_file = world.files["case A"]
+    _, referrers_file = world.files["A by the referrer"]
+    police_invitations = list(CaseInvitation.objects.filter(case=case_a, user=world["invited police officer"]))
+    services.evidence_share(actor=officer, case=case_a, uploads=[case_file, referrers_file],
+                            invitations=police_invitations)
+    ctx = AccessContext.for_user(world[who])
+    sees = who in SHARED_SEES
+    assert shared_evidence_policy.can_share(ctx, case_a) is (who in TEAM_ONLY)
+    assert shared_evidence_policy.can_share(ctx, case_b) is (who in TEAM_ONLY)
+    assert set(shared_evidence_policy.shared_with(ctx, case_a)) == ({case_file, referrers_file} if sees else set())
+    assert shared_evidence_policy.can_download(ctx, case_a, case_file) is sees
+    assert shared_evidence_policy.can_download(ctx, case_a, referrers_file) is sees
+    # a file shared on case A is not reached through case B, the case they were not invited into
+    assert not shared_evidence_policy.can_download(ctx, case_b, case_file)
+    assert not shared_evidence_policy.shared_with(ctx, case_b).exists()
+    # the LADO's own file on the referral, not shared: nobody reaches it this way
+    _, lados_file = world.files["A by the LADO"]
+    assert not shared_evidence_policy.can_download(ctx, case_a, lados_file)

@@ -2,8 +2,7 @@
 dates counted by hand from the calendar (written in each docstring; England's bank holidays). One shared world
 of people; each story writes in its own savepoint.
 
-Not told here: a case transferred to another authority's LADO. The app does not support transfers yet (ADR 19,
-"Not built yet: ... cross-border transfers"), so there is no story to tell.
+A case transferred to another authority's LADO is told in tests/lado/test_story_transfer.py (ADR 22).
 """
 
 from __future__ import annotations
