@@ -13,3 +13,10 @@ AGENCIES_REQUESTED = register("partnership.agencies_requested", "Chronologies re
 SEAT_GIVEN = register("partnership.seat_given", "Partnership seat given")
 CHRONOLOGY_ENTRY_ADDED = register("partnership.chronology_entry_added", "Agency's chronology entry added")
 INFORMATION_RETURNED = register("partnership.information_returned", "Agency's information form returned")
+MEETING_RECORDED = register("partnership.meeting_recorded",
+                            "Rapid review meeting recorded: the merged chronology frozen")
+REPORT_WRITTEN = register("partnership.report_written", "Rapid review report and decision written")
+REPORT_SENT = register("partnership.report_sent", "Rapid review report sent")
+REPORT_DOWNLOADED = register("partnership.report_downloaded", "Rapid review report opened")
+PANEL_RESPONSE_RECORDED = register("partnership.panel_response_recorded", "National Panel's response recorded")
+SUBMISSION_FILE_ADDED = register("partnership.submission_file_added", "Agency's file added to its submission")

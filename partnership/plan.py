@@ -88,3 +88,11 @@ def plan(*, aware_on: date, la_aware_on: date | None = None, notified_on: date |
         out.append(PlannedStep(key, title, due, None, national=True, basis=f"National rule: {basis}",
                                differs_from=differs))
     return out
+
+
+# Steps met by their own action rather than "record it done" (ADR 23): the meeting by recording it (which
+# freezes the merged chronology), the reports by sending the rapid review report (a PDF) to whom the step names.
+MEETING_STEP = "rapid_review_meeting"
+REPORT_STEPS = {"panel": "rapid_review_report_to_panel", "partners": "rapid_review_report_to_partners",
+                "national_panel": "rapid_review_submission"}
+ACTION_STEPS = frozenset({MEETING_STEP, *REPORT_STEPS.values()})

@@ -78,10 +78,22 @@ class ReferralPolicy(Policy):
 
 
 class RapidReviewPolicy(Policy):
+    """``view``: the business unit and the partners' delegates. ``manage`` (the steps, notifications,
+    requests): the business unit, while open. ``decide``: a delegate, while open. ``record_meeting``: the
+    business unit, while open and until the meeting is recorded. ``report`` (write the report, send it):
+    the business unit, while open and once the meeting is held. ``record_response`` (the National Panel's
+    response): the business unit, once submitted and until the response is recorded (ADR 23)."""
+
     model = RapidReview
-    actions = ("view", "manage", "decide")
+    actions = ("view", "manage", "decide", "record_meeting", "report", "record_response")
 
     def _q(self, ctx: AccessContext, action: str) -> Q:
+        if action in ("record_meeting", "report", "record_response"):
+            if not is_business_unit(ctx):
+                return NOTHING
+            return {"record_meeting": Q(status=RapidReview.Status.OPEN, meeting_held_on__isnull=True),
+                    "report": Q(status=RapidReview.Status.OPEN, meeting_held_on__isnull=False),
+                    "record_response": Q(status=RapidReview.Status.SUBMITTED, panel_response_on__isnull=True)}[action]
         if action == "manage":
             return Q(status=RapidReview.Status.OPEN) if is_business_unit(ctx) else NOTHING
         if action == "decide":
@@ -110,6 +122,11 @@ class RapidReviewPolicy(Policy):
         """Every agency's request on a review's page: the business unit only (a lead sees their own)."""
         return is_business_unit(ctx)
 
+    def sees_report(self, ctx: AccessContext) -> bool:
+        """The report (its decision, the PDFs as sent) and the National Panel's response: the business unit and
+        the partners' delegates (ADR 23)."""
+        return is_business_unit(ctx) or bool(delegate_agencies(ctx))
+
 
 class CriteriaDecisionPolicy(Policy):
     model = CriteriaDecision
@@ -123,16 +140,19 @@ class CriteriaDecisionPolicy(Policy):
 
 
 class AgencyRequestPolicy(Policy):
-    """``view``: the business unit, and the leads of the agency asked. ``submit`` (chronology entries and
-    the information form): the leads of the agency asked, while the review is open and the form is not
-    yet returned."""
+    """``view``: the business unit, and the leads of the agency asked. ``submit`` (chronology entries, files
+    and the information form): the leads of the agency asked, while the review is open and the form is not
+    yet returned. ``files`` (open the files an agency sent): whoever sees the merged chronology (the business
+    unit, the partners' delegates) and the leads of the agency that sent them (ADR 23)."""
 
     model = AgencyRequest
-    actions = ("view", "submit")
+    actions = ("view", "submit", "files")
 
     def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
         self._check_action(action)
         leads = lead_agencies(ctx)
+        if action == "files" and rapid_review_policy.sees_chronology(ctx):
+            return AgencyRequest.objects.all()
         if action == "submit":
             if not leads:
                 return AgencyRequest.objects.none()

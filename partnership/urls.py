@@ -17,3 +17,16 @@ urlpatterns = [
     path("requests/<public_id>/", submissions.EntryView.as_view(), name="request"),
     path("requests/<public_id>/return/", submissions.ReturnView.as_view(), name="request_return"),
 ]
+
+# the meeting, the report, the National Panel's response, and files with a submission (ADR 23)
+from .views import files, report  # noqa: E402
+
+urlpatterns += [
+    path("rapid-reviews/<public_id>/meeting/", report.MeetingView.as_view(), name="meeting"),
+    path("rapid-reviews/<public_id>/report/", report.ReportView.as_view(), name="report"),
+    path("rapid-reviews/<public_id>/report/send/<to>/", report.SendView.as_view(), name="report_send"),
+    path("rapid-reviews/<public_id>/report/<issue_id>/", report.ReportDownloadView.as_view(), name="report_issue"),
+    path("rapid-reviews/<public_id>/panel-response/", report.PanelResponseView.as_view(), name="panel_response"),
+    path("requests/<public_id>/files/new/", files.FileUploadView.as_view(), name="request_file_new"),
+    path("requests/<public_id>/files/<upload_id>/", files.FileDownloadView.as_view(), name="request_file"),
+]

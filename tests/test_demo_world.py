@@ -425,3 +425,28 @@ def test_the_lado_service_is_built_through_the_services(demo):
     assert Consultation.objects.filter(local_authority=la, low_level_concern=True).count() == 1
     again = demo_lado.load(la=la, teams={}, logins={}, say=lambda _: None)
     assert not again and referrals.count() == 6
+
+
+def test_the_rapid_review_is_built_through_the_services_with_one_agency_late(demo, client):
+    """The demo rapid review (issue 12): today Working Day 8 of the plan, the police and the school returned on
+    Working Day 6, the health trust late; the meeting due tomorrow. Loading it again makes nothing."""
+    from partnership.models import AgencyRequest, RapidReview
+    from safeguarding.demo import rapid_review as demo_rapid_review
+
+    review = RapidReview.objects.get()
+    today = timezone.localdate()
+    assert workdays.add_working_days(review.working_day_1, 7) == today   # today is Working Day 8
+    requests = {r.agency.name: r for r in AgencyRequest.objects.filter(rapid_review=review).select_related("agency")}
+    assert requests["Northmoor Community Health NHS Trust"].returned_on is None
+    assert {r.returned_on for name, r in requests.items() if "Trust" not in name} == {
+        workdays.add_working_days(review.working_day_1, 5)}
+    steps = {d.rule_key: d for d in Deadline.objects.filter(subject_id=review.pk, rule_key__startswith="rapid_review")}
+    assert steps["rapid_review_information_returned"].due_date < today and steps[
+        "rapid_review_information_returned"].met_on is None
+    assert steps["rapid_review_meeting"].due_date == workdays.add_working_days(today, 1)
+    client.force_login(login("business_unit"))
+    page = client.get(f"/partnership/rapid-reviews/{review.public_id}/").content.decode()
+    assert "Late</strong>: information form not returned" in page and page.count("Late</strong>: information") == 1
+    assert not demo_rapid_review.load(agencies={}, teams={}, logins={"police": login("police"),
+                                                                     "business_unit": login("business_unit")},
+                                      say=lambda _: None)

@@ -12,9 +12,11 @@ from .rapid_review import (  # noqa: F401
     AgencyRequest,
     ChronologyEntry,
     CriteriaDecision,
+    MeetingAttendance,
     Notification,
     PartnershipSeat,
     RapidReview,
     Referral,
     ReferredChild,
+    ReportIssue,
 )

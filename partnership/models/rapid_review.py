@@ -133,16 +133,45 @@ class RapidReview(_Kept):
         OPEN = "open", "In progress"
         SUBMITTED = "submitted", "Submitted to the National Panel"
 
+    class Decision(models.TextChoices):
+        """What the rapid review decided (ADR 23): the options of Working Together 2023 and the arrangements."""
+
+        LCSPR = "lcspr", "Local child safeguarding practice review"
+        LEARNING_REVIEW = "learning_review", "Alternative learning review"
+        NO_FURTHER_ACTION = "no_further_action", "No further action"
+        NATIONAL_REVIEW = "national_review", "Recommend a national review to the National Panel"
+
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="rapid_review")
     agency_aware_on = models.DateField(help_text="The day the agency became aware: Working Day 1 or before it")
     working_day_1 = models.DateField()
     la_aware_on = models.DateField(help_text="The day the local authority became aware (the national anchor)")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    # the meeting: recording it freezes the merged chronology (later contributions are late additions)
+    meeting_held_on = models.DateField(null=True, blank=True)
+    chronology_frozen_at = models.DateTimeField(null=True, blank=True)
+    # the report: written by the business unit, issued as a PDF to the panel, the partners and the National Panel
+    findings = models.TextField(blank=True, help_text="What the rapid review found, and the immediate learning")
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decision_rationale = models.TextField(blank=True)
+    # the National Panel's response to the submitted rapid review
+    panel_response_on = models.DateField(null=True, blank=True)
+    panel_response = models.TextField(blank=True)
+    panel_agrees = models.BooleanField(null=True, blank=True)
+    national_review = models.BooleanField(null=True, blank=True,
+                                          help_text="Whether the National Panel takes on a national review")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["working_day_1", "id"]
         indexes = [models.Index(fields=["working_day_1"], condition=Q(status="open"), name="rapid_review_open")]
+        constraints = [
+            models.CheckConstraint(condition=Q(meeting_held_on__isnull=True, chronology_frozen_at__isnull=True) | Q(
+                meeting_held_on__isnull=False, chronology_frozen_at__isnull=False),
+                name="partnership_rapid_review_frozen_at_meeting"),
+            models.CheckConstraint(condition=Q(panel_response_on__isnull=True) | (
+                Q(status="submitted") & ~Q(panel_response="") & Q(panel_agrees__isnull=False)
+                & Q(national_review__isnull=False)), name="partnership_rapid_review_panel_response_whole"),
+        ]
 
     def __str__(self):
         return f"Rapid review (Working Day 1 {self.working_day_1:%d %b %Y})"
@@ -180,6 +209,7 @@ class AgencyRequest(_Kept):
     returned_on = models.DateField(null=True, blank=True)
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+    returned_after_meeting = models.BooleanField(default=False, help_text="The form came in after the meeting")
     history = HistoricalRecords()
 
     class Meta:
@@ -202,6 +232,8 @@ class ChronologyEntry(_Kept):
     happened_on = models.DateField()
     entry = models.TextField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    after_meeting = models.BooleanField(default=False, help_text="Added after the meeting froze the chronology: a "
+                                        "late addition, shown apart from the timeline the meeting considered")
     history = HistoricalRecords()
 
     class Meta:
@@ -210,3 +242,49 @@ class ChronologyEntry(_Kept):
 
     def __str__(self):
         return f"Chronology entry ({self.happened_on:%d %b %Y})"
+
+
+class MeetingAttendance(_Kept):
+    """Who attended the rapid review meeting for one agency (names and roles as the business unit records
+    them). Written once, with the meeting."""
+
+    rapid_review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="attendance")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    attendees = models.TextField(help_text="Who attended for the agency: names and roles")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [models.UniqueConstraint(fields=["rapid_review", "agency"], name="partnership_attendance_once")]
+
+    def __str__(self):
+        return f"Attendance for {self.agency}"
+
+
+class ReportIssue(_Kept):
+    """The rapid review report as it was sent (a PDF, kept as issued with its SHA-256): to the rapid review
+    panel for oversight, to the strategic safeguarding partners, and submitted to the National Panel. Each
+    sending is one row and meets its step of the plan."""
+
+    class To(models.TextChoices):
+        PANEL = "panel", "The rapid review panel (oversight)"
+        PARTNERS = "partners", "The strategic safeguarding partners"
+        NATIONAL_PANEL = "national_panel", "The National Panel (submission)"
+
+    rapid_review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="issues")
+    sent_to = models.CharField(max_length=20, choices=To.choices)
+    sent_on = models.DateField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=20, choices=RapidReview.Decision.choices)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    class Meta:
+        ordering = ["sent_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["rapid_review", "sent_to"], name="partnership_report_sent_once")]
+
+    def __str__(self):
+        return f"Rapid review report sent to {self.get_sent_to_display().lower()}"

@@ -16,7 +16,8 @@ from .. import plan
 from ..models import CriteriaDecision, Notification, RapidReview, ReferredChild
 from ..policies import is_business_unit, rapid_review_policy, referral_policy, request_policy
 from .choices import pending_referrals
-from .submissions import information_due, merged_chronology
+from .report import review_parts
+from .submissions import information_due
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def rapid_review_page(*, ctx: AccessContext, review: RapidReview, today: date) -
         "notifications": list(referral.notifications.all()),
         "decide_for": sorted(rapid_review_policy.decision_agencies(ctx, review)),
         "may_manage": rapid_review_policy.can(ctx, "manage", review),
-        "chronology": merged_chronology(review) if rapid_review_policy.sees_chronology(ctx) else None,
         "information_due": information_due(review),
+        **review_parts(ctx, review),   # the meeting, the chronology split at it, files, report (ADR 23)
     }
 

@@ -69,6 +69,9 @@ def rapid_review_step_done(*, actor, review: RapidReview, step: str, done_on: da
     keys = plan.step_keys()
     if step not in keys:
         raise ValidationError({"step": "Choose a step of the plan"})
+    if step in plan.ACTION_STEPS:   # met by its own action (ADR 23)
+        raise ValidationError({"step": "Record the meeting itself (it freezes the chronology)" if step ==
+                               plan.MEETING_STEP else "Send the rapid review report: sending it records the step"})
     if done_on > timezone.localdate() or done_on < review.agency_aware_on:
         errors = {"done_on": "The day it was done must be on or after the day of awareness, and not in the future"}
         raise ValidationError(errors)

@@ -33,7 +33,8 @@ class RapidReviewView(TemplateView):
     def get_context_data(self, **kwargs):
         access = self.request.access
         review = rapid_review_policy.get_for(access, kwargs["public_id"], "view",
-                                             shape=lambda qs: qs.select_related("referral"))
+                                             shape=lambda qs: qs.select_related("referral"),
+                                             answers=("manage", "record_meeting", "report", "record_response"))
         today = timezone.localdate()
         return {**super().get_context_data(**kwargs), **rapid_review_page(ctx=access, review=review, today=today),
                 "today": today}

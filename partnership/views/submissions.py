@@ -12,6 +12,7 @@ from safeguarding.pages import NO_SUCH_RECORD, ActionPage, day
 from .. import services
 from ..policies import referral_policy, request_policy
 from ..selectors import information_due, my_requests, request_entries
+from ..selectors.report import request_files
 from .forms import EntryForm, InformationForm
 
 
@@ -60,17 +61,25 @@ class EntryView(_RequestAction):
     def intro(self):
         r = self.agency_request
         due = information_due(r.rapid_review)
+        held = r.rapid_review.meeting_held_on
         return [f"Rapid review in {r.rapid_review.referral.local_authority.name}, asked on {day(r.requested_on)}."
-                + (f" Your chronology and information form are due by {day(due, weekday=True)}." if due else "")]
+                + (f" Your chronology and information form are due by {day(due, weekday=True)}." if due else "")] + (
+            [f"The rapid review meeting was held on {day(held)}: what you add now is kept as a late addition, "
+             "shown apart from the chronology the meeting considered."] if held else [])
 
     def rows(self):
-        return [(day(e.happened_on), e.entry) for e in request_entries(self.agency_request)]
+        entries = [(day(e.happened_on) + (" (after the meeting)" if e.after_meeting else ""), e.entry)
+                   for e in request_entries(self.agency_request)]
+        return entries + [(f"File: {f.name}", f.status) for f in request_files(self.agency_request).rows]
 
     def links(self):
+        files = [(f.download_url, f"Open {f.name}") for f in request_files(self.agency_request).rows if f.download_url]
         if self.done():
-            return []
-        return [(reverse("partnership:request_return", args=[self.agency_request.public_id]),
-                 "Return the information form (the chronology is then complete)")]
+            return files
+        return [(reverse("partnership:request_file_new", args=[self.agency_request.public_id]),
+                 "Send a file with your chronology"),
+                (reverse("partnership:request_return", args=[self.agency_request.public_id]),
+                 "Return the information form (the chronology is then complete)"), *files]
 
     def form_valid(self, form):
         data = form.cleaned_data

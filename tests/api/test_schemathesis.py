@@ -39,11 +39,15 @@ from schemathesis.openapi.checks import RejectedPositiveData
 
 from conferences import services
 from conferences.models import Document, Invitation
+from partnership import services as partnership_services
+from partnership.models import PartnershipSeat
 from reviews import services as review_services
+from safeguarding.accounts.models import Role
 from safeguarding.accounts.services import api_client_create
 from safeguarding.api import ApiClientRateThrottle
 from tests.conferences import story
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, make_user
+from tests.factories import partnership as pf
 from tests.factories.reviews import AgencyDecisionFactory, ScheduledReviewFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -63,7 +67,7 @@ CSRF = "a" * 32  # a session's unsafe requests need the CSRF cookie and header t
 
 
 @pytest.fixture
-def world(la, team, social_worker, chair, police, health, school):
+def world(la, team, social_worker, chair, police, health, school, business_unit):
     """Children of the local authority; a conference held in March with its minutes sent to the police; and a
     conference booked a fortnight from today, the police invited, taking reports."""
     with freeze_time("2026-03-05 10:00"):
@@ -105,7 +109,13 @@ def world(la, team, social_worker, chair, police, health, school):
         legal_surname="Ashworth", date_of_birth=date(2013, 2, 1)))
     school_invitation = review_services.review_invite(actor=booked.iro, review=booked, invitee="school",
                                                       name="Oakfield Primary School", agency=school)
+    # a rapid review asking the police (and the school) for their chronologies (ADR 23): the police's system,
+    # seated as the police's lead (partner_schema), answers its request; the school's is the 404 of a missing one
+    review = pf.rapid_review(business_unit=business_unit, referrer=make_user(police, Role.PARTNER_PRACTITIONER),
+                             agency=police, la=la, aware_on=today - timedelta(days=3))
+    requests = partnership_services.agencies_request(actor=business_unit, review=review, agencies=[police, school])
     return SimpleNamespace(
+        partnership_requests=requests,
         la=la, police=police, social_worker=social_worker,
         children=[child, sibling, *others], conferences=[held, upcoming], documents=documents,
         invitations=Invitation.objects.filter(conference__in=[held, upcoming]),
@@ -139,6 +149,10 @@ RULES_BEYOND_THE_SCHEMA = {
         "children", *(f"children-{i}" for i in range(100)),  # each child identified, none twice
     },
     "POST /api/v1/lado/referrals/{public_id}/evidence/": {"file"},  # not empty, a type the hub accepts
+    # a request takes entries, files and the form until its form is returned (non_field_errors); text not blank
+    "POST /api/v1/partnership/requests/{public_id}/chronology/": {"happened_on", "entry", "non_field_errors"},
+    "POST /api/v1/partnership/requests/{public_id}/information/": {"information", "late_reason", "non_field_errors"},
+    "POST /api/v1/partnership/requests/{public_id}/files/": {"file", "non_field_errors"},
 }
 
 
@@ -200,6 +214,7 @@ def _load(auth: dict, headers: dict, world, run):
         "reviews": [str(r.public_id) for r in world.reviews],
         "review-decisions": [str(d.public_id) for d in world.decisions],
         "review-invitations": [str(i.public_id) for i in world.review_invitations],
+        "partnership": [str(r.public_id) for r in world.partnership_requests],
     }
 
     @schema.hook
@@ -293,6 +308,7 @@ def run(request):
 @pytest.fixture
 def partner_schema(world, fast_enough, run):
     _client, token = api_client_create(agency=world.police, name="Police case system")
+    pf.seat(_client.user, world.police, PartnershipSeat.Kind.AGENCY_LEAD)   # the police's lead (ADR 23)
     return _load({"agencyToken": {"bearer": token}}, {}, world, run)
 
 

@@ -1,6 +1,7 @@
 """The partnership business unit triages a referral and follows the rapid review day by day (issue 12): the
 dashboard, the triage page and the rapid review's timeline with what is late, each checked with axe-core."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -35,3 +36,43 @@ def test_the_business_unit_triages_and_sees_the_rapid_review_on_its_timeline(pag
     expect(timeline.get_by_role("row", name="Rapid review: consult the statutory partners")).to_contain_text("Late")
     expect(timeline).to_contain_text("National rule: 5 working days after the local authority becoming aware")
     assert_accessible(page, "rapid review page")
+
+
+def test_the_business_unit_records_the_meeting_and_writes_and_sends_the_report(page, la, police, health, school,
+                                                                              police_officer, business_unit):
+    """The meeting page (with its warning that the chronology freezes), the report page and the sending page,
+    each checked with axe-core; the review page then shows the meeting and the report as sent."""
+    from partnership import services
+
+    today = timezone.localdate()
+    review = pf.rapid_review(business_unit=business_unit, referrer=police_officer, agency=police, la=la,
+                             aware_on=today - timedelta(days=14))
+    services.agencies_request(actor=business_unit, review=review, agencies=[school, health],
+                              requested_on=today - timedelta(days=12), late_reason="Demo")
+    log_in(page, business_unit)
+    page.goto(f"/partnership/rapid-reviews/{review.public_id}/")
+    page.get_by_role("link", name="Record the meeting").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record the rapid review meeting")
+    expect(page.get_by_role("main")).to_contain_text("freezes the merged chronology")
+    assert_accessible(page, "meeting page")
+    page.get_by_role("group", name="The day the meeting was held").get_by_label("Day").fill(str(today.day))
+    page.get_by_label(f"Who attended for {health.name}").fill("Named nurse")
+    page.get_by_label("Why was the meeting late?").fill("The agencies were late")
+    page.get_by_role("button", name="Record the meeting").click()
+    expect(page.get_by_role("main")).to_contain_text("The meeting has been recorded and the chronology frozen.")
+
+    page.get_by_role("link", name="Write the report").click()
+    assert_accessible(page, "report page")
+    page.get_by_label("What the rapid review found").fill("Information was not shared between agencies.")
+    page.get_by_label("Local child safeguarding practice review").check()
+    page.get_by_label("Rationale for the decision").fill("Serious harm with multi-agency learning.")
+    page.get_by_role("button", name="Save the report").click()
+    expect(page.get_by_role("main")).to_contain_text("The report has been saved.")
+
+    page.get_by_role("link", name="Send the report to the rapid review panel").click()
+    assert_accessible(page, "send the report page")
+    page.get_by_label("Why was it late?").fill("The meeting was late")
+    page.get_by_role("button", name="Record it sent").click()
+    expect(page.get_by_role("main")).to_contain_text("The report has been sent and kept as a PDF.")
+    expect(page.get_by_role("link", name=re.compile("Report sent to the rapid review panel"))).to_be_visible()
+    assert_accessible(page, "rapid review page with the meeting and the report")

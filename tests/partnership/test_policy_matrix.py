@@ -55,7 +55,17 @@ def build():
     services.criteria_decide(actor=people["health delegate"], review=review, agency=health, criteria_met=True,
                              rationale="Serious harm")
     services.agencies_request(actor=bu, review=review, agencies=[school, police], requested_on=AWARE)
+    # the meeting held on the other review; a third submitted to the National Panel (ADR 23)
+    services.rapid_review_meeting_record(actor=bu, review=other, held_on=date(2026, 12, 3),
+                                         attendance=[(police, "Detective inspector")])
+    submitted = pf.rapid_review(business_unit=bu, referrer=referrer, agency=police, la=la,
+                                aware_on=date(2026, 11, 20))
+    services.rapid_review_meeting_record(actor=bu, review=submitted, held_on=date(2026, 12, 1),
+                                         attendance=[(health, "Named nurse")])
+    services.rapid_review_report_write(actor=bu, review=submitted, findings="Found", decision="lcspr", rationale="Why")
+    services.rapid_review_report_send(actor=bu, review=submitted, to="national_panel", sent_on=date(2026, 12, 1))
     return SimpleNamespace(people=people, review=review, other=other, pending=pending, la=la, police=police,
+                           submitted=submitted,
                            health=health, school=school,
                            decision=CriteriaDecision.objects.get(rapid_review=review),
                            to_school=AgencyRequest.objects.get(rapid_review=review, agency=school),
@@ -79,6 +89,16 @@ MATRIX = [
     (request_policy, "view", "to_police", BU),
     (request_policy, "submit", "to_school", {"school lead"}),
     (request_policy, "submit", "to_police", set()),
+    # the meeting, the report and the National Panel's response; the files agencies send (ADR 23)
+    (rapid_review_policy, "record_meeting", "review", BU),
+    (rapid_review_policy, "record_meeting", "other", set()),       # held already
+    (rapid_review_policy, "report", "other", BU),
+    (rapid_review_policy, "report", "review", set()),              # not before the meeting
+    (rapid_review_policy, "report", "submitted", set()),           # the report stands once submitted
+    (rapid_review_policy, "record_response", "submitted", BU),
+    (rapid_review_policy, "record_response", "other", set()),      # not before the submission
+    (request_policy, "files", "to_school", {"business unit", "health delegate", "school lead"}),
+    (request_policy, "files", "to_police", {"business unit", "health delegate"}),
 ]
 
 
@@ -114,6 +134,7 @@ def test_the_extra_questions_both_ways(world, db, who):
     assert rapid_review_policy.sees_decisions(ctx) is (who in {"business unit", "health delegate"})
     assert rapid_review_policy.sees_requests(ctx) is (who == "business unit")
     assert rapid_review_policy.sees_chronology(ctx) is (who in {"business unit", "health delegate"})
+    assert rapid_review_policy.sees_report(ctx) is (who in {"business unit", "health delegate"})
     assert request_policy.sees_requests_list(ctx) is (who == "school lead")
     expected = {world.health.pk} if who == "health delegate" else set()
     assert rapid_review_policy.decision_agencies(ctx, world.review) == expected

@@ -1,8 +1,10 @@
 """The rapid review's statutory story over Easter 2027 (issue 12): a police officer refers on the Wednesday
 before Easter; the business unit triages it a serious incident; the partners decide on Working Day 2; the
 agencies are asked on Working Day 3 (Tuesday after the Easter weekend); the National Panel is notified on
-Working Day 5; one agency returns its information form late; the meeting, the reports and the submission
-happen on their days. Every step is checked against the day worked out by hand (see test_plan.py)."""
+Working Day 5; health is late; the meeting on Working Day 9 freezes the merged chronology, and health's form,
+which comes the day after, is a late addition; a local child safeguarding practice review is decided; the
+report goes to the panel, the partners and the National Panel on its days; the Panel's response is recorded.
+Every step is checked against the day worked out by hand (see test_plan.py)."""
 
 from datetime import date
 
@@ -12,6 +14,7 @@ from freezegun import freeze_time
 from partnership import services
 from partnership.models import PartnershipSeat, RapidReview, Referral
 from partnership.selectors import timeline
+from partnership.selectors.report import chronology_parts
 from safeguarding.accounts.models import Role
 from safeguarding.clock.models import Deadline
 from tests.factories import make_user
@@ -76,15 +79,40 @@ def test_a_rapid_review_over_easter_runs_from_referral_to_submission(la, police,
         assert rows["rapid_review_information_returned"].state == "late"
         assert rows["rapid_review_panel_notification"].state == "done"
         assert rows["serious_incident_notification"].step.differs_from == D(2027, 4, 1)
-        services.information_return(actor=health_lead, request=to_health, information="Missed appointments")
-    with freeze_time("2027-04-15 16:00"):
-        for step, day in (("rapid_review_meeting", D(2027, 4, 7)), ("rapid_review_report_to_panel", D(2027, 4, 12)),
-                          ("rapid_review_report_to_partners", D(2027, 4, 14)),
-                          ("rapid_review_submission", D(2027, 4, 15))):
-            services.rapid_review_step_done(actor=bu, review=review, step=step, done_on=day)
+        services.chronology_entry_add(actor=health_lead, request=to_health, happened_on=D(2027, 2, 10),
+                                      entry="Missed health visitor appointment")
+    with freeze_time("2027-04-07 16:00"):   # Working Day 9: the meeting is held, the chronology frozen
+        services.rapid_review_meeting_record(actor=bu, review=review, held_on=D(2027, 4, 7), attendance=[
+            (la, "Head of service"), (police, "Detective inspector"), (health, "Named nurse"),
+            (school, "Designated safeguarding lead")])
+    with freeze_time("2027-04-08 11:00"):   # health's form comes after the meeting: a late addition
+        services.chronology_entry_add(actor=health_lead, request=to_health, happened_on=D(2027, 3, 20),
+                                      entry="A&E attendance, bruising")
+        services.information_return(actor=health_lead, request=to_health, information="Missed appointments",
+                                    late_reason="Health's form came in the day after the meeting")
+    frozen, late = chronology_parts(review)
+    assert [(e.happened_on, e.request.agency_id) for e in frozen] == [(D(2027, 2, 10), health.pk),
+                                                                       (D(2027, 3, 1), school.pk)]
+    assert [e.entry for e in late] == ["A&E attendance, bruising"]
 
+    with freeze_time("2027-04-09 10:00"):   # a local child safeguarding practice review is decided
+        services.rapid_review_report_write(
+            actor=bu, review=review, findings="Health and school information was not shared.", decision="lcspr",
+            rationale="Serious harm with multi-agency learning: the criteria for a local review are met.")
+    for day, to in ((D(2027, 4, 12), "panel"), (D(2027, 4, 14), "partners"), (D(2027, 4, 15), "national_panel")):
+        with freeze_time(f"{day} 16:00"):
+            services.rapid_review_report_send(actor=bu, review=review, to=to, sent_on=day)
     review.refresh_from_db()
     assert review.status == RapidReview.Status.SUBMITTED
     states = {d.rule_key: d.status for d in Deadline.objects.filter(subject_id=review.pk)}
     assert states.pop("rapid_review_information_returned") == Deadline.Status.MET_LATE
+    assert states.pop("rapid_review_consultation") == Deadline.Status.MET_ON_TIME
     assert set(states.values()) == {Deadline.Status.MET_ON_TIME}
+    assert Deadline.objects.get(subject_id=review.pk, rule_key="rapid_review").met_on == D(2027, 4, 15)
+
+    with freeze_time("2027-05-20 10:00"):   # the National Panel agrees: a local review, no national one
+        services.panel_response_record(actor=bu, review=review, received_on=D(2027, 5, 20),
+                                       response="The Panel agrees with a local review.", agrees=True,
+                                       national_review=False)
+    review.refresh_from_db()
+    assert (review.decision, review.panel_agrees, review.national_review) == ("lcspr", True, False)

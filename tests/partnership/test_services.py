@@ -141,30 +141,31 @@ def test_the_panel_notification_meets_both_clocks_and_starts_the_national_rapid_
     assert deadlines["rapid_review"].due_date == D(2027, 4, 23)   # 15 WD after Fri 2 April
 
 
-def test_steps_are_done_by_the_business_unit_and_submission_ends_the_review(
+def test_steps_are_done_by_the_business_unit_and_the_meeting_and_reports_by_their_own_action(
         la, police_officer, police, business_unit, health):
     with freeze_time("2027-03-24 12:00"):
         review = pf.rapid_review(business_unit=business_unit, referrer=police_officer, agency=police, la=la,
                                  aware_on=EASTER_WEDNESDAY)
     delegate = make_user(health, Role.PARTNER_PRACTITIONER)
     pf.seat(delegate, health)
+    step = "rapid_review_consultation"   # Working Day 2: Thursday 25 March
     with freeze_time("2027-04-15 12:00"):
         with pytest.raises(ValidationError):   # a delegate sees the review but does not run it
-            services.rapid_review_step_done(actor=delegate, review=review, step="rapid_review_meeting",
-                                            done_on=D(2027, 4, 7))
+            services.rapid_review_step_done(actor=delegate, review=review, step=step, done_on=D(2027, 3, 25))
         with pytest.raises(ValidationError) as e:
-            services.rapid_review_step_done(actor=business_unit, review=review, step="rapid_review_meeting",
-                                            done_on=D(2027, 4, 8))
+            services.rapid_review_step_done(actor=business_unit, review=review, step=step, done_on=D(2027, 3, 26))
         assert "late_reason" in e.value.message_dict
-        services.rapid_review_step_done(actor=business_unit, review=review, step="rapid_review_meeting",
-                                        done_on=D(2027, 4, 7))
-        services.rapid_review_step_done(actor=business_unit, review=review, step="rapid_review_meeting",
-                                        done_on=D(2027, 4, 7))   # nothing changes
-        services.rapid_review_step_done(actor=business_unit, review=review, step="rapid_review_submission",
-                                        done_on=D(2027, 4, 15))
+        services.rapid_review_step_done(actor=business_unit, review=review, step=step, done_on=D(2027, 3, 25))
+        services.rapid_review_step_done(actor=business_unit, review=review, step=step,
+                                        done_on=D(2027, 3, 25))   # nothing changes
+        for own in ("rapid_review_meeting", "rapid_review_report_to_panel", "rapid_review_report_to_partners",
+                    "rapid_review_submission"):   # met by recording the meeting and sending the report (ADR 23)
+            with pytest.raises(ValidationError) as e:
+                services.rapid_review_step_done(actor=business_unit, review=review, step=own, done_on=D(2027, 4, 7))
+            assert "step" in e.value.message_dict
     review.refresh_from_db()
-    assert review.status == RapidReview.Status.SUBMITTED
-    assert Deadline.objects.get(subject_id=review.pk, rule_key="rapid_review_meeting").met_on == D(2027, 4, 7)
+    assert review.status == RapidReview.Status.OPEN
+    assert Deadline.objects.get(subject_id=review.pk, rule_key=step).met_on == D(2027, 3, 25)
 
 
 @freeze_time("2027-03-25 12:00")
