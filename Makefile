@@ -26,7 +26,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export CHROMIUM_PATH PYTEST_ARGS
 
-.PHONY: help venv run test test-fast api-fuzz bench lint migrate demo services clean sysdeps-run sysdeps-test node-deps
+.PHONY: help venv run test test-fast api-fuzz bench lint schema-check migrate demo services clean sysdeps-run sysdeps-test node-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -93,6 +93,9 @@ bench: $(VENV_STAMP) ## benchmark at 1k and 100k children (BENCH_SCALE=10 adds 1
 lint: $(VENV_STAMP) ## ruff, and the layering contracts (import-linter, .importlinter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+
+schema-check: $(VENV_STAMP) ## the test template's schema (built from the models, tests/schema.py) equals the migrations' (CI runs it)
+	@DJANGO_ENV=test $(EMBEDDED) $(VPY) scripts/check_schema.py
 
 migrate: $(VENV_STAMP) ## apply migrations (embedded PostgreSQL unless DATABASE_URL is set)
 	@$(EMBEDDED) $(VPY) manage.py migrate --noinput

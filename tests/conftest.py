@@ -217,16 +217,28 @@ def _marker(template: str) -> Path:
 
 
 def _build_template(connection, template: str, *, create_db: bool) -> None:
-    """Migrate the database ``template`` (afresh with --create-db, else brought up to date), leaving no
-    connection to it (CREATE DATABASE ... TEMPLATE needs the template without connections)."""
+    """Build the database ``template`` from the models (tests/schema.py: seconds, where running every
+    migration takes minutes) when it is missing or --create-db asks for it afresh; else bring it up to date
+    with migrate (which applies only the migrations newer than it). Leaves no connection to it (CREATE
+    DATABASE ... TEMPLATE needs the template without connections)."""
+    from tests.schema import build_from_models
+
     test = connection.settings_dict.setdefault("TEST", {})
     name, original_name = test.get("NAME"), connection.settings_dict["NAME"]
+    quote = connection.ops.quote_name
     try:
-        if create_db:  # dropped here: Django would say "Got an error creating the test database" first
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template)}")
+        with connection._nodb_cursor() as cursor:
+            exists = connection.creation._database_exists(cursor, template)
+            if create_db or not exists:
+                cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)}")
+                cursor.execute(f"CREATE DATABASE {quote(template)}")
         test["NAME"] = template
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=not create_db)
+        if create_db or not exists:
+            connection.close()
+            connection.settings_dict["NAME"] = template
+            build_from_models(connection)
+        else:
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=True)
     finally:
         test["NAME"] = name
         connection.settings_dict["NAME"] = original_name
