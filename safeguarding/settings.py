@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "reviews",
     "lado",
     "partnership",
+    "returns",
 ]
 
 MIDDLEWARE = [
@@ -412,3 +413,12 @@ LOGGING = {
     # WeasyPrint and fontTools log every font and render step at INFO
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- statutory returns (returns, ADR 27) ----------------------------------------------------------------------
+# The authority's codes on its returns: the DfE's 3-digit LA code (CIN census LEA) and the ONS code the SSDA903
+# validator checks placements against (the demo authority's by default outside production); the validators'
+# own environment (make validators).
+RETURNS_LA_CODE = env.str("RETURNS_LA_CODE", default="" if PRODUCTION else "823")
+RETURNS_LA_ONS_CODE = env.str("RETURNS_LA_ONS_CODE", default="" if PRODUCTION else "E06000056")
+RETURNS_VALIDATORS_PYTHON = env.str("RETURNS_VALIDATORS_PYTHON",
+                                    default=str(BASE_DIR / ".venv-validators" / "bin" / "python"))
