@@ -4,9 +4,9 @@
 The product holds the child protection part of a child's episode of need: the section 47 enquiries that
 led to an initial (or pre-birth) conference, the conferences, the plans with their categories and the
 review conferences. It holds no referral record, assessment or child in need plan: each child's one
-``CINdetails`` block carries what the product holds (``DateOfInitialCPC``, ``ReferralNFA`` 0: the referral
-led to an enquiry) and leaves the referral's date, source and primary need out, which the validators then
-report (the data quality page lists them).
+``CINdetails`` block carries what the product holds (``ReferralNFA`` 0: the referral led to an enquiry; the
+initial conference's date is on its ``Section47``) and leaves the referral's date, source and primary need
+out, which the validators then report (the data quality page lists them).
 
 ``build()`` gathers the rows through the other apps' selectors (never their models); ``tables()`` gives
 them as the validators' tables (what the tests compare with hand-worked rows); ``to_xml()`` writes the file.
@@ -93,9 +93,9 @@ def tables(census: CinCensus) -> dict[str, list[dict]]:
         out["ChildCharacteristics"].append({"LAchildID": c.local_child_id, "Ethnicity": c.ethnicity})
         for code in c.disabilities:
             out["Disabilities"].append({"LAchildID": c.local_child_id, "Disability": code})
-        icpcs = sorted(e.conference_held_on for e in entry.enquiries if _in(e.conference_held_on, y))
-        out["CINdetails"].append(_clean({"LAchildID": c.local_child_id, "CINdetailsID": "1",
-                                         "DateOfInitialCPC": _d(icpcs[0]) if icpcs else "", "ReferralNFA": "0"}))
+        # the initial conference's date is on its section 47 enquiry, never also on CINdetails (rule 2884):
+        # every initial conference the product holds followed an enquiry
+        out["CINdetails"].append({"LAchildID": c.local_child_id, "CINdetailsID": "1", "ReferralNFA": "0"})
         for e in entry.enquiries:
             out["Section47"].append(_clean({
                 "_conference": e.conference_public_id, "LAchildID": c.local_child_id, "CINdetailsID": "1",

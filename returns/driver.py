@@ -130,9 +130,11 @@ def run_903(paths: list[str], year: int, la: str) -> dict:
         files=files, registry=registry, selected_rules=None,
     )
     report = Report(validator.ds_results, registry)
-    frame = lac_validator.create_issue_df(report.report, report.error_report)
+    failed = [c for c in report.report.columns if c.startswith("ERR_") and report.report[c].fillna(False).any()]
+    # create_issue_df concatenates one frame per failed rule: with none it raises, so a clean return is []
+    records = lac_validator.create_issue_df(report.report, report.error_report).to_dict("records") if failed else []
     issues = []
-    for rec in frame.to_dict("records"):
+    for rec in records:
         child = _text(rec.get("child_id", rec.get("CHILD")))
         issue = {
             "rule": _text(rec.get("rule_code")),
