@@ -26,7 +26,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export CHROMIUM_PATH PYTEST_ARGS
 
-.PHONY: help venv run test test-fast api-fuzz bench lint schema-check migrate demo services clean sysdeps-run sysdeps-test node-deps
+.PHONY: help venv run test test-fast api-fuzz bench lint schema-check migrate demo services clean sysdeps-run sysdeps-test node-deps validators
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,6 +45,24 @@ $(VENV_STAMP): pyproject.toml
 	@touch $@
 
 venv: $(VENV_STAMP) ## create/refresh .venv from pyproject.toml ([local,test] extras)
+
+# --- the DfE validators' own environment (ADR 27) ----------------------------------------------------
+# csc-validator-be-cin and csc-validator-be-903 pin pandas < 2 and numpy < 1.25: they get a venv of their own,
+# installed from the pinned requirements-validators.txt, and the product runs them there (returns/driver.py).
+VALIDATORS := .venv-validators
+VALIDATORS_STAMP := $(VALIDATORS)/.installed-stamp
+
+$(VALIDATORS_STAMP): requirements-validators.txt
+	@if [ -z "$(PYTHON)" ]; then echo "ERROR: no python3 found for the validators' environment" >&2; exit 1; fi
+	@if ! $(VALIDATORS)/bin/python -c 'import sys' 2>/dev/null; then \
+	  echo "Creating $(VALIDATORS) with $(PYTHON)"; rm -rf $(VALIDATORS); \
+	  $(PYTHON) -m venv $(VALIDATORS) || { echo "ERROR: '$(PYTHON) -m venv' failed" >&2; exit 1; }; \
+	fi
+	$(VALIDATORS)/bin/python -m pip install --quiet --upgrade pip
+	$(VALIDATORS)/bin/python -m pip install --quiet -r requirements-validators.txt
+	@touch $@
+
+validators: $(VALIDATORS_STAMP) ## the DfE validators (CIN census, SSDA903) in .venv-validators, for the returns' data quality
 
 # --- system packages (Debian) and node modules -----------------------------------------------------
 # `embedded.py system-packages` prints "postgresql" when DATABASE_URL is unset and no PostgreSQL build
@@ -67,16 +85,16 @@ $(AXE): package.json $(wildcard package-lock.json)
 node-deps: $(AXE)
 
 # --- everyday targets ------------------------------------------------------------------------------
-run: $(VENV_STAMP) sysdeps-run ## start web + worker + beat on http://127.0.0.1:8000 (Ctrl-C stops all)
+run: $(VENV_STAMP) $(VALIDATORS_STAMP) sysdeps-run ## start web + worker + beat on http://127.0.0.1:8000 (Ctrl-C stops all)
 	@$(VPY) scripts/devrun.py
 
-test: $(VENV_STAMP) sysdeps-test node-deps ## run the whole test suite in parallel, browser tests included, listing the 20 slowest (PYTEST_ARGS=... to pass options to pytest, PYTEST_WORKERS=0 for one process)
+test: $(VENV_STAMP) $(VALIDATORS_STAMP) sysdeps-test node-deps ## run the whole test suite in parallel, browser tests included, listing the 20 slowest (PYTEST_ARGS=... to pass options to pytest, PYTEST_WORKERS=0 for one process)
 	@PYTEST_MARKERS="$${PYTEST_MARKERS:-not slow}" scripts/test.sh
 
 api-fuzz: $(VENV_STAMP) ## schemathesis against /api/v1/schema/ (partner and staff clients, all checks, 5,000+ requests; CI runs it)
 	@PYTEST_MARKERS="slow and not e2e" PYTEST_ARGS="$${PYTEST_ARGS:-} tests/api/test_schemathesis.py" scripts/test.sh
 
-test-fast: $(VENV_STAMP) sysdeps-run ## the suite without the browser and slow tests (the inner loop)
+test-fast: $(VENV_STAMP) $(VALIDATORS_STAMP) sysdeps-run ## the suite without the browser and slow tests (the inner loop)
 	@PYTEST_MARKERS='not e2e and not slow' scripts/test.sh
 
 bench: $(VENV_STAMP) ## benchmark at 1k and 100k children (BENCH_SCALE=10 adds 1M), each operation beside its limit; fails on a key plan scanning cases_child

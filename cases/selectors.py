@@ -270,3 +270,44 @@ def child_placement(*, ctx: AccessContext, local_authority: Agency) -> dict:
     team = Team.objects.filter(pk=membership.team_id).first() if membership.team_id else None
     worker = ctx.user if Role.SOCIAL_WORKER in membership.roles else None
     return {"allocated_team": team, "allocated_social_worker": worker}
+
+
+# --- the statutory returns (returns, ADR 27) --------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReturnChild:
+    """What a statutory return says about a child: identifiers and characteristics, no name."""
+
+    id: int
+    public_id: str
+    local_child_id: str
+    upn: str
+    date_of_birth: object
+    expected_date_of_birth: object
+    gender: str
+    ethnicity: str
+    disabilities: tuple[str, ...]
+    team: str
+    social_worker: str
+
+
+def children_for_return(*, local_authority_id: int, ids) -> dict[int, ReturnChild]:
+    """The children ``ids`` of the local authority, by id (one query). The caller (``returns``) decides who
+    may read them (``returns.policies``)."""
+    rows = (Child.objects.filter(pk__in=list(ids), local_authority_id=local_authority_id)
+            .select_related("allocated_team", "allocated_social_worker"))
+    return {
+        c.pk: ReturnChild(
+            id=c.pk, public_id=str(c.public_id), local_child_id=c.local_child_id, upn=c.upn,
+            date_of_birth=c.date_of_birth, expected_date_of_birth=c.expected_date_of_birth, gender=c.gender,
+            ethnicity=c.ethnicity, disabilities=tuple(c.disabilities),
+            team=c.allocated_team.name if c.allocated_team_id else "",
+            social_worker=c.allocated_social_worker.display_name if c.allocated_social_worker_id else "")
+        for c in rows
+    }
+
+
+def local_authorities_by_ids(ids=None) -> list[Agency]:
+    """The active local authorities among ``ids`` (all of them with ``None``), by name (the returns' choice of
+    authority)."""
+    qs = Agency.objects.filter(kind=AgencyKind.LOCAL_AUTHORITY, is_active=True).order_by("name")
+    return list(qs if ids is None else qs.filter(pk__in=list(ids)))

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "reviews",
     "lado",
     "partnership",
+    "returns",
 ]
 
 MIDDLEWARE = [
@@ -425,3 +426,12 @@ LOGGING = {
 # {"malicious": {"years": 6, "until_pension_age": false, "note": "Local schedule 2027"}}
 LADO_RETENTION = env.json("LADO_RETENTION", default={})
 LADO_RETENTION_PENSION_AGE = env.int("LADO_RETENTION_PENSION_AGE", default=None)  # None: lado.rules.PENSION_AGE
+
+# --- statutory returns (returns, ADR 27) ----------------------------------------------------------------------
+# The authority's codes on its returns: the DfE's 3-digit LA code (CIN census LEA) and the ONS code the SSDA903
+# validator checks placements against (the demo authority's by default outside production); the validators'
+# own environment (make validators).
+RETURNS_LA_CODE = env.str("RETURNS_LA_CODE", default="" if PRODUCTION else "823")
+RETURNS_LA_ONS_CODE = env.str("RETURNS_LA_ONS_CODE", default="" if PRODUCTION else "E06000056")
+RETURNS_VALIDATORS_PYTHON = env.str("RETURNS_VALIDATORS_PYTHON",
+                                    default=str(BASE_DIR / ".venv-validators" / "bin" / "python"))

@@ -38,6 +38,7 @@ urlpatterns = [
     path("partnership/", include("partnership.urls")),
     path("uploads/", include("safeguarding.uploads.urls")),
     path("lado/", include("lado.urls")),
+    path("returns/", include("returns.views")),  # statutory returns (ADR 27)
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]
