@@ -13,3 +13,15 @@ AGENCIES_REQUESTED = register("partnership.agencies_requested", "Chronologies re
 SEAT_GIVEN = register("partnership.seat_given", "Partnership seat given")
 CHRONOLOGY_ENTRY_ADDED = register("partnership.chronology_entry_added", "Agency's chronology entry added")
 INFORMATION_RETURNED = register("partnership.information_returned", "Agency's information form returned")
+# practice reviews and their action plans (ADR 24)
+PRACTICE_REVIEW_STARTED = register("partnership.practice_review_started", "Practice or learning review started")
+PRACTICE_REVIEW_RECORDED = register("partnership.practice_review_recorded",
+                                    "Practice review's terms, reviewer, methodology or involvement recorded")
+PRACTICE_REVIEW_DRAFT = register("partnership.practice_review_draft", "Practice review's draft report received")
+PRACTICE_REVIEW_PANEL_COPY = register("partnership.practice_review_panel_copy",
+                                      "Practice review's final report sent to the National Panel and DfE")
+PRACTICE_REVIEW_PUBLISHED = register("partnership.practice_review_published", "Practice review published")
+RECOMMENDATION_ADDED = register("partnership.recommendation_added", "Practice review's recommendation added")
+ACTION_ADDED = register("partnership.action_added", "Action added to a review's action plan")
+ACTION_UPDATED = register("partnership.action_updated", "Review action's status or progress updated")
+ACTION_EVIDENCE_ADDED = register("partnership.action_evidence_added", "Evidence of a review action uploaded")

@@ -18,3 +18,11 @@ from .rapid_review import (  # noqa: F401
     Referral,
     ReferredChild,
 )
+from .reviews import (  # noqa: F401  (practice reviews and action plans: ADR 24)
+    LearningTheme,
+    Methodology,
+    PracticeReview,
+    Recommendation,
+    ReviewAction,
+    ReviewDraft,
+)

@@ -8,3 +8,18 @@ from .submissions import chronology_entry_add, information_return
 __all__ = ["agencies_request", "chronology_entry_add", "criteria_decide", "information_return",
            "notification_record", "rapid_review_open", "rapid_review_step_done", "referral_make", "referral_triage",
            "seat_give"]
+
+# practice reviews and their action plans (ADR 24)
+from .actions import action_add, action_evidence_add, action_update  # noqa: E402
+from .reviews import (  # noqa: E402
+    practice_review_panel_copy,
+    practice_review_publish,
+    practice_review_record,
+    practice_review_start,
+    recommendation_add,
+    review_draft_add,
+)
+
+__all__ += ["action_add", "action_evidence_add", "action_update", "practice_review_panel_copy",
+            "practice_review_publish", "practice_review_record", "practice_review_start", "recommendation_add",
+            "review_draft_add"]
