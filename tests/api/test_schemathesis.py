@@ -105,7 +105,10 @@ def world(la, team, social_worker, chair, police, health, school):
         legal_surname="Ashworth", date_of_birth=date(2013, 2, 1)))
     school_invitation = review_services.review_invite(actor=booked.iro, review=booked, invitee="school",
                                                       name="Oakfield Primary School", agency=school)
+    # a learning review's action owned by the police (ADR 24): the police client updates it and sends evidence
+    partnership_actions = [_police_review_action(la=la, police=police, health=health)]
     return SimpleNamespace(
+        partnership_actions=partnership_actions,
         la=la, police=police, social_worker=social_worker,
         children=[child, sibling, *others], conferences=[held, upcoming], documents=documents,
         invitations=Invitation.objects.filter(conference__in=[held, upcoming]),
@@ -139,7 +142,31 @@ RULES_BEYOND_THE_SCHEMA = {
         "children", *(f"children-{i}" for i in range(100)),  # each child identified, none twice
     },
     "POST /api/v1/lado/referrals/{public_id}/evidence/": {"file"},  # not empty, a type the hub accepts
+    "POST /api/v1/partnership/actions/{public_id}/update/": {
+        "status",  # an open action moves on (complete and no longer needed are final); cancelled: the business unit
+        "completed_on",  # required for complete; not in the future, not before the review was decided
+        "no_evidence_reason",  # complete needs evidence uploaded or this reason
+        "cancel_reason",  # required for cancelled
+    },
+    "POST /api/v1/partnership/actions/{public_id}/evidence/": {"file"},  # not empty, a type the hub accepts
 }
+
+
+def _police_review_action(*, la, police, health):
+    """A learning review (triaged from a health referral) with one action owned by the police, due in a month."""
+    from partnership import services as partnership_services
+    from safeguarding.accounts.models import Role
+    from tests.factories import make_user
+    from tests.factories import partnership as pf
+
+    bu, referrer = make_user(la, Role.PARTNERSHIP_BUSINESS_UNIT), make_user(health, Role.PARTNER_PRACTITIONER)
+    today = timezone.localdate()
+    referral = pf.learning_review_referral(business_unit=bu, referrer=referrer, agency=health, la=la,
+                                           aware_on=today - timedelta(days=3))
+    review = pf.practice_review(business_unit=bu, referral=referral, decided_on=today)
+    recommendation = partnership_services.recommendation_add(actor=bu, review=review, text="Share earlier")
+    return partnership_services.action_add(actor=bu, recommendation=recommendation, description="Audit referrals",
+                                           owner_agency=police, due_on=today + timedelta(days=30))
 
 
 def store_document(conference, *, kind, copy, actor):
@@ -200,6 +227,7 @@ def _load(auth: dict, headers: dict, world, run):
         "reviews": [str(r.public_id) for r in world.reviews],
         "review-decisions": [str(d.public_id) for d in world.decisions],
         "review-invitations": [str(i.public_id) for i in world.review_invitations],
+        "partnership": [str(a.public_id) for a in world.partnership_actions],  # /api/v1/partnership/actions/
     }
 
     @schema.hook
