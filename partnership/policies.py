@@ -173,3 +173,95 @@ referral_policy = ReferralPolicy()
 rapid_review_policy = RapidReviewPolicy()
 decision_policy = CriteriaDecisionPolicy()
 request_policy = AgencyRequestPolicy()
+
+
+# --- practice reviews and their action plans (issue 12, section 3; ADR 24) ---------------------------------
+# - the business unit starts and runs practice reviews and their action plans, and sees every action;
+# - the partners' delegates (the practice review group) see the reviews and every action (the tracker);
+# - an agency's safeguarding lead, and the agency's own system (its API client), see and update the actions
+#   their agency owns, and nothing else of the review;
+# - the library of learning summaries (published reviews only) is read by every partnership seat holder and
+#   the business unit.
+from .models import PracticeReview, ReviewAction  # noqa: E402
+
+
+def action_agencies(ctx: AccessContext) -> frozenset[int]:
+    """The agencies whose actions ``ctx`` sees and updates as their owner: their agency-lead seats, and for an
+    agency's API client its own agency."""
+    if not ctx.is_authenticated:
+        return frozenset()
+    own = lead_agencies(ctx)
+    return own | ctx.agency_ids if ctx.is_api_client else own
+
+
+def _practice_review_group(ctx: AccessContext) -> bool:
+    return is_business_unit(ctx) or bool(delegate_agencies(ctx))
+
+
+class PracticeReviewPolicy(Policy):
+    """``view``: the practice review group. ``manage`` (terms, reviewer, drafts, publication): the business unit
+    while in progress. ``plan`` (recommendations and actions, before or after publication): the business unit.
+    ``summary`` (the library): published reviews, for every seat holder and the business unit."""
+
+    model = PracticeReview
+    actions = ("view", "manage", "plan", "summary")
+
+    def _q(self, ctx: AccessContext, action: str) -> Q:
+        if action == "plan":
+            return Q() if is_business_unit(ctx) else NOTHING
+        if action == "manage":
+            return Q(status=PracticeReview.Status.IN_PROGRESS) if is_business_unit(ctx) else NOTHING
+        if action == "summary":
+            return Q(status=PracticeReview.Status.PUBLISHED) if self.sees_library(ctx) else NOTHING
+        return Q() if _practice_review_group(ctx) else NOTHING
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        q = self._q(ctx, action) if ctx.is_authenticated else NOTHING
+        return PracticeReview.objects.filter(q)
+
+    def can_start(self, ctx: AccessContext) -> bool:
+        """Start a practice review from a rapid review's decision or a triage: the business unit."""
+        return is_business_unit(ctx)
+
+    def sees_library(self, ctx: AccessContext) -> bool:
+        """The library of learning summaries: the business unit and every live seat (delegates, agency leads)."""
+        return is_business_unit(ctx) or bool(delegate_agencies(ctx)) or bool(lead_agencies(ctx))
+
+    def sees_themes(self, ctx: AccessContext) -> bool:
+        """The learning themes by year (the yearly report's table): the practice review group."""
+        return _practice_review_group(ctx)
+
+
+class ReviewActionPolicy(Policy):
+    """``view``: the business unit and the delegates every action; an agency's lead (or its API client) the
+    actions their agency owns. ``update`` (status, progress, evidence, complete): the same people, while the
+    action is open (not complete, not cancelled); the delegates only read."""
+
+    model = ReviewAction
+    actions = ("view", "update")
+
+    def _q(self, ctx: AccessContext, action: str) -> Q:
+        own = action_agencies(ctx)
+        owned = Q(owner_agency_id__in=sorted(own)) if own else NOTHING
+        if action == "update":
+            open_ = Q(status__in=ReviewAction.OPEN)
+            return open_ if is_business_unit(ctx) else (open_ & owned if own else NOTHING)
+        return Q() if _practice_review_group(ctx) else owned
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        q = self._q(ctx, action) if ctx.is_authenticated else NOTHING
+        return ReviewAction.objects.filter(q)
+
+    def sees_tracker(self, ctx: AccessContext) -> bool:
+        """The action tracker (every action of every review): the practice review group."""
+        return _practice_review_group(ctx)
+
+    def sees_own_actions(self, ctx: AccessContext) -> bool:
+        """The "Actions for your agency" page: an agency's lead (or its API client)."""
+        return bool(action_agencies(ctx))
+
+
+practice_review_policy = PracticeReviewPolicy()
+action_policy = ReviewActionPolicy()

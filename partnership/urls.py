@@ -30,3 +30,26 @@ urlpatterns += [
     path("requests/<public_id>/files/new/", files.FileUploadView.as_view(), name="request_file_new"),
     path("requests/<public_id>/files/<upload_id>/", files.FileDownloadView.as_view(), name="request_file"),
 ]
+
+# practice reviews and their action plans (ADR 24)
+from .views import reviews, tracker  # noqa: E402
+
+urlpatterns += [
+    path("reviews/", reviews.ReviewsView.as_view(), name="reviews"),
+    path("reviews/<public_id>/", reviews.ReviewView.as_view(), name="review"),
+    path("referrals/<public_id>/review/", reviews.StartView.as_view(), name="review_start"),
+    path("reviews/<public_id>/record/", reviews.RecordView.as_view(), name="review_record"),
+    path("reviews/<public_id>/drafts/new/", reviews.DraftView.as_view(), name="review_draft"),
+    path("reviews/<public_id>/panel-copy/", reviews.PanelCopyView.as_view(), name="review_panel_copy"),
+    path("reviews/<public_id>/publish/", reviews.PublishView.as_view(), name="review_publish"),
+    path("reviews/<public_id>/recommendations/new/", reviews.RecommendationView.as_view(),
+         name="review_recommendation"),
+    path("reviews/<public_id>/actions/new/", reviews.ActionAddView.as_view(), name="review_action_add"),
+    path("library/", reviews.LibraryView.as_view(), name="library"),
+    path("themes/", reviews.ThemesView.as_view(), name="themes"),
+    path("actions/", tracker.TrackerView.as_view(), name="tracker"),
+    path("actions/mine/", tracker.MyActionsView.as_view(), name="my_actions"),
+    path("actions/<public_id>/", tracker.ActionView.as_view(), name="action"),
+    path("actions/<public_id>/evidence/", tracker.EvidenceView.as_view(), name="action_evidence"),
+    path("actions/<public_id>/files/<upload_id>/", tracker.EvidenceFileView.as_view(), name="action_file"),
+]

@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("reviews.api.urls")),
     path("", include("lado.api.urls")),  # /api/v1/lado/referrals/ (issue 11; ADR 19)
     path("", include("partnership.api.request_urls")),  # /api/v1/partnership/requests/ (issue 12; ADR 23)
+    path("", include("partnership.api.action_urls")),  # /api/v1/partnership/actions/ (issue 12; ADR 24)
 ]
 
 urlpatterns = [

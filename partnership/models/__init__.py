@@ -20,3 +20,11 @@ from .rapid_review import (  # noqa: F401
     ReferredChild,
     ReportIssue,
 )
+from .reviews import (  # noqa: F401  (practice reviews and action plans: ADR 24)
+    LearningTheme,
+    Methodology,
+    PracticeReview,
+    Recommendation,
+    ReviewAction,
+    ReviewDraft,
+)

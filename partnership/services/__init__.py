@@ -20,3 +20,17 @@ from .submissions import submission_file_add  # noqa: E402
 
 __all__ += ["panel_response_record", "rapid_review_meeting_record", "rapid_review_report_send",
             "rapid_review_report_write", "report_download_log", "submission_file_add"]
+# practice reviews and their action plans (ADR 24)
+from .actions import action_add, action_evidence_add, action_update  # noqa: E402
+from .reviews import (  # noqa: E402
+    practice_review_panel_copy,
+    practice_review_publish,
+    practice_review_record,
+    practice_review_start,
+    recommendation_add,
+    review_draft_add,
+)
+
+__all__ += ["action_add", "action_evidence_add", "action_update", "practice_review_panel_copy",
+            "practice_review_publish", "practice_review_record", "practice_review_start", "recommendation_add",
+            "review_draft_add"]

@@ -373,3 +373,19 @@ PLAN_LENGTH_BANDS_MONTHS = (3, 6, 12, 24)
 # and all but the most exceptional within twelve months), in months from the referral. The targets for each band
 # are the deployment's (settings.LADO_RESOLUTION_TARGETS).
 LADO_RESOLUTION_BANDS_MONTHS = (1, 3, 12)
+# Practice reviews and their action plans (issue 12, section 3; ADR 24). A local child safeguarding practice review
+# is ``lcspr`` above; an alternative learning review (a practice learning review, for a case below the criteria)
+# has the partnership's own clock: "Timescales for Alternative Reviews to be determined by the Strategic Group
+# however review must not take longer than 6 months to conclude". An action of a review's action plan is due on
+# the date the plan set for it (no timescale of its own, as ``lac_review_decision``); a date that is not a
+# working day falls back to the working day before.
+_SERVICE_OF.update(dict.fromkeys(("learning_review", "partnership_action"), Service.PARTNERSHIP))
+_DEFAULTS += (
+    _r("learning_review", "Alternative learning review concluded", "the decision to hold it", 6, MONTHS,
+       CE_SCP + ": an alternative review \"must not take longer than 6 months to conclude\"", LOCAL,
+       title="Learning review concluded"),
+    _r("partnership_action", "A review's action carried out", "the date the action plan set for it", 0, DAYS,
+       "Cheshire East Safeguarding Children Partnership arrangements: the Child Safeguarding Practice Review Group "
+       "ensures \"that actions are completed in a timely manner, that evidence of completed actions is submitted\"; "
+       "the date is the action plan's own", LOCAL, title="Review action due"),
+)

@@ -34,6 +34,7 @@ from safeguarding.accounts.services import user_create
 from . import conferences as demo_conferences
 from . import data
 from . import lado as demo_lado
+from . import practice_reviews as demo_practice_reviews
 from . import rapid_review as demo_rapid_review
 from . import reviews as demo_reviews
 from .data import AGENCY_BY_KEY, DEMO_PASSWORD, EMAIL_DOMAIN, LOGINS, SEED, demo_uuid
@@ -146,6 +147,7 @@ class DemoLoader:
                                                say=self.say))
             self.created.update(demo_rapid_review.load(agencies=self.agencies, teams=self.teams, logins=self.logins,
                                                        say=self.say))
+            self.created.update(demo_practice_reviews.load(la=self.agencies["la"], logins=self.logins, say=self.say))
         if self.created:
             self.say("Created " + ", ".join(f"{n} {what}" for what, n in self.created.items()) + ".")
         else:

@@ -114,8 +114,10 @@ def world(la, team, social_worker, chair, police, health, school, business_unit)
     review = pf.rapid_review(business_unit=business_unit, referrer=make_user(police, Role.PARTNER_PRACTITIONER),
                              agency=police, la=la, aware_on=today - timedelta(days=3))
     requests = partnership_services.agencies_request(actor=business_unit, review=review, agencies=[police, school])
+    # a learning review's action owned by the police (ADR 24): the police client updates it and sends evidence
+    partnership_actions = [_police_review_action(la=la, police=police, health=health)]
     return SimpleNamespace(
-        partnership_requests=requests,
+        partnership_requests=requests, partnership_actions=partnership_actions,
         la=la, police=police, social_worker=social_worker,
         children=[child, sibling, *others], conferences=[held, upcoming], documents=documents,
         invitations=Invitation.objects.filter(conference__in=[held, upcoming]),
@@ -153,7 +155,31 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/partnership/requests/{public_id}/chronology/": {"happened_on", "entry", "non_field_errors"},
     "POST /api/v1/partnership/requests/{public_id}/information/": {"information", "late_reason", "non_field_errors"},
     "POST /api/v1/partnership/requests/{public_id}/files/": {"file", "non_field_errors"},
+    "POST /api/v1/partnership/actions/{public_id}/update/": {
+        "status",  # an open action moves on (complete and no longer needed are final); cancelled: the business unit
+        "completed_on",  # required for complete; not in the future, not before the review was decided
+        "no_evidence_reason",  # complete needs evidence uploaded or this reason
+        "cancel_reason",  # required for cancelled
+    },
+    "POST /api/v1/partnership/actions/{public_id}/evidence/": {"file"},  # not empty, a type the hub accepts
 }
+
+
+def _police_review_action(*, la, police, health):
+    """A learning review (triaged from a health referral) with one action owned by the police, due in a month."""
+    from partnership import services as partnership_services
+    from safeguarding.accounts.models import Role
+    from tests.factories import make_user
+    from tests.factories import partnership as pf
+
+    bu, referrer = make_user(la, Role.PARTNERSHIP_BUSINESS_UNIT), make_user(health, Role.PARTNER_PRACTITIONER)
+    today = timezone.localdate()
+    referral = pf.learning_review_referral(business_unit=bu, referrer=referrer, agency=health, la=la,
+                                           aware_on=today - timedelta(days=3))
+    review = pf.practice_review(business_unit=bu, referral=referral, decided_on=today)
+    recommendation = partnership_services.recommendation_add(actor=bu, review=review, text="Share earlier")
+    return partnership_services.action_add(actor=bu, recommendation=recommendation, description="Audit referrals",
+                                           owner_agency=police, due_on=today + timedelta(days=30))
 
 
 def store_document(conference, *, kind, copy, actor):
@@ -214,7 +240,8 @@ def _load(auth: dict, headers: dict, world, run):
         "reviews": [str(r.public_id) for r in world.reviews],
         "review-decisions": [str(d.public_id) for d in world.decisions],
         "review-invitations": [str(i.public_id) for i in world.review_invitations],
-        "partnership": [str(r.public_id) for r in world.partnership_requests],
+        "partnership/requests": [str(r.public_id) for r in world.partnership_requests],
+        "partnership/actions": [str(a.public_id) for a in world.partnership_actions],
     }
 
     @schema.hook
@@ -226,7 +253,9 @@ def _load(auth: dict, headers: dict, world, run):
         for name, value in path_parameters.items():
             if not _is_uuid(value):
                 continue  # a malformed id stays malformed: the case is about it
-            ids = real["document_id"] if name == "document_id" else real.get(path.split("/")[3], [])
+            parts = path.split("/")  # "/api/v1/<kind>/...": a kind, or for two-level kinds "<kind>/<sub-kind>"
+            kind = f"{parts[3]}/{parts[4]}" if f"{parts[3]}/{parts[4]}" in real else parts[3]
+            ids = real["document_id"] if name == "document_id" else real.get(kind, [])
             options += [{**path_parameters, name: one} for one in ids]
         return st.sampled_from(options)
 

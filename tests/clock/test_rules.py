@@ -83,6 +83,11 @@ EXTRA_RULES += [
     ("rapid_review_report_to_partners", 13, WD, AFTER, LOCAL, Service.PARTNERSHIP),
     ("rapid_review_submission", 14, WD, AFTER, LOCAL, Service.PARTNERSHIP),
 ]
+# issue 12, section 3: an alternative learning review (no longer than six months) and a review's action (ADR 24)
+EXTRA_RULES += [
+    ("learning_review", 6, MONTHS, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("partnership_action", 0, Unit.CALENDAR_DAYS, AFTER, LOCAL, Service.PARTNERSHIP),
+]
 
 
 @pytest.mark.parametrize(("key", "amount", "unit", "direction", "scope", "service"),

@@ -110,6 +110,14 @@ BEFORE_RULES += [
     ("rapid_review_report_to_partners", "2027-03-24", "2027-04-14"),
     ("rapid_review_submission", "2027-03-24", "2027-04-15"),
 ]
+# practice reviews and their action plans (ADR 24): a learning review six months on (from Thu 25 March 2027:
+# Sat 25 Sep, back to Fri 24);
+# an action due on its own date (Easter Monday 29 March 2027: back over Good Friday to Thu 25 March)
+BEFORE_RULES += [
+    ("learning_review", "2027-03-24", "2027-09-24"),
+    ("learning_review", "2027-03-25", "2027-09-24"),
+    ("partnership_action", "2027-03-29", "2027-03-25"),
+]
 ISSUE_KEYS = {
     "icpc", "transfer_in_conference", "core_group_first", "rcpc_first", "rcpc_next", "outline_plan",
     "conference_minutes", "assessment", "lac_review_first", "lac_review_second", "lac_review_next",

@@ -31,3 +31,23 @@ def rapid_review(*, business_unit, referrer, agency, la, aware_on: date, la_awar
                              rationale="Serious harm; neglect suspected.", la_aware_on=la_aware_on)
     made.refresh_from_db()
     return made.rapid_review
+
+
+# --- practice reviews and action plans (ADR 24) ---------------------------------------------------------------
+def learning_review_referral(*, business_unit, referrer, agency, la, aware_on: date) -> Referral:
+    """A referral triaged as a learning review (below the criteria for a rapid review)."""
+    made = referral(referrer=referrer, agency=agency, la=la, aware_on=aware_on)
+    return services.referral_triage(actor=business_unit, referral=made, triage=Referral.Triage.LEARNING_REVIEW,
+                                    rationale="Below the criteria; learning for two agencies.")
+
+
+def practice_review(*, business_unit, referral, kind="learning_review", decided_on: date):
+    return services.practice_review_start(actor=business_unit, referral=referral, kind=kind, decided_on=decided_on)
+
+
+def action(*, business_unit, review, agency, due_on: date, text="Audit the agency's practice", recommendation=None):
+    """An action of ``review``'s plan owned by ``agency`` (a recommendation made for it when none is given)."""
+    recommendation = recommendation or services.recommendation_add(actor=business_unit, review=review,
+                                                                   text="Agencies share information earlier.")
+    return services.action_add(actor=business_unit, recommendation=recommendation, description=text,
+                               owner_agency=agency, due_on=due_on)

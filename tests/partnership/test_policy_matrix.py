@@ -199,3 +199,144 @@ def test_a_delegate_sees_the_decisions_but_not_the_requests(world, db, client_fo
 
 def test_the_referral_is_kept_pending(world, db):
     assert world.pending.triage == Referral.Triage.PENDING
+
+
+# --- practice reviews and action plans (ADR 24): their own world, appended ------------------------------------
+from partnership.policies import action_agencies, action_policy, practice_review_policy  # noqa: E402
+
+
+def build_reviews():
+    """A learning review in progress with two actions (the school's, the police's) and a published review; a
+    delegate, a school lead, the school's and the health trust's API clients, and people with no seat."""
+    base = build()
+    bu = base.people["business unit"]
+    people = {**base.people, "school api client": make_user(base.school, Role.API_CLIENT),
+              "health api client": make_user(base.health, Role.API_CLIENT)}
+    ongoing = pf.practice_review(business_unit=bu, referral=pf.learning_review_referral(
+        business_unit=bu, referrer=people["police practitioner"], agency=base.police, la=base.la, aware_on=AWARE),
+        decided_on=AWARE)
+    school_action = pf.action(business_unit=bu, review=ongoing, agency=base.school, due_on=date(2026, 12, 1))
+    police_action = pf.action(business_unit=bu, review=ongoing, agency=base.police, due_on=date(2026, 12, 1),
+                              recommendation=school_action.recommendation)
+    published = pf.practice_review(business_unit=bu, referral=base.review.referral, kind="lcspr", decided_on=AWARE)
+    services.practice_review_record(actor=bu, review=published, terms_of_reference="Terms",
+                                    terms_agreed_on=AWARE, reviewer="Reviewer", reviewer_appointed_on=AWARE,
+                                    methodology="systems", themes=["neglect"])
+    services.review_draft_add(actor=bu, review=published, received_on=AWARE)
+    services.practice_review_panel_copy(actor=bu, review=published, sent_on=AWARE)
+    services.practice_review_publish(actor=bu, review=published, published_on=AWARE, published_where="https://x.test",
+                                     learning_summary="Learning")
+    done = pf.action(business_unit=bu, review=published, agency=base.school, due_on=date(2026, 12, 1))
+    services.action_update(actor=bu, action=done, status="complete", completed_on=AWARE, no_evidence_reason="Seen")
+    return SimpleNamespace(**{**vars(base), "people": people, "ongoing": ongoing, "published": published,
+                              "school_action": school_action, "police_action": police_action, "done_action": done})
+
+
+rworld = shared_world(build_reviews)
+R_PEOPLE = [*PEOPLE, "school api client", "health api client"]
+GROUP = {"business unit", "health delegate"}
+SEATED = {"business unit", "health delegate", "school lead"}
+REVIEW_MATRIX = [
+    (practice_review_policy, "view", "ongoing", GROUP),
+    (practice_review_policy, "view", "published", GROUP),
+    (practice_review_policy, "manage", "ongoing", BU),
+    (practice_review_policy, "manage", "published", set()),
+    (practice_review_policy, "plan", "ongoing", BU),
+    (practice_review_policy, "plan", "published", BU),
+    (practice_review_policy, "summary", "ongoing", set()),
+    (practice_review_policy, "summary", "published", SEATED),
+    (action_policy, "view", "school_action", {*GROUP, "school lead", "school api client"}),
+    (action_policy, "view", "police_action", GROUP),
+    (action_policy, "view", "done_action", {*GROUP, "school lead", "school api client"}),
+    (action_policy, "update", "school_action", {"business unit", "school lead", "school api client"}),
+    (action_policy, "update", "police_action", BU),
+    (action_policy, "update", "done_action", set()),
+]
+
+
+@pytest.mark.parametrize("who", R_PEOPLE)
+@pytest.mark.parametrize(("policy", "action", "record", "allowed"), REVIEW_MATRIX,
+                         ids=[f"{type(p).__name__}-{a}-{r}" for p, a, r, _ in REVIEW_MATRIX])
+def test_review_policies_can_visible_and_get_for_agree(rworld, db, who, policy, action, record, allowed):
+    ctx = AccessContext.for_user(rworld.people[who])
+    obj = getattr(rworld, record)
+    expected = who in allowed
+    assert policy.can(ctx, action, obj) is expected
+    assert policy.visible(ctx, action).filter(pk=obj.pk).exists() is expected
+    if expected:
+        assert policy.get_for(ctx, obj.public_id, action) == obj
+    else:
+        with pytest.raises(Http404):
+            policy.get_for(ctx, obj.public_id, action)
+
+
+@pytest.mark.parametrize("who", R_PEOPLE)
+def test_the_review_questions_both_ways(rworld, db, who):
+    ctx = AccessContext.for_user(rworld.people[who])
+    assert practice_review_policy.can_start(ctx) is (who == "business unit")
+    assert practice_review_policy.sees_library(ctx) is (who in SEATED)
+    assert practice_review_policy.sees_themes(ctx) is (who in GROUP)
+    assert action_policy.sees_tracker(ctx) is (who in GROUP)
+    owners = {"school lead": {rworld.school.pk}, "school api client": {rworld.school.pk},
+              "health api client": {rworld.health.pk}}
+    assert action_agencies(ctx) == owners.get(who, set())
+    assert action_policy.sees_own_actions(ctx) is (who in owners)
+
+
+def test_anonymous_reaches_no_review_or_action(rworld, db):
+    ctx = AccessContext(user=None)
+    assert not practice_review_policy.visible(ctx, "summary").exists()
+    assert not action_policy.visible(ctx).exists() and not action_policy.sees_tracker(ctx)
+    assert action_agencies(ctx) == frozenset()
+
+
+# pages: the tracker, the review page, the library, each missing for anyone else
+@pytest.mark.parametrize(("who", "status"), [("business unit", 200), ("health delegate", 200), ("school lead", 404),
+                                            ("social worker", 404)])
+def test_the_tracker_and_review_pages_are_the_groups(rworld, db, client_for, who, status):
+    client = client_for(rworld.people[who])
+    assert client.get("/partnership/actions/").status_code == status
+    assert client.get(f"/partnership/reviews/{rworld.ongoing.public_id}/").status_code == status
+    assert client.get("/partnership/themes/").status_code == status
+
+
+def test_the_tracker_filters_and_reads_in_a_fixed_number_of_statements(rworld, db, client_for):
+    client = client_for(rworld.people["business unit"])
+    client.get("/partnership/actions/")
+    with CaptureQueriesContext(connection) as three:
+        body = client.get("/partnership/actions/").content.decode()
+    assert body.count("/partnership/actions/") - body.count('href="/partnership/actions/"') >= 3
+    assert "3 actions" in body and "2 overdue" in body
+    bu = rworld.people["business unit"]
+    pf.action(business_unit=bu, review=rworld.ongoing, agency=rworld.health, due_on=date(2026, 12, 2),
+              recommendation=rworld.school_action.recommendation)
+    with CaptureQueriesContext(connection) as four:
+        body = client.get("/partnership/actions/").content.decode()
+    assert "4 actions" in body and "3 overdue" in body
+    assert len(four) == len(three) <= 12, [q["sql"] for q in four.captured_queries]
+    only = client.get(f"/partnership/actions/?agency={rworld.school.public_id}&status=complete").content.decode()
+    assert f"/partnership/actions/{rworld.done_action.public_id}/" in only
+    assert f"/partnership/actions/{rworld.school_action.public_id}/" not in only
+    overdue = client.get("/partnership/actions/?status=overdue").content.decode()
+    assert f"/partnership/actions/{rworld.done_action.public_id}/" not in overdue
+    assert f"/partnership/actions/{rworld.police_action.public_id}/" in overdue
+
+
+def test_a_lead_sees_their_agencys_actions_and_not_anothers(rworld, db, client_for):
+    client = client_for(rworld.people["school lead"])
+    mine = client.get("/partnership/actions/mine/").content.decode()
+    assert f"/partnership/actions/{rworld.school_action.public_id}/" in mine
+    assert f"/partnership/actions/{rworld.police_action.public_id}/" not in mine
+    forbidden = client.get(f"/partnership/actions/{rworld.police_action.public_id}/")
+    missing = client.get("/partnership/actions/00000000-0000-0000-0000-000000000000/")
+    assert forbidden.status_code == missing.status_code == 404 and _stable(forbidden) == _stable(missing)
+    assert client.get(f"/partnership/actions/{rworld.school_action.public_id}/").status_code == 200
+    assert client.get("/partnership/library/").status_code == 200
+    assert client_for(rworld.people["social worker"]).get("/partnership/library/").status_code == 404
+
+
+def test_the_library_shows_only_published_summaries(rworld, db, client_for):
+    body = client_for(rworld.people["school lead"]).get("/partnership/library/?theme=neglect").content.decode()
+    assert f"summary-{rworld.published.public_id}" in body and f"summary-{rworld.ongoing.public_id}" not in body
+    themes = client_for(rworld.people["business unit"]).get("/partnership/themes/").content.decode()
+    assert 'id="theme-neglect"' in themes and "2026" in themes
