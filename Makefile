@@ -32,8 +32,12 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 # --- Python environment -------------------------------------------------------------------------
-# Re-installed whenever pyproject.toml is newer than the stamp, or the venv's Python is missing/broken.
-$(VENV_STAMP): pyproject.toml
+# Two stamps: `make run` (and migrate, demo, services) installs only what serving needs ([local]: the
+# application and the embedded servers); the test, lint and fuzz targets install the [test] extra too.
+# Each is re-installed whenever pyproject.toml is newer than it, or the venv's Python is missing/broken.
+RUN_STAMP := $(VENV)/.installed-run-stamp
+
+define make_venv
 	@if [ -z "$(PYTHON)" ]; then echo "ERROR: no python3 found; install Python 3.11 (Debian: apt-get install python3.11 python3.11-venv)" >&2; exit 1; fi
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "ERROR: $(PYTHON) is older than 3.11; set PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@if ! $(VPY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
@@ -41,10 +45,19 @@ $(VENV_STAMP): pyproject.toml
 	  $(PYTHON) -m venv $(VENV) || { echo "ERROR: '$(PYTHON) -m venv' failed (Debian: apt-get install python3.11-venv)" >&2; exit 1; }; \
 	fi
 	$(VPY) -m pip install --quiet --upgrade pip
-	$(VPY) -m pip install -e '.[local,test]'
+endef
+
+$(RUN_STAMP): pyproject.toml
+	$(make_venv)
+	$(VPY) -m pip install -e '.[local]'
 	@touch $@
 
-venv: $(VENV_STAMP) ## create/refresh .venv from pyproject.toml ([local,test] extras)
+$(VENV_STAMP): pyproject.toml
+	$(make_venv)
+	$(VPY) -m pip install -e '.[local,test]'
+	@touch $@ $(RUN_STAMP)
+
+venv: $(VENV_STAMP) ## create/refresh .venv from pyproject.toml ([local,test] extras; `make run` alone installs [local])
 
 # --- the DfE validators' own environment (ADR 27) ----------------------------------------------------
 # csc-validator-be-cin and csc-validator-be-903 pin pandas < 2 and numpy < 1.25: they get a venv of their own,
@@ -67,7 +80,7 @@ validators: $(VALIDATORS_STAMP) ## the DfE validators (CIN census, SSDA903) in .
 # --- system packages (Debian) and node modules -----------------------------------------------------
 # `embedded.py system-packages` prints "postgresql" when DATABASE_URL is unset and no PostgreSQL build
 # here has the extensions the migrations need (the pgserver wheel ships no contrib such as pg_trgm).
-sysdeps-run: $(VENV_STAMP)
+sysdeps-run: $(RUN_STAMP)
 	@scripts/system_deps.sh weasyprint libmagic $$($(VPY) scripts/embedded.py system-packages)
 
 sysdeps-test: $(VENV_STAMP)
@@ -85,7 +98,7 @@ $(AXE): package.json $(wildcard package-lock.json)
 node-deps: $(AXE)
 
 # --- everyday targets ------------------------------------------------------------------------------
-run: $(VENV_STAMP) $(VALIDATORS_STAMP) sysdeps-run ## start web + worker + beat on http://127.0.0.1:8000 (Ctrl-C stops all)
+run: $(RUN_STAMP) $(VALIDATORS_STAMP) sysdeps-run ## start web + worker + beat on http://127.0.0.1:8000 (Ctrl-C stops all)
 	@$(VPY) scripts/devrun.py
 
 test: $(VENV_STAMP) $(VALIDATORS_STAMP) sysdeps-test node-deps ## run the whole test suite in parallel, browser tests included, listing the 20 slowest (PYTEST_ARGS=... to pass options to pytest, PYTEST_WORKERS=0 for one process)
@@ -115,15 +128,15 @@ lint: $(VENV_STAMP) ## ruff, and the layering contracts (import-linter, .importl
 schema-check: $(VENV_STAMP) ## the test template's schema (built from the models, tests/schema.py) equals the migrations' (CI runs it)
 	@DJANGO_ENV=test $(EMBEDDED) $(VPY) scripts/check_schema.py
 
-migrate: $(VENV_STAMP) ## apply migrations (embedded PostgreSQL unless DATABASE_URL is set)
+migrate: $(RUN_STAMP) ## apply migrations (embedded PostgreSQL unless DATABASE_URL is set)
 	@$(EMBEDDED) $(VPY) manage.py migrate --noinput
 
-demo: $(VENV_STAMP) ## load the demo data (idempotent)
+demo: $(RUN_STAMP) ## load the demo data (idempotent)
 	@$(EMBEDDED) $(VPY) manage.py load_demo
 
-services: $(VENV_STAMP) ## only the embedded PostgreSQL/Redis, printing their URLs (Ctrl-C stops them)
+services: $(RUN_STAMP) ## only the embedded PostgreSQL/Redis, printing their URLs (Ctrl-C stops them)
 	@$(VPY) scripts/embedded.py serve
 
 clean: ## forget the venv install stamp (next run reinstalls); keeps var/ (your embedded data)
-	rm -f $(VENV_STAMP)
+	rm -f $(VENV_STAMP) $(RUN_STAMP)
 	@echo "Embedded databases are kept in var/. To wipe them, stop 'make run' and: rm -rf var/"

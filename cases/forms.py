@@ -8,7 +8,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import Agency, Team, User
 from safeguarding.forms import GovukDateField
 
-from .identifiers import validate_nhs_number, validate_upn
+from .identifiers import validate_disabilities, validate_nhs_number, validate_upn
 from .models import ChronologyEntry, Disability, Ethnicity, Gender, RelationshipKind
 
 
@@ -16,7 +16,8 @@ class SearchForm(forms.Form):
     name = forms.CharField(label="Name", required=False, max_length=200,
                            help_text="Any part of a first name, surname, preferred name or alias")
     date_of_birth = GovukDateField(label="Date of birth", required=False, label_lower="the date of birth",
-                                   help_text="For example, 27 3 2015")
+                                   help_text="For example, 27 3 2015. Finds children born on that day, and "
+                                             "unborn children expected then.")
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
     upn = forms.CharField(label="Unique pupil number (UPN)", required=False, max_length=16)
     local_child_id = forms.CharField(label="Local child ID", required=False, max_length=40,
@@ -46,9 +47,14 @@ class ChildForm(forms.Form):
     preferred_name = forms.CharField(label="Preferred name", required=False, max_length=200,
                                      help_text="What the child likes to be called, if different")
     date_of_birth = GovukDateField(label="Date of birth", required=False, label_lower="the date of birth",
-                                   help_text="For example, 27 3 2015. Leave blank for an unborn child.")
+                                   help_text="For example, 27 3 2015. Today or earlier, and within the last 25 "
+                                             "years. For an unborn child leave it blank and enter the expected "
+                                             "date of birth.")
     expected_date_of_birth = GovukDateField(label="Expected date of birth (unborn child)", required=False,
-                                            label_lower="the expected date of birth")
+                                            label_lower="the expected date of birth",
+                                            help_text="Only for an unborn child, instead of a date of birth: "
+                                                      "within the next 10 months (or up to a month ago), for "
+                                                      "example 14 9 2026.")
     gender = forms.ChoiceField(label="Gender", choices=Gender.choices, initial=Gender.NOT_KNOWN)
     ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOBT)
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14,
@@ -57,7 +63,12 @@ class ChildForm(forms.Form):
                           help_text="13 characters, starting with a letter")
     first_language = forms.CharField(label="First language", required=False, max_length=100)
     disabilities = forms.MultipleChoiceField(label="Disabilities", required=False, choices=Disability.choices,
-                                             widget=forms.CheckboxSelectMultiple)
+                                             widget=forms.CheckboxSelectMultiple,
+                                             help_text="Select all that apply, or \u201cNo disability\u201d on "
+                                                       "its own")
+
+    def clean_disabilities(self):
+        return validate_disabilities(self.cleaned_data["disabilities"])
 
     def clean_nhs_number(self):
         v = self.cleaned_data["nhs_number"]

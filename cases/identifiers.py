@@ -112,3 +112,15 @@ def make_upn(body12: str) -> str:
 def make_nhs_number(first_nine: str) -> str | None:
     check = nhs_check_digit(first_nine)
     return None if check is None else f"{first_nine}{check}"
+
+
+NO_DISABILITY = "NONE"  # the CIN census code for "No disability" (cases.models.Disability.NONE)
+NO_DISABILITY_WITH_OTHERS = ("Select \u201cNo disability\u201d on its own, or the child's disabilities: not both")
+
+
+def validate_disabilities(codes) -> list[str]:
+    """The child's CIN census disability codes: "No disability" excludes every other code."""
+    codes = list(codes or [])
+    if NO_DISABILITY in codes and len(set(codes)) > 1:
+        raise ValidationError(NO_DISABILITY_WITH_OTHERS, code="no_disability_with_others")
+    return codes

@@ -28,7 +28,7 @@ from safeguarding.records import stamp
 
 from . import events
 from .duplicates import Candidate, find_candidates, identifier_clashes
-from .identifiers import validate_nhs_number, validate_upn
+from .identifiers import validate_disabilities, validate_nhs_number, validate_upn
 from .models import (
     Adult,
     CaseRecord,
@@ -146,6 +146,13 @@ def _validate_dates(data: dict, *, bounded=("date_of_birth", "expected_date_of_b
                                                              "birth instead"})
 
 
+def _validate_disabilities(data: dict) -> None:
+    try:
+        validate_disabilities(data.get("disabilities"))
+    except ValidationError as exc:
+        raise ValidationError({"disabilities": exc.messages}) from None
+
+
 def _next_local_child_id() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval('cases_local_child_id_seq')")
@@ -190,6 +197,7 @@ def child_create(
         raise ValidationError({"legal_surname": "Enter the child's surname (use 'Unborn' with the mother's surname "
                                                 "for an unborn child)"})
     _validate_dates(data)
+    _validate_disabilities(data)
     data = _clean_identifiers(data)
     pool = child_policy.findable(ctx).select_related("allocated_team", "local_authority")
     if visible_children is not None:
@@ -234,6 +242,7 @@ def child_update(*, child: Child, actor: User, reason: str, changes: dict) -> Ch
     merged = {f: getattr(child, f) for f in CHILD_EDITABLE_FIELDS} | changes
     _validate_dates(merged, bounded={f for f in ("date_of_birth", "expected_date_of_birth")
                                      if f in changes and changes[f] != getattr(child, f)})
+    _validate_disabilities(merged)
     merged = _clean_identifiers(merged, exclude_pk=child.pk)
     changed = {f: merged[f] for f in CHILD_EDITABLE_FIELDS if merged[f] != getattr(child, f)}
     if not changed:

@@ -16,6 +16,7 @@ from django.db.models import Func, Q
 from simple_history.models import HistoricalRecords
 
 from safeguarding.accounts.models import Agency
+from safeguarding.documents.wording import owner_label
 from safeguarding.records import CaseRecord
 
 
@@ -424,6 +425,11 @@ class PlanAction(CaseRecord):
 
     def __str__(self):
         return self.description[:80]
+
+    @property
+    def owner_label(self) -> str:
+        """Who will do it: the person where one is named ("Dan Hughes (Police)"), else the role or agency."""
+        return owner_label(self.owner_name, self.owner)
 
 
 class CoreGroupMember(CaseRecord):

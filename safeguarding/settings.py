@@ -65,6 +65,12 @@ ENV_VARS: dict[str, tuple[bool, str]] = {
                          "(unset: uploads wait for a scan and cannot be opened)"),
     "UPLOAD_SERVE_UNSCANNED": (False, "development only: open uploads before a virus scan has passed "
                                       "(default off; refused in production)"),
+    "LETTERHEAD_NAME": (False, "the authority's name at the top of every PDF (outside production: the demo's)"),
+    "LETTERHEAD_SERVICE": (False, "the service under the name on the letterhead"),
+    "LETTERHEAD_ADDRESS": (False, "the letterhead's postal address, lines separated by semicolons"),
+    "LETTERHEAD_TELEPHONE": (False, "the telephone number on the letterhead"),
+    "LETTERHEAD_EMAIL": (False, "the email address on the letterhead"),
+    "LETTERHEAD_LOGO": (False, "the logo on the letterhead: a path under static/, e.g. img/letterhead/council.svg"),
 }
 
 env = environ.Env()
@@ -249,6 +255,19 @@ CONFERENCE_CHILD_INVITATION_AGE = env.int("CONFERENCE_CHILD_INVITATION_AGE", def
 # LADO: the share of cases the service aims to resolve within each band of clock.rules.LADO_RESOLUTION_BANDS_MONTHS
 # (one month, three months, twelve months), in percent; the defaults are the guidance's 80 %, 90 % and all.
 LADO_RESOLUTION_TARGETS = env.list("LADO_RESOLUTION_TARGETS", cast=int, default=[80, 90, 100])
+# The letterhead on every PDF (safeguarding.documents.letterhead, ADR 28): the demo authority's outside
+# production, nothing assumed in production.
+_DEMO_LETTERHEAD = not PRODUCTION
+LETTERHEAD_NAME = env.str("LETTERHEAD_NAME", default="Northmoor Borough Council" if _DEMO_LETTERHEAD else "")
+LETTERHEAD_SERVICE = env.str("LETTERHEAD_SERVICE", default=(
+    "Children's Services: Safeguarding and Quality Assurance" if _DEMO_LETTERHEAD else ""))
+LETTERHEAD_ADDRESS = env.str("LETTERHEAD_ADDRESS", default=(
+    "Northmoor Civic Centre; Market Street; Northmoor; NM1 1AA" if _DEMO_LETTERHEAD else ""))
+LETTERHEAD_TELEPHONE = env.str("LETTERHEAD_TELEPHONE", default="01632 960100" if _DEMO_LETTERHEAD else "")
+LETTERHEAD_EMAIL = env.str("LETTERHEAD_EMAIL", default=(
+    "safeguarding@northmoor.gov.test" if _DEMO_LETTERHEAD else ""))
+LETTERHEAD_LOGO = env.str("LETTERHEAD_LOGO", default=(
+    "img/letterhead/northmoor-borough-council.svg" if _DEMO_LETTERHEAD else ""))
 ACCESS_GRANT_MAX_DAYS = 90  # the longest a manager's explicit access grant may run
 
 # --- security headers ------------------------------------------------------------------------

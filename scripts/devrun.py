@@ -11,6 +11,9 @@
    running meanwhile.
 4. Ctrl-C (SIGINT to the process group), SIGTERM or SIGHUP stops every process started here (their
    whole process groups: runserver's reloaded server, Celery's pool), then the embedded servers.
+5. The banner ("running at ...", the demo logins) shows once the service is healthy: the web server
+   accepts connections and the worker's first heartbeat has arrived (the worker writes one as it
+   starts), and says how long the start took.
 
 Environment knobs (all optional): RUNSERVER_ADDR (default 127.0.0.1:8000), CELERY_CONCURRENCY
 (default 2), EMBEDDED_REDIS_PORT (default 6390), EMBEDDED_DB_NAME (default safeguarding_hub),
@@ -40,6 +43,8 @@ RESTART_DELAY_FIRST = 1.0  # seconds before the first restart of a process that 
 RESTART_DELAY_MAX = 30.0  # the pause doubles with each exit in a row, up to this
 HEALTHY_AFTER = 60.0  # a process that ran this long before exiting starts again from the first delay
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+READY_TIMEOUT = 120  # seconds the banner waits for the web server and the worker's first heartbeat
+HEARTBEAT_KEY = "sgh:worker-heartbeat"  # safeguarding.health.HEARTBEAT_KEY (tests/kernel/test_devrun.py)
 
 
 class Shutdown(Exception):
@@ -288,7 +293,53 @@ def port_open(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def worker_heartbeat_since(redis_url: str, since: float) -> bool:
+    """Whether a worker has written its heartbeat (safeguarding.health) at or after ``since``."""
+    import redis
+
+    try:
+        raw = redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1).get(HEARTBEAT_KEY)
+    except (redis.RedisError, ValueError):
+        return False
+    try:
+        return raw is not None and float(raw) >= since
+    except ValueError:
+        return False
+
+
+def wait_until_ready(supervisor: Supervisor, host: str, port: int, redis_url: str, *, since: float,
+                     timeout: float | None = None) -> list[str]:
+    """Wait until the web server accepts connections and a worker's heartbeat written after ``since``
+    is in Redis (supervising meanwhile). Returns what is still awaited after ``timeout`` ([] when ready)."""
+    deadline = time.monotonic() + (READY_TIMEOUT if timeout is None else timeout)
+    while True:
+        waiting = []
+        if not port_open(host, port):
+            waiting.append("the web server")
+        if not worker_heartbeat_since(redis_url, since):
+            waiting.append("the worker's first heartbeat")
+        if not waiting or time.monotonic() >= deadline:
+            return waiting
+        supervisor.check()
+        time.sleep(0.5)
+
+
+def healthz_status(host: str, port: int) -> int | None:
+    """The status /healthz answers (asked once everything is up, so normally 200), None if unreachable."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/healthz", timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
+
+
 def main() -> int:
+    run_started = time.monotonic()
     os.chdir(ROOT)
     addr = os.environ.get("RUNSERVER_ADDR", "127.0.0.1:8000")
     host, _, port_text = addr.rpartition(":")
@@ -328,6 +379,7 @@ def main() -> int:
             if printed.returncode == 0:
                 logins = printed.stdout.strip()
 
+        servers_started = time.time()
         celery = [PY, "-m", "celery", "-A", "safeguarding"]
         concurrency = os.environ.get("CELERY_CONCURRENCY", "2")
         supervisor.add("web", [PY, "manage.py", "runserver", f"{host}:{port}"], env)
@@ -337,15 +389,20 @@ def main() -> int:
         )
         supervisor.start()
 
-        # wait (up to 60 s) for the web server to accept connections before showing the banner
-        deadline = time.monotonic() + 60
-        while not port_open(host, port) and time.monotonic() < deadline:
-            supervisor.check()
-            time.sleep(0.3)
+        # The banner only once the service is healthy: the web server accepts connections and the
+        # worker's first heartbeat (written as it starts) has arrived. Asked of the port and of Redis,
+        # not of /healthz, so that no 503 (logged at ERROR by runserver) shows while we wait.
+        waiting = wait_until_ready(supervisor, host, port, env.get("REDIS_URL", ""), since=servers_started)
+        health = healthz_status(host, port) if not waiting else None
 
         say()
         say("=" * 72)
-        say(f"Safeguarding Hub is running at http://{host}:{port}")
+        if waiting:
+            say(f"warning: after {READY_TIMEOUT} s still waiting for {' and '.join(waiting)}; it may still come")
+        elif health != 200:
+            say(f"warning: /healthz answers {health}: see http://{host}:{port}/healthz")
+        say(f"Safeguarding Hub is running at http://{host}:{port} "
+            f"(started in {time.monotonic() - run_started:.0f} s)")
         say(f"  database: {env.get('DATABASE_URL')}")
         say(f"  redis:    {env.get('REDIS_URL')}")
         if logins:

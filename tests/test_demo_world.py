@@ -450,3 +450,43 @@ def test_the_rapid_review_is_built_through_the_services_with_one_agency_late(dem
     assert not demo_rapid_review.load(agencies={}, teams={}, logins={"police": login("police"),
                                                                      "business_unit": login("business_unit")},
                                       say=lambda _: None)
+
+
+def test_the_demo_dates_are_in_order_and_its_bookings_plausible():
+    """Issue 13: nothing in the demo is signed after it was sent, held before it was asked for or dated
+    after today; what is booked ahead is on a working day, in office hours, within months, not years."""
+    from conferences.models import Conference, Distribution
+    from reviews.models import Review, ReviewRecord
+
+    now, today = timezone.now(), timezone.localdate()
+    problems = []
+    for d in Distribution.objects.live().select_related("document__minutes", "document__conference"):
+        minutes, conference = d.document.minutes, d.document.conference
+        if minutes is not None and timezone.localdate(minutes.signed_at) > d.sent_on:
+            problems.append(f"minutes v{minutes.version} of {conference.pk} signed after they were sent ({d})")
+        if conference.held_on and d.sent_on < conference.held_on:
+            problems.append(f"{d} sent before the conference was held ({conference.held_on})")
+        if d.sent_on > today:
+            problems.append(f"{d} sent in the future")
+    for m in Minutes.objects.live().filter(signed_at__isnull=False).select_related("conference"):
+        if timezone.localdate(m.signed_at) < m.conference.held_on or m.signed_at > now:
+            problems.append(f"minutes of {m.conference.pk} signed on {m.signed_at:%Y-%m-%d}, "
+                            f"held {m.conference.held_on}")
+    for c in Conference.objects.live():
+        if c.held_on and (c.held_on > today or c.held_on < timezone.localdate(c.requested_at)):
+            problems.append(f"conference {c.pk} held on {c.held_on}, requested {c.requested_at:%Y-%m-%d}")
+        if c.status == Conference.Status.SCHEDULED and c.starts_at and c.starts_at > now:
+            start = timezone.localtime(c.starts_at)
+            if (not workdays.is_working_day(start.date()) or not 9 <= start.hour < 17
+                    or start.date() > today + timedelta(days=120) or c.requested_at > now):
+                problems.append(f"conference {c.pk} booked for {start:%a %Y-%m-%d %H:%M}")
+    for r in ReviewRecord.objects.filter(review__held_on__isnull=False).select_related("review"):
+        held = r.review.held_on
+        if r.decisions_circulated_on and not held <= r.decisions_circulated_on <= today:
+            problems.append(f"review {r.review_id} held {held}, decisions circulated {r.decisions_circulated_on}")
+        if r.signed_at and not held <= timezone.localdate(r.signed_at) <= today:
+            problems.append(f"review {r.review_id} held {held}, record signed {r.signed_at:%Y-%m-%d}")
+    for review in Review.objects.live().filter(status="scheduled", planned_for__gte=today):
+        if not workdays.is_working_day(review.planned_for) or review.planned_for > today + timedelta(days=210):
+            problems.append(f"review {review.pk} booked for {review.planned_for:%a %Y-%m-%d}")
+    assert not problems, "\n".join(problems[:30])

@@ -153,7 +153,8 @@ def conference_decide(
             _core_group_add(plan, m, actor)
         for a in actions:
             pa = PlanAction(plan=plan, description=a.description.strip(), owner_name=a.owner_name.strip(),
-                            owner_id=a.owner_id, due_date=a.due_date, created_by=actor)
+                            owner_id=a.owner_id or action_owner_from_core_group(plan, a.owner_name),
+                            due_date=a.due_date, created_by=actor)
             stamp(pa, actor, "Outline plan")
             pa.save()
     stamp(conference, actor, "Decided")
@@ -179,3 +180,38 @@ def _core_group_add(plan: ChildProtectionPlan, m: MemberInput, actor) -> CoreGro
     stamp(member, actor, "Core group member")
     member.save()
     return member
+
+
+LEAD_SOCIAL_WORKER_WORDS = ("lead social worker", "social worker")
+
+
+def _words(text: str) -> set[str]:
+    return set("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def action_owner_from_core_group(plan: ChildProtectionPlan, owner_name: str) -> int | None:
+    """The person an action's "who" names, from the plan's core group, when the chair typed a role or an
+    agency ("Police", "School", "Health visitor or school nurse") rather than choosing someone (ADR 28).
+
+    "Lead social worker" is the plan's lead social worker. Otherwise a core group member with an account
+    matches when the words typed are their name, or their agency's kind ("Police", "Health"), or a word of
+    their agency's name ("School" in "Oakfield Primary School"), or contain their role before any comma
+    ("Health visitor" in "Health visitor or school nurse"). Exactly one person must match: two police
+    officers in the core group leave "Police" as typed, for the chair to name one."""
+    typed = owner_name.strip().casefold()
+    if not typed:
+        return None
+    if typed in LEAD_SOCIAL_WORKER_WORDS:
+        return plan.lead_social_worker_id
+    typed_words = _words(typed)
+    matches = set()
+    for member in plan.core_group.live().filter(user__isnull=False).select_related("agency"):
+        role = member.role.split(",")[0].strip().casefold()
+        agency = member.agency
+        if (member.name.strip().casefold() == typed
+                or (agency is not None and (agency.get_kind_display().casefold() == typed
+                                            or agency.name.casefold() == typed
+                                            or (len(typed_words) == 1 and typed_words <= _words(agency.name))))
+                or (role and role in typed)):
+            matches.add(member.user_id)
+    return matches.pop() if len(matches) == 1 else None

@@ -11,6 +11,7 @@ from safeguarding.audit.services import record_event
 from safeguarding.records import stamp
 
 from .. import events
+from ..documents import category_in_words
 from ..models import Conference, ConferenceRecord, Document, Minutes, Outcome
 from ._common import _lock
 from .documents import _document_store
@@ -20,8 +21,21 @@ def _section(key: str, heading: str, body: str, confidential: bool = False) -> d
     return {"key": key, "heading": heading, "body": body, "confidential": confidential}
 
 
+def reports_not_received(conference: Conference) -> list:
+    """The agencies invited to the conference (professionals' agencies) that have sent no report, by name."""
+    reported = set(conference.reports.live().values_list("agency_id", flat=True))
+    seen, out = set(), []
+    for invitation in (conference.invitations.live().filter(agency__isnull=False).select_related("agency")
+                       .order_by("agency__name")):
+        if invitation.agency_id not in reported and invitation.agency_id not in seen:
+            seen.add(invitation.agency_id)
+            out.append(invitation.agency)
+    return out
+
+
 def minutes_sections_from_record(conference: Conference) -> list[dict]:
-    """The first draft: the record, attendance, scaling, reports received, the decision and plan."""
+    """The first draft: the record, attendance, scaling, reports received and not received, the decision
+    (in plain words: no codes) and the plan, each action with its owner."""
     record = conference.record
     invitations = conference.invitations.live().order_by("kind", "name")
     attendance = "\n".join(f"{i.name}, {i.role or i.get_kind_display()}: {i.get_attendance_display()}"
@@ -41,11 +55,15 @@ def minutes_sections_from_record(conference: Conference) -> list[dict]:
     if reports:
         sections.append(_section("reports", "Reports received", "\n".join(
             f"{r.agency.name}: received {timezone.localtime(r.submitted_at):%-d %B %Y}" for r in reports)))
+    missing = reports_not_received(conference)
+    if missing:
+        sections.append(_section("reports_not_received", "Reports not received", "\n".join(
+            f"{agency.name}: invited, no report received" for agency in missing)))
     decision = getattr(conference, "decision", None)
     if decision:
         lines = [f"Decision: {decision.get_outcome_display()}"]
         if decision.category:
-            lines.append(f"Category: {decision.get_category_display()} ({decision.category})")
+            lines.append(f"Category: {category_in_words(decision.category)}")
         if decision.end_reason:
             lines.append(f"Reason for ending the plan: {decision.get_end_reason_display()}")
         if decision.next_step:
@@ -56,8 +74,8 @@ def minutes_sections_from_record(conference: Conference) -> list[dict]:
         if conference.plan_id and decision.outcome in (Outcome.PLAN, Outcome.CONTINUE):
             plan = conference.plan
             sections.append(_section("outline_plan", "Outline plan", "\n".join(
-                f"{a.description} (by {a.owner_name}, due {a.due_date:%-d %B %Y})"
-                for a in plan.actions.live())))
+                f"{a.description} (by {a.owner_label}, due {a.due_date:%-d %B %Y})"
+                for a in plan.actions.live().select_related("owner"))))
             sections.append(_section("core_group", "Core group", "\n".join(
                 str(m) for m in plan.core_group.live())))
     return sections

@@ -16,7 +16,7 @@ from safeguarding.records import stamp
 from .. import events
 from ..models import ChildProtectionPlan, CoreGroupMeeting, CoreGroupMember, MidwayAudit, PlanAction
 from ._common import _today, _url
-from .decision import ActionInput, MemberInput, _core_group_add
+from .decision import ActionInput, MemberInput, _core_group_add, action_owner_from_core_group
 
 
 @transaction.atomic
@@ -43,7 +43,8 @@ def plan_action_add(*, actor: User, plan: ChildProtectionPlan, action: ActionInp
     if errors:
         raise ValidationError(errors)
     pa = PlanAction(plan=plan, description=action.description.strip(), owner_name=action.owner_name.strip(),
-                    owner_id=action.owner_id, due_date=action.due_date, created_by=actor)
+                    owner_id=action.owner_id or action_owner_from_core_group(plan, action.owner_name),
+                    due_date=action.due_date, created_by=actor)
     stamp(pa, actor, "Added")
     pa.save()
     return pa

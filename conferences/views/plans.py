@@ -125,7 +125,7 @@ class PlanActionUpdateView(PlanFormPage):
 
     def rows(self):
         a = self.plan_action
-        return [("Action", a.description), ("Who", a.owner_name), ("Due by", day(a.due_date)),
+        return [("Action", a.description), ("Who", a.owner_label), ("Due by", day(a.due_date)),
                 ("Progress now", a.get_progress_display())]
 
     def get_initial(self):

@@ -28,6 +28,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from safeguarding.documents.wording import owner_label
 from safeguarding.records import CaseRecord
 
 from ..codes import (
@@ -466,6 +467,11 @@ class ReviewDecision(CaseRecord):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def owner_label(self) -> str:
+        """Who will do it: the person where one is named, else the role or agency (ADR 28)."""
+        return owner_label(self.owner_name, self.owner)
 
 
 class ReviewDocument(CaseRecord):

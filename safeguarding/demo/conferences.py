@@ -425,6 +425,26 @@ class DemoConferences:
         conference.refresh_from_db()
         return conference
 
+    def _as_if_signed_on(self, conference, day: date) -> None:
+        """demo data: minutes shown as if signed off on ``day`` (the service signs them now, rightly).
+
+        Like ``_as_if_booked_earlier``: the signed minutes are moved to the day they were signed in this
+        story and their two PDFs made again from them, so that nothing reads as signed after it was sent
+        (tests/test_demo_world.py). DEMO data only; never do this in product code."""
+        import hashlib
+
+        from conferences import documents
+        from conferences.models import Document, Minutes
+
+        minutes = conference.minutes.get(status=Minutes.Status.SIGNED, version=1)
+        Minutes.objects.filter(pk=minutes.pk).update(signed_at=at(day, 16))
+        minutes.refresh_from_db()
+        with quiet_pdf_logs():
+            for document in Document.objects.filter(minutes=minutes):
+                content = documents.render_minutes(minutes, document.copy)
+                Document.objects.filter(pk=document.pk).update(
+                    content=content, sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+
     def _mark_read(self, conference) -> None:
         """The notifications a conference that already happened raised were read long ago."""
         from safeguarding.notify.models import Notification
@@ -513,6 +533,7 @@ class DemoConferences:
         else:
             s.documents_distribute(actor=self.admin, conference=conference, kind="decision_letter",
                                    invitations=recipients, method="secure_email", sent_on=self.wd(1, held_on))
+            self._as_if_signed_on(conference, self.wd(11, held_on))  # the day before they were sent
             s.documents_distribute(actor=self.admin, conference=conference, kind="minutes", invitations=recipients,
                                    method="secure_email", sent_on=self.wd(12, held_on))
         members = list(plan.core_group.values_list("pk", flat=True))

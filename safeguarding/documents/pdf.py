@@ -7,9 +7,10 @@
 
 Every PDF template extends ``pdf/base.html`` (blocks ``title`` and ``content``). The base puts the
 protective marking at the top and bottom centre of every page, the subject line in the header of
-every page and "Page X of Y" in the footer. The marking and the subject line are user data: they reach
-the page as escaped HTML in WeasyPrint *running elements*, never inside a CSS string, so no value can
-break out into CSS.
+every page and "Page X of Y" in the footer; the deployment's letterhead (``letterhead.py``, from settings)
+heads the first page and its name is in the footer of every page (ADR 28). The marking and the
+subject line are user data: they reach the page as escaped HTML in WeasyPrint *running elements*,
+never inside a CSS string, so no value can break out into CSS.
 
 Nothing is fetched from the network or from the file system at large. WeasyPrint asks
 ``StaticFileFetcher`` for every stylesheet, font and image; it serves only files that Django's
@@ -42,6 +43,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import get_template
 from fontTools.ttLib import woff2
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .letterhead import letterhead
 
 logger = logging.getLogger("safeguarding.documents")
 
@@ -207,6 +210,7 @@ def _pdf_context(
         "pdf_marking": marking,
         "pdf_subject_line": subject_line,
         "pdf_lang": lang,
+        "pdf_letterhead": letterhead(),
     }
 
 

@@ -154,6 +154,11 @@ DATE_ERRORS = [
         "This is not a valid unique pupil number: the check letter does not match, check it for a typing "
         "mistake",
     ),
+    (
+        {"disabilities": ["NONE", "MOB"]},
+        "disabilities",
+        "Select \u201cNo disability\u201d on its own, or the child's disabilities: not both",
+    ),
 ]
 
 
@@ -1009,3 +1014,14 @@ def test_the_audit_trail_cannot_be_deleted(child, social_worker, colleague):
         with pytest.raises(error):
             model.objects.all().delete()
         assert model.objects.filter(pk=row.pk).exists()
+
+
+def test_no_disability_excludes_the_other_codes_on_a_change_too(child, social_worker):
+    services.child_update(child=child, actor=social_worker, reason="Assessed", changes={"disabilities": ["NONE"]})
+    with pytest.raises(ValidationError) as exc:
+        services.child_update(child=child, actor=social_worker, reason="Assessed",
+                              changes={"disabilities": ["NONE", "AUT"]})
+    assert list(errors(exc)) == ["disabilities"]
+    child.refresh_from_db()
+    assert child.disabilities == ["NONE"]
+    services.child_update(child=child, actor=social_worker, reason="Diagnosed", changes={"disabilities": ["AUT", "LD"]})

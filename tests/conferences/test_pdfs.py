@@ -64,6 +64,9 @@ ACTIONS = (
     ("Home conditions improved and checked weekly", "Sam Worker, lead social worker", date(2026, 4, 17)),
     ("Weight checked by the health visitor every fortnight", "Northmoor NHS Trust", date(2026, 5, 1)),
 )
+# typed as a role: the core group's police officer is named as its owner (ADR 28)
+POLICE_ACTION = ("Tell the social worker of any call-out to the address", "Police", date(2026, 4, 24))
+POLICE_OFFICER = "Public protection officer of Northmoor Police"
 
 
 def _long(topic: str, count: int) -> str:
@@ -190,7 +193,7 @@ def _build() -> Built:
         team = TeamFactory(agency=la, name="Child Protection Team")  # not the conftest team's name
         social_worker = make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker")
         chair = make_user(la, Role.CONFERENCE_CHAIR, full_name="Chris Chair")
-        child, mother, _ = story.child_with_family(
+        child, mother, people = story.child_with_family(
             la=la,
             social_worker=social_worker,
             team=team,
@@ -204,6 +207,9 @@ def _build() -> Built:
         conf = story.request_icpc(child=child, social_worker=social_worker, strategy_discussion_date=date(2026, 3, 2))
         conf = story.book(conference=conf, chair=chair, actor=chair, day=date(2026, 3, 20))
         story.invite_everyone(conference=conf, actor=chair)
+    with freeze_time("2026-03-16 10:00"):  # the police report; health and the school send none
+        services.report_submit(actor=people[police.pk], conference=conf, agency=police,
+                               summary="Two call-outs to the address this year.")
     with freeze_time("2026-03-20 11:00"):
         for section, text in RECORD.items():
             services.record_save_section(actor=chair, conference=conf, section=section, text=text, base_revision=0)
@@ -219,8 +225,11 @@ def _build() -> Built:
             core_group=[
                 services.MemberInput(name="Sam Worker", role="Lead social worker", user_id=social_worker.pk),
                 services.MemberInput(name=mother.full_name, role="Mother", adult_id=mother.pk),
+                services.MemberInput(name=POLICE_OFFICER, role="Public protection officer",
+                                     user_id=people[police.pk].pk, agency_id=police.pk),
             ],
-            actions=[services.ActionInput(description=d, owner_name=o, due_date=due) for d, o, due in ACTIONS],
+            actions=[services.ActionInput(description=d, owner_name=o, due_date=due)
+                     for d, o, due in (*ACTIONS, POLICE_ACTION)],
         )
     with freeze_time("2026-03-24 10:00"):
         minutes = Minutes.objects.get(conference=conf)
@@ -405,7 +414,8 @@ def test_markup_typed_by_users_renders_as_literal_text(built, key):
     assert roles["/H1"] == 1  # "</p><h1>Injected</h1>" made no heading
     assert not any("Injected" in line and "<h1>" not in line for line in pdf.text.splitlines())
     if key[2] == PRO:
-        assert roles["/H2"] == built.v1_section_count  # one h2 per section, none added by the markup
+        # one h2 per section and the next review and distribution, none added by the markup
+        assert roles["/H2"] == built.v1_section_count + 2
 
 
 def test_the_markup_is_escaped_in_the_html_and_the_line_breaks_are_kept(built, db):
@@ -417,7 +427,7 @@ def test_the_markup_is_escaped_in_the_html_and_the_line_breaks_are_kept(built, d
         subject_line=documents.subject_line(minutes.conference),
     )
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Hart" in html
-    assert "<script" not in html and "<b>" not in html and "<img" not in html
+    assert "<script" not in html and "<b>" not in html and html.count("<img") == 1  # the letterhead's logo
     assert html.count("<h1>") == 1
     assert (
         "Mother said the word &lt;b&gt;bold&lt;/b&gt; twice. &lt;/p&gt;&lt;h1&gt;Injected&lt;/h1&gt;<br>Then she "
@@ -467,11 +477,13 @@ def test_version_2_has_the_change_reason_and_version_1_is_unchanged(built):
 def test_the_decision_letter_has_the_decision_the_outline_plan_and_the_dates(built, copy):
     pdf = built.pdf(LETTER, 1, copy)
     assert pdf.has("Decision Child protection plan")
-    assert pdf.has("Category Neglect (CIN census code NEG)")
+    assert pdf.has("Category Neglect") and not pdf.has("NEG") and not pdf.has("census")
     assert pdf.has("Sam Worker is the lead social worker")
     assert pdf.has("Sam Worker, Lead social worker") and pdf.has("Mary Hart, Mother")
     for description, owner, due in ACTIONS:
         assert pdf.has(f"{description} {owner} {due:%-d %B %Y}"), description  # one table row
+    description, owner, due = POLICE_ACTION
+    assert pdf.has(f"{description} {POLICE_OFFICER} (Police) {due:%-d %B %Y}")
     assert built.review_due > built.core_group_due
     assert pdf.has(f"First core group meeting By {built.core_group_due:%-d %B %Y}")
     assert pdf.has(f"Review conference By {built.review_due:%-d %B %Y}")
@@ -517,3 +529,34 @@ def test_a_letter_for_no_plan_gives_the_next_step_and_no_outline_plan(
     for absent in ("<h2>Outline plan</h2>", "<h2>Lead social worker</h2>", "<h2>Core group</h2>", "Category"):
         assert absent not in html, absent
     assert "19 March 2026" in html
+
+
+# --- documents a council would send (ADR 28) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("copy", [PRO, FAMILY])
+def test_the_minutes_carry_the_letterhead_the_next_review_the_distribution_and_who_reported(built, copy):
+    pdf = built.pdf(MINUTES, 1, copy)
+    first = _flat(pdf.pages[0])
+    for phrase in ("Northmoor Borough Council", "Northmoor Civic Centre", "NM1 1AA", "Telephone 01632 960100",
+                   "safeguarding@northmoor.gov.test"):
+        assert phrase in first, phrase
+    assert all("Northmoor Borough Council" in page for page in pdf.pages)  # the footer of every page
+    assert pdf.has(f"Next review conference The next review conference will be held by "
+                   f"{built.review_due:%A %-d %B %Y}")
+    assert pdf.has("Distribution") and pdf.has("Who receives these minutes")
+    assert pdf.has("Mary Hart Mother (parental responsibility) The family copy")
+    assert pdf.has(f"{POLICE_OFFICER} Public protection officer, Northmoor Police The professional copy")
+    assert pdf.has("Reports received Northmoor Police: received 16 March 2026")
+    assert pdf.has("Reports not received")
+    for agency in ("Northmoor NHS Trust", "Oakfield Primary School"):
+        assert pdf.has(f"{agency}: invited, no report received"), agency
+    assert pdf.has(f"{POLICE_ACTION[0]} (by {POLICE_OFFICER} (Police), due {POLICE_ACTION[2]:%-d %B %Y})")
+
+
+def test_family_copies_are_in_plain_words_without_codes(built):
+    for kind in (MINUTES, LETTER):
+        text = _flat(built.pdf(kind, 1, FAMILY).text)
+        assert "Neglect" in text
+        for code in ("(NEG)", " NEG", "CIN census", "census code"):
+            assert code not in text, (kind, code)

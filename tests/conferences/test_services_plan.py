@@ -13,7 +13,7 @@ and from a review held on Thursday 18 June 2026: the next review, 6 months, Frid
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -459,15 +459,21 @@ def test_the_decision_drafts_the_minutes_from_the_record(plan, held):
     keys = [s["key"] for s in minutes.sections]
     assert keys == ["attendance", "child_voice", "parents_views", "harm", "danger_statements",
                     "complicating_factors", "working_well", "safety_goals", "professional_dissent",
-                    "confidential_information", "scaling", "decision", "outline_plan", "core_group"]
+                    "confidential_information", "scaling", "reports_not_received", "decision", "outline_plan",
+                    "core_group"]
     by_key = {s["key"]: s for s in minutes.sections}
     assert [k for k, s in by_key.items() if s["confidential"]] == ["confidential_information"]
     assert by_key["confidential_information"]["body"] == "The neighbour who phoned the police"
     assert by_key["harm"]["body"] == "Bruising to the arm"
     assert by_key["scaling"]["body"] == "Police: 3 (Repeat call-outs)"
     assert "Mary Quennell-Marsh, Mother (parental responsibility): Attended" in by_key["attendance"]["body"]
-    assert by_key["decision"]["body"].startswith("Decision: Child protection plan\nCategory: Neglect (NEG)")
-    assert by_key["outline_plan"]["body"] == "Home conditions checked weekly (by Lead social worker, due 17 April 2026)"
+    assert by_key["decision"]["body"].startswith("Decision: Child protection plan\nCategory: Neglect")  # no code
+    assert "NEG" not in by_key["decision"]["body"]
+    # "Lead social worker" names the plan's lead social worker (ADR 28)
+    lead = Conference.objects.get(pk=held.pk).plan.lead_social_worker.display_name
+    assert by_key["outline_plan"]["body"] == (f"Home conditions checked weekly (by {lead} (Lead social worker), "
+                                              "due 17 April 2026)")
+    assert "invited, no report received" in by_key["reports_not_received"]["body"]
     assert CaseEvent.objects.filter(code="minutes.drafted", subject_id=held.pk).count() == 1
 
 
@@ -674,3 +680,30 @@ def test_sending_the_decision_letter_late_needs_a_reason(signed, chair, family, 
                                   method="post", late_reason="Chair off sick")
     d = deadline(signed, "outline_plan")
     assert (d.status, d.late_reason) == ("met_late", "Chair off sick")
+
+
+def test_an_action_typed_as_a_role_or_agency_names_the_core_group_member_who_owns_it(plan, family, chair, police,
+                                                                                     health, school):
+    """ADR 28: "Police" names the core group's police officer; two who could be meant leave it as typed."""
+    people = family[2]
+    for agency, role in ((police, "Public protection officer"), (health, "Health visitor")):
+        services.core_group_member_add(actor=chair, plan=plan, member=services.MemberInput(
+            name=people[agency.pk].full_name, role=role, user_id=people[agency.pk].pk, agency_id=agency.pk))
+    due = plan.started_on + timedelta(days=30)
+
+    def add(owner_name):
+        return services.plan_action_add(actor=chair, plan=plan, action=services.ActionInput(
+            description="Something to do", owner_name=owner_name, due_date=due))
+
+    officer = people[police.pk]
+    assert add("Police").owner == officer
+    assert add("Police").owner_label == f"{officer.full_name} (Police)"
+    assert add("Northmoor Police").owner == officer  # the agency's name
+    assert add("Health visitor or school nurse").owner == people[health.pk]  # the member's role
+    assert add("Lead social worker").owner == plan.lead_social_worker
+    assert add("Oakfield Primary School").owner is None  # nobody from the school is in the core group
+    assert add("Oakfield Primary School").owner_label == "Oakfield Primary School"
+    services.core_group_member_add(actor=chair, plan=plan, member=services.MemberInput(
+        name="Second Officer", role="Neighbourhood officer", user_id=make_user(police, Role.PARTNER_PRACTITIONER).pk,
+        agency_id=police.pk))
+    assert add("Police").owner is None  # two police officers: the chair names one

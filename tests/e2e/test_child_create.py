@@ -63,9 +63,15 @@ def test_creating_a_similar_child_warns_then_saves_once_confirmed(page, la, team
     assert_accessible(page, "duplicate warning")
     assert Child.objects.count() == 1
 
+    # the confirmation and its button sit right under the possible matches, not below the whole form
+    warning_box = page.locator(".govuk-warning-text").bounding_box()
+    button = page.get_by_role("button", name="Save: this is a different child")
+    assert confirm.bounding_box()["y"] - warning_box["y"] < 600
+    assert button.bounding_box()["y"] < page.get_by_label("First names (legal)").bounding_box()["y"]
+
     # --- confirm it is a different child
     confirm.check()
-    page.get_by_role("button", name="Save").click()
+    button.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Jaden Smith")
     jaden = Child.objects.get(legal_first_names="Jaden", legal_surname="Smith")
     expect(page).to_have_url(re.compile(rf"/children/{jaden.public_id}/$"))

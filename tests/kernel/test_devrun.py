@@ -237,3 +237,51 @@ def test_ctrl_c_or_sigterm_stops_everything_and_then_the_servers(tmp_path, how):
     assert output.rstrip().endswith("[run] stopped")
     assert (tmp_path / "cleanup-ran").exists()
     assert wait_for(lambda: not any(alive(p) for p in everyone), timeout=3), [p for p in everyone if alive(p)]
+
+
+def test_the_banner_waits_for_the_web_server_and_the_workers_first_heartbeat(supervisor, tmp_path):
+    """`make run` shows "running at" only once the port answers and a worker has written a heartbeat since
+    the start (read from Redis: no /healthz 503s, which runserver logs at ERROR, while it waits)."""
+    import socket
+
+    import redis
+    from django.conf import settings
+
+    from safeguarding.health import HEARTBEAT_KEY, write_heartbeat
+
+    assert devrun.HEARTBEAT_KEY == HEARTBEAT_KEY
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete(HEARTBEAT_KEY)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    try:
+        started = time.time()
+        assert devrun.wait_until_ready(supervisor, "127.0.0.1", port, settings.REDIS_URL, since=started,
+                                       timeout=0.6) == ["the worker's first heartbeat"]
+        client.set(HEARTBEAT_KEY, str(started - 60))  # a heartbeat from before this start does not count
+        assert devrun.wait_until_ready(supervisor, "127.0.0.1", port, settings.REDIS_URL, since=started,
+                                       timeout=0.6) == ["the worker's first heartbeat"]
+        write_heartbeat(client)
+        assert devrun.wait_until_ready(supervisor, "127.0.0.1", port, settings.REDIS_URL, since=started) == []
+    finally:
+        listener.close()
+        client.delete(HEARTBEAT_KEY)
+    assert devrun.wait_until_ready(supervisor, "127.0.0.1", port, settings.REDIS_URL, since=started,
+                                   timeout=0) == ["the web server", "the worker's first heartbeat"]
+
+
+def test_a_worker_writes_its_first_heartbeat_as_it_starts():
+    import redis
+    from django.conf import settings
+
+    from safeguarding.celery import first_heartbeat
+    from safeguarding.health import HEARTBEAT_KEY
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete(HEARTBEAT_KEY)
+    before = time.time()
+    first_heartbeat(sender=None)
+    assert float(client.get(HEARTBEAT_KEY)) >= before
+    client.delete(HEARTBEAT_KEY)

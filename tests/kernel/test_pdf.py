@@ -31,6 +31,7 @@ SUBJECT = "Amelia Hart, born 4 May 2016"
 TITLE = "Initial child protection conference: minutes"
 FONT_URL = ASSET_BASE_URL + "vendor/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-400-normal.woff2"
 CSS_URL = ASSET_BASE_URL + "css/pdf.css"
+LOGO_URL = ASSET_BASE_URL + "img/letterhead/northmoor-borough-council.svg"
 A4_PT = (595.28, 841.89)
 
 pytestmark = pytest.mark.pdf  # the real WeasyPrint (tests/conftest.py swaps in a stand-in elsewhere)
@@ -224,7 +225,8 @@ def test_hostile_user_text_renders_as_literal_text_and_fetches_nothing(no_networ
     assert _squeezed(text).count(_squeezed(f"OFFICIAL-SENSITIVE {CSS_BREAKOUT}")) == 2
     assert "Heading H00" in text  # the body was not hidden by the "display:none"
     assert fetcher.refused == []  # no URL in user text was even asked for
-    assert all(url == CSS_URL or url.endswith(".woff2") for url in fetcher.served)
+    # our stylesheet, fonts and the letterhead's logo (ADR 28), nothing else
+    assert all(url == CSS_URL or url.endswith(".woff2") or url == LOGO_URL for url in fetcher.served)
     assert no_network == []
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 

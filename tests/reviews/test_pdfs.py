@@ -101,7 +101,8 @@ def test_the_templates_escape_what_people_typed(signed):
     record = render_html("reviews/pdf/record.html", documents.record_context(signed), title="t")
     letter = render_html("reviews/pdf/child_letter.html", documents.child_letter_context(signed), title="t")
     for html in (record, letter):
-        assert "<h1>Injected</h1>" not in html and "<script>" not in html and "<img" not in html
+        assert "<h1>Injected</h1>" not in html and "<script>" not in html
+        assert html.count("<img") == 1 and "pdf-letterhead-logo" in html  # only the letterhead's logo
     assert "&lt;/p&gt;&lt;h1&gt;Injected&lt;/h1&gt;" in record
     assert "Jade wrote: &lt;/p&gt;&lt;h1&gt;Injected&lt;/h1&gt;<br>I want to see" in record
     assert "Dear Jade," in letter
