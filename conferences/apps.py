@@ -12,3 +12,5 @@ class ConferencesConfig(AppConfig):
         from .calendar import conference_events
 
         register_feed_source(conference_events)
+
+        from . import home  # noqa: F401 - its home page parts, the plan status tag and named subjects (ADR 26)

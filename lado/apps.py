@@ -14,3 +14,4 @@ class LadoConfig(AppConfig):
         # the LADO team reaches the records of the children its referrals were matched to
         for provider in COVERAGE:
             register_coverage(provider)
+        from . import home  # noqa: F401 - its home page part and the naming of LADO records (ADR 26)

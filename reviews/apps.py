@@ -21,3 +21,5 @@ class ReviewsConfig(AppConfig):
         from .selectors.child_panel import PERIODS_LIST, periods_of_child
 
         register_page_list(PERIODS_LIST, periods_of_child)
+
+        from . import home  # noqa: F401 - its home page parts, the looked-after tag and named subjects (ADR 26)

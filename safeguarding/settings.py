@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "safeguarding.notify",
     "safeguarding.clock",
     "safeguarding.uploads",
+    "safeguarding.home",  # the home page's parts, filled by the apps (ADR 26)
     "safeguarding.demo",
     # domain apps
     "cases",
