@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_world"), pyte
 # what each demo login must find on arrival: its part, and the item that must have work in the demo
 EXPECTED = {
     "chair": ("Conferences you chair", "Your conferences this week"),
-    "chair2": ("Conferences you chair", "Plans due a review conference or a mid-way audit"),
+    "chair2": ("Conferences you chair", "Requests to allocate a chair and a date"),
     "iro": ("Looked-after children you review", "Reviews due"),
     "lado": ("Allegations against adults (LADO)", "Referrals to evaluate"),
     "social_worker": ("Your children", "Children allocated to you"),
