@@ -31,7 +31,6 @@ from .models import (
     Involvement,
     Relationship,
 )
-from .policies import child_policy
 from .search import (  # noqa: F401  (search lives in cases/search.py; re-exported here)
     NAME_SIMILARITY,
     SearchCriteria,
@@ -152,30 +151,21 @@ def child_page(*, child: Child, include_history: bool, include_access_log: bool)
     array of JSON rows in one select by the child's key, loaded into the same model instances (and
     related objects) the lists' querysets would give. The page has already fetched and authorised the
     child; nothing here decides who may see what."""
+    from .status import status_annotations, tags_of
+
     lists = _page_lists(child, include_history)
     row = (Child.objects.filter(pk=child.pk).order_by()
            .values(**{f"page_{name}": _rows_array(pl.qs, pl.related, pl.fields, pl.limit)
-                      for name, pl in lists.items()})
+                      for name, pl in lists.items()}, **status_annotations())
            .first()) or {}
-    data = {"child": child}
+    # the child's status next to the name (cases.status, ADR 26), read in the same statement
+    data = {"child": child, "status_tags": tags_of({k[len("status_"):]: v for k, v in row.items()
+                                                    if k.startswith("status_")}, child_status=child.status)}
     for name, pl in lists.items():
         data[name] = _hydrate(pl.qs.model, row.get(f"page_{name}"), pl.related)
     if include_access_log:
         data["access_log"] = list(views_of(child, limit=500))
     return data
-
-
-def home_summary(*, ctx: AccessContext) -> dict:
-    if not ctx.is_authenticated:
-        return {}
-    mine = (
-        child_policy.visible(ctx, "view")
-        .filter(allocated_social_worker_id=ctx.user_id, status=Child.Status.OPEN)
-        .select_related("allocated_team")
-        .order_by("legal_surname")[:50]
-    )
-    return {"my_children": list(mine)}
-
 
 
 # --- one of a child's records, and the pages about them -------------------------------------------------

@@ -17,3 +17,5 @@ class ConferencesConfig(AppConfig):
 
         register_figures("Child protection", "Children on a plan by category, first and repeat plans, and plans by "
                          "length (two years or more).", "conferences:figures", policies.plan_policy.sees_figures)
+
+        from . import home  # noqa: F401 - its home page parts, the plan status tag and named subjects (ADR 26)

@@ -23,3 +23,5 @@ class LadoConfig(AppConfig):
         register_figures("LADO", "Referrals and consultations by sector, within a working day, outcomes, time to "
                          "outcome against the targets, DBS and regulator referrals, repeat subjects.",
                          "lado:figures", referral_policy.sees_figures)
+
+        from . import home  # noqa: F401 - its home page part and the naming of LADO records (ADR 26)

@@ -6,4 +6,7 @@ class PartnershipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import events  # noqa: F401 - registers the event codes
+        from . import (
+            events,  # noqa: F401 - registers the event codes
+            home,  # noqa: F401 - its home page parts and the naming of rapid reviews (ADR 26)
+        )

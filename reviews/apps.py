@@ -31,3 +31,5 @@ class ReviewsConfig(AppConfig):
                          "second and later.", "reviews:figures", oversight_policy.sees_the_service)
         register_figures("Looked-after timeliness", "The looked-after service's deadlines met on time, month by "
                          "month and deadline by deadline.", "reviews:timeliness", oversight_policy.sees_the_service)
+
+        from . import home  # noqa: F401 - its home page parts, the looked-after tag and named subjects (ADR 26)

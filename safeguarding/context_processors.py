@@ -31,6 +31,7 @@ def hub(request):
     if access is not None and access.has_role(Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         items.append(("Add a child", reverse("cases:child_create")))
     items.append(("My deadlines", reverse("clock:my_deadlines")))  # every person: /deadlines/ and its pages
+    items.append(("Timescales", reverse("clock:rules")))  # the statutory clock's rules, in plain words (ADR 26)
     if access is not None and access.has_role(Role.CONFERENCE_CHAIR, Role.ADMINISTRATOR, Role.SOCIAL_WORKER,
                                               Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PARTNER_PRACTITIONER):
         # partners find the conferences their agency is invited to (and submit reports) from here

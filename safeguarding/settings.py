@@ -94,6 +94,10 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The local rules of the statutory clock follow the deployment's own procedures (the rules page cites them, ADR 26)
+LOCAL_PROCEDURES_NAME = env.str("LOCAL_PROCEDURES_NAME", default="this area's safeguarding children partnership "
+                                                                  "procedures")
+LOCAL_PROCEDURES_URL = env.str("LOCAL_PROCEDURES_URL", default="")
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION and not SITE_URL:
     raise environ.ImproperlyConfigured("SITE_URL is required in production")
@@ -124,6 +128,7 @@ INSTALLED_APPS = [
     "safeguarding.notify",
     "safeguarding.clock",
     "safeguarding.uploads",
+    "safeguarding.home",  # the home page's parts, filled by the apps (ADR 26)
     "safeguarding.demo",
     # domain apps
     "cases",

@@ -4,7 +4,8 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health, views
+from . import health
+from .home import views as home_views
 
 handler400 = "safeguarding.views.bad_request"
 handler403 = "safeguarding.views.permission_denied"
@@ -26,7 +27,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home_views.home, name="home"),  # each role's parts (safeguarding.home, ADR 26)
     path("healthz", health.healthz, name="healthz"),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("accounts/", include("safeguarding.accounts.urls")),

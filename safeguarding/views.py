@@ -1,14 +1,6 @@
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.views.decorators.http import require_GET
-
-from cases.selectors import home_summary
-
-
-@require_GET
-def home(request):
-    return render(request, "home.html", home_summary(ctx=request.access))
 
 
 def bad_request(request, exception=None):

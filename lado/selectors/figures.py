@@ -47,6 +47,15 @@ def resolution_band(received: date, on: date) -> tuple[str, str]:
     raise AssertionError("unreachable: the last band has no end")
 
 
+def open_age_label(label: str) -> str:
+    """A band's label for a case still open ("Under 1 month" rather than "Within 1 month")."""
+    return label.replace("Within", "Under", 1)
+
+
+def open_age_labels() -> list[str]:
+    return [open_age_label(label) for _key, label, _low, _high in bands()]
+
+
 class PlusMonths(Func):
     """``date + n months`` in PostgreSQL (the end of the month when the day does not exist, as add_months)."""
 

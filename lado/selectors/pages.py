@@ -29,14 +29,13 @@ from ..models import (
     SafetyDecision,
     SharedUpdate,
 )
-from .figures import resolution_band
+from .figures import open_age_label, resolution_band
 from .index import with_history
 
 ROWS = 100  # rows on a list; more and the page says it shows the first ROWS
 def age_bucket(received: date, today: date) -> str:
     """The band of an open case's age (the figures' resolution bands: KCSIE's 1, 3 and 12 months)."""
-    label = resolution_band(received, today)[1]
-    return label.replace("Within", "Under", 1)
+    return open_age_label(resolution_band(received, today)[1])
 
 
 def lado_services() -> list[Agency]:

@@ -249,7 +249,7 @@ def delivery_sql(token: str, today: date, closed: frozenset[date]) -> tuple[str,
     User = get_user_model()
     subject, body = _words_sql()
     claims, deadlines = ReminderClaim._meta.db_table, Deadline._meta.db_table
-    notify_ctes, notify_params = notify_set_sql("reminder_to")
+    notify_ctes, notify_params = notify_set_sql("reminder_to", with_subject=True)
     all_rules = rules.all_rules()
     params = {
         **notify_params, "token": token, "batch": BATCH, "now": timezone.now(), "today": today,
@@ -265,6 +265,7 @@ def delivery_sql(token: str, today: date, closed: frozenset[date]) -> tuple[str,
         "RETURNING sent.id), "
         "due AS MATERIALIZED ("
         "SELECT c.id AS claim_id, c.stage, d.id AS deadline_id, d.responsible_person_id, d.responsible_team_id, "
+        "d.subject_type_id, d.subject_id, "
         f"'/deadlines/' || d.public_id || '/' AS url, {subject} AS subject, {body} AS body "
         f"FROM mine c JOIN {deadlines} d ON d.id = c.deadline_id "
         "LEFT JOIN unnest(%(rule_keys)s::text[], %(rule_texts)s::text[]) AS r(key, description) ON r.key = d.rule_key "
@@ -273,10 +274,12 @@ def delivery_sql(token: str, today: date, closed: frozenset[date]) -> tuple[str,
         "WHERE d.status = ANY(%(open_statuses)s::text[])), "
         # every open reminder's recipients, or one row with none (the reminder had nobody to go to)
         "recipients AS MATERIALIZED ("
-        "SELECT claim_id, deadline_id, responsible_person_id AS recipient_id, subject, body, url FROM due "
+        "SELECT claim_id, deadline_id, responsible_person_id AS recipient_id, subject, body, url, subject_type_id, "
+        "subject_id FROM due "
         "WHERE NOT starts_with(stage, 'escalated') "
         "UNION ALL "
-        "SELECT DISTINCT due.claim_id, due.deadline_id, m.user_id, due.subject, due.body, due.url FROM due "
+        "SELECT DISTINCT due.claim_id, due.deadline_id, m.user_id, due.subject, due.body, due.url, "
+        "due.subject_type_id, due.subject_id FROM due "
         f"LEFT JOIN ({Membership._meta.db_table} m JOIN {User._meta.db_table} u ON u.id = m.user_id AND u.is_active) "
         "ON m.team_id = due.responsible_team_id AND m.is_active AND m.roles @> ARRAY[%(manager_role)s]::varchar[] "
         "WHERE starts_with(due.stage, 'escalated')), "

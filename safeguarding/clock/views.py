@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from safeguarding.access.views import PolicyViewMixin
 from safeguarding.pages import ActionPage, day
+from safeguarding.records.subjects import name_each, name_subjects
 
 from . import ics, rules, selectors, services
 from .forms import AcceptLateForm, CancelForm, DeadlineFilterForm, MeetForm, TeamDeadlineFilterForm
@@ -70,7 +71,8 @@ class DeadlineListView(PolicyViewMixin, TemplateView):
                 for key, label, n in counts.buckets
             ],
             "page_obj": page,
-            "rows": [Row(d, w, known) for d in page.object_list],
+            # each deadline names its subject (the child, a case reference) with a link: one query per kind (ADR 26)
+            "rows": [Row(d, w, known) for d in name_each(self.access, list(page.object_list))],
             "page_query": _query_without(self.request, "page"),
             "rule_filter": known.get(filters.rule_key),
             "service_filter": rules.Service(filters.service).label if filters.service else "",
@@ -144,8 +146,9 @@ class DeadlineDetailView(PolicyViewMixin, TemplateView):
         status_label, status_colour = selectors.display_status(d, w)
         can = {action: deadline_policy.can(self.access, action, d) for action in deadline_policy.actions}
         late = d.status in (Deadline.Status.MET_LATE, Deadline.Status.OVERDUE)
+        named = name_subjects(self.access, [(d.subject_type_id, d.subject_id)]).get((d.subject_type_id, d.subject_id))
         ctx.update(
-            deadline=d, rule=rule, applied=_applied_rule(d, rule), status_label=status_label,
+            deadline=d, rule=rule, named=named, applied=_applied_rule(d, rule), status_label=status_label,
             status_colour=status_colour, history=_history_rows(selectors.deadline_history(d)),
             can_meet=can["meet"] and d.is_open,
             can_accept_late=can["accept_late"] and late and not d.late_accepted_by_id,

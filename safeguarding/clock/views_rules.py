@@ -8,6 +8,7 @@ membership is not staff and is refused).
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path
@@ -39,7 +40,7 @@ def rules_page(request):
     coded = rules.defaults()  # what the code says, shown beside an overridden rule
     groups = [
         {"service": service,
-         "rows": [{"rule": r, "default": coded[r.key], "key_parts": r.key.split("_")}
+         "rows": [{"rule": r, "default": coded[r.key]}
                   for r in every_rule if r.service is service]}
         for service in rules.Service
     ]
@@ -52,6 +53,9 @@ def rules_page(request):
         "today": start,
         "until": until,
         "non_working_days": non_working_days(start, until),
+        # local rules cite this deployment's own procedures (settings), not the areas the defaults came from
+        "local_procedures_name": settings.LOCAL_PROCEDURES_NAME,
+        "local_procedures_url": settings.LOCAL_PROCEDURES_URL,
     })
 
 

@@ -74,6 +74,10 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True, help_text="A link inside the hub")
+    # what it is about (ADR 26): the pages name it ("Alex Smith", "LADO case L-2026-0004"); emails never do
+    subject_type = models.ForeignKey("contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    subject_id = models.BigIntegerField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_pending = models.BooleanField(default=False, help_text="To be emailed (at once or in the digest)")
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -57,15 +57,27 @@ def _wants_digest(user) -> bool:
 
 
 def notify(*, recipient, subject: str, body: str = "", url: str = "", email: bool = True,
-           send_after_commit: bool = True) -> Notification:
+           send_after_commit: bool = True, about=None) -> Notification:
     """An in-app notification; its email (unless the person chose the digest) is written to the outbox
-    and sent after the surrounding transaction commits."""
-    return notify_many([(recipient, subject, body, url)], email=email, send_after_commit=send_after_commit)[0]
+    and sent after the surrounding transaction commits. ``about``: the record it is about, which the pages
+    name (ADR 26); the email does not."""
+    return notify_many([(recipient, subject, body, url, about)], email=email,
+                       send_after_commit=send_after_commit)[0]
+
+
+def _about(item: tuple) -> dict:
+    """The subject columns of a ``notify_many`` item's optional fifth element (a record, or None)."""
+    about = item[4] if len(item) > 4 else None
+    if about is None:
+        return {}
+    from django.contrib.contenttypes.models import ContentType
+
+    return {"subject_type": ContentType.objects.get_for_model(about), "subject_id": about.pk}
 
 
 @transaction.atomic  # outside a transaction too, the emails are sent only once their notifications exist
 def notify_many(items: Iterable[tuple], *, email: bool = True, send_after_commit: bool = True) -> list[Notification]:
-    """Many notifications at once, as ``(recipient or recipient_id, subject, body, url)``: three queries
+    """Many notifications at once, as ``(recipient or recipient_id, subject, body, url[, about])``: three queries
     however many there are (the people, their emails, the notifications). With ``send_after_commit=False``
     (the reminder sweep) the emails wait for the outbox task."""
     items = list(items)
@@ -80,10 +92,11 @@ def notify_many(items: Iterable[tuple], *, email: bool = True, send_after_commit
                       user=OuterRef("pk"), delivery=DeliveryPreference.Delivery.DIGEST)))}
     now = timezone.now()
     notes, emails = [], []
-    for recipient, subject, body, url in items:
+    for item in items:
+        recipient, subject, body, url = item[:4]
         recipient_id = recipient.pk if isinstance(recipient, User) else recipient
         n = Notification(recipient_id=recipient_id, subject=subject[:200], body=body, url=url, created_at=now,
-                         email_pending=recipient_id in people)
+                         email_pending=recipient_id in people, **_about(item))
         if isinstance(recipient, User):
             n.recipient = recipient
         person = people.get(recipient_id)
@@ -98,10 +111,11 @@ def notify_many(items: Iterable[tuple], *, email: bool = True, send_after_commit
     return Notification.objects.bulk_create(notes)
 
 
-def notify_set_sql(source: str) -> tuple[str, dict]:
+def notify_set_sql(source: str, *, with_subject: bool = False) -> tuple[str, dict]:
     """The set-wise :func:`notify_many`, for writers that decide in SQL whom to notify (the reminder sweep):
     CTEs to follow the caller's own in one ``WITH`` statement, writing a notification for every row of the
-    caller's CTE ``source`` (columns ``recipient_id``, ``subject``, ``body``, ``url``), by the rules and in
+    caller's CTE ``source`` (columns ``recipient_id``, ``subject``, ``body``, ``url``; with ``with_subject``
+    also ``subject_type_id`` and ``subject_id``, what it is about, ADR 26), by the rules and in
     the words of notify_many with ``send_after_commit=False``: the subject cut to 200 characters;
     ``email_pending`` for active people with an address who are not API clients; for those not on the daily
     digest, their email written to the outbox (``outbox.emails_insert_sql``), pending for the
@@ -114,6 +128,8 @@ def notify_set_sql(source: str) -> tuple[str, dict]:
     notes, emails = Notification._meta.db_table, OutboxEmail._meta.db_table
     users, prefs = get_user_model()._meta.db_table, DeliveryPreference._meta.db_table
     takes_email = "(u.is_active AND NOT u.is_api_client AND u.email <> '')"
+    about = ("s.subject_type_id, s.subject_id" if with_subject
+             else "NULL::int AS subject_type_id, NULL::bigint AS subject_id")
     email = (
         "SELECT email_id AS id, 'notification:' || id AS key, %(notify_topic)s AS topic, recipient_id, "
         'email AS "to", '
@@ -126,14 +142,16 @@ def notify_set_sql(source: str) -> tuple[str, dict]:
         f"pg_get_serial_sequence('{emails}', 'id')::regclass AS emails), "
         "notify_rows AS MATERIALIZED ("
         "SELECT s.recipient_id, left(s.subject, 200) AS subject, s.body, s.url, u.email, "
+        f"{about}, "
         f"{takes_email} AS wants_email, nextval(q.notes) AS id, "
         f"CASE WHEN {takes_email} AND NOT EXISTS (SELECT 1 FROM {prefs} p WHERE p.user_id = u.id "
         "AND p.delivery = %(notify_digest)s) THEN nextval(q.emails) END AS email_id "
         f"FROM {source} s JOIN {users} u ON u.id = s.recipient_id CROSS JOIN notify_sequences q), "
         f"notify_emails AS ({outbox.emails_insert_sql(f'({email})')}), "
         f"notify_notes AS (INSERT INTO {notes} (id, recipient_id, created_at, subject, body, url, read_at, "
-        "email_pending, emailed_at, email_id) SELECT id, recipient_id, %(notify_now)s, subject, body, url, NULL, "
-        "wants_email, NULL, email_id FROM notify_rows RETURNING id)"
+        "email_pending, emailed_at, email_id, subject_type_id, subject_id) SELECT id, recipient_id, %(notify_now)s, "
+        "subject, body, url, NULL, wants_email, NULL, email_id, subject_type_id, subject_id FROM notify_rows "
+        "RETURNING id)"
     )
     now = timezone.now()
     return sql, {

@@ -6,6 +6,8 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.generic import FormView, ListView
 
+from safeguarding.records.subjects import name_each
+
 from .models import DeliveryPreference, Notification
 from .services import delivery_of, delivery_set, notification_mark_read
 
@@ -23,7 +25,10 @@ class NotificationListView(LoginRequiredMixin, ListView):
         return Notification.objects.filter(recipient=self.request.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(delivery=delivery_of(self.request.user), **kwargs)
+        ctx = super().get_context_data(delivery=delivery_of(self.request.user), **kwargs)
+        # each notification names what it is about, with a link (ADR 26); its email did not
+        ctx["notifications"] = name_each(self.request.access, list(ctx["notifications"]))
+        return ctx
 
     def post(self, request, *args, **kwargs):
         notification_mark_read(recipient=request.user)

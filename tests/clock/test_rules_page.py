@@ -86,17 +86,17 @@ def test_it_only_answers_get(client_for, social_worker):
 # --- what it shows ------------------------------------------------------------------------------------------
 
 ROWS = [
-    pytest.param("icpc", ["Initial child protection conference held", "<code>icpc</code>",
+    pytest.param("icpc", ["Initial child protection conference held",
                           "15 working days after the strategy discussion that started the s47 enquiry",
                           "National", "Working Together to Safeguard Children 2023"], id="icpc"),
-    pytest.param("outline_plan", ["1 working day after the conference", "Local", "North Yorkshire SCP standards"],
-                 id="local"),
+    pytest.param("outline_plan", ["1 working day after the conference", "Local",
+                                  "this area&#x27;s safeguarding children partnership procedures"], id="local"),
     pytest.param("rcpc_next", ["6 calendar months after the previous review conference"], id="months"),
     pytest.param("conference_reports", ["2 working days before the conference"], id="before"),
     pytest.param("lac_review_first", ["20 working days after the child becoming looked after",
                                       "Care Planning, Placement and Case Review (England) Regulations 2010"],
                  id="looked-after"),
-    pytest.param("lado_referral", ["<code>lado_<wbr>referral</code>", "Keeping Children Safe in Education"],
+    pytest.param("lado_referral", ["Keeping Children Safe in Education"],
                  id="lado"),
     pytest.param("rapid_review", ["15 working days after the serious incident notification"], id="rapid-review"),
 ]
@@ -240,3 +240,24 @@ def test_a_closure_day_is_unique(admin_client):
     resp = admin_client.post("/admin/clock/localclosureday/add/", {"date": "2026-12-29", "name": "Again"})
     assert resp.status_code == 200  # the form again, with the error
     assert LocalClosureDay.objects.count() == 1
+
+
+def test_no_rule_key_is_shown_and_local_rules_cite_this_deployments_procedures(client_for, social_worker, settings):
+    settings.LOCAL_PROCEDURES_NAME = "Northmoor Safeguarding Children Partnership procedures"
+    settings.LOCAL_PROCEDURES_URL = "https://procedures.example.com/northmoor/"
+    html = get_page(client_for(social_worker))
+    visible = re.sub(r"<[^>]+>", " ", html)  # the words people read (ids and attributes left out)
+    from safeguarding.clock import rules
+
+    for key in ("lado_referral", "rcpc_next", "lac_review_sw_contact"):
+        assert key not in visible
+    assert "<code>" not in html
+    row = rule_row(html, "outline_plan")
+    assert '<a class="govuk-link" href="https://procedures.example.com/northmoor/">Northmoor Safeguarding Children ' \
+           'Partnership procedures</a>' in row
+    for rule in rules.all_rules().values():
+        if rule.scope is rules.Scope.LOCAL:
+            assert rule.source not in visible  # another area's procedures are never cited as this one's
+    assert "North Yorkshire" not in visible and "Nottinghamshire" not in visible
+    national = rule_row(html, "icpc")
+    assert "Working Together to Safeguard Children 2023" in national

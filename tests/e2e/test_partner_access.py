@@ -28,7 +28,7 @@ def test_school_dsl_sees_only_the_child_their_school_is_involved_with(page, la, 
     # partners cannot add children, so they are not offered it; they reach the conferences they are invited to,
     # any employer refers an allegation against an adult to the LADO (ADR 19), any agency a case for review (20)
     menu = page.get_by_role("navigation", name="Menu")
-    expect(menu.get_by_role("link")).to_have_text(["Home", "Find a child", "My deadlines", "Conferences",
+    expect(menu.get_by_role("link")).to_have_text(["Home", "Find a child", "My deadlines", "Timescales", "Conferences",
                                                    "Refer to the LADO", "Case reviews"])
 
     page.goto("/children/?name=Hartley")

@@ -340,7 +340,9 @@ def test_every_view_of_a_child_is_logged(page, social_worker, team_manager, chil
 
 def test_the_child_page_shows_the_record(page, social_worker, child):
     html = page(social_worker).get(child_url(child)).content.decode()
-    assert '<h1 class="govuk-heading-l">Amelia Hartley</h1>' in html
+    assert '<h1 class="govuk-heading-l govuk-!-margin-bottom-2">Amelia Hartley</h1>' in html
+    # the status next to the name (ADR 26): an open child with no plan who is not looked after
+    assert '<strong class="govuk-tag govuk-tag--blue">Child in need</strong>' in html
     assert child.local_child_id in html
     assert child.nhs_number_display in html
     assert title_of(html) == "Amelia Hartley – Safeguarding Hub"
