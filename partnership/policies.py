@@ -111,6 +111,11 @@ class RapidReviewPolicy(Policy):
             return frozenset()
         return delegate_agencies(ctx)
 
+    def sees_figures(self, ctx: AccessContext) -> bool:
+        """The partnership's figures (ADR 29): the business unit; they count the rapid reviews ``visible(ctx)``
+        shows it."""
+        return is_business_unit(ctx)
+
     def sees_decisions(self, ctx: AccessContext) -> bool:
         return is_business_unit(ctx) or bool(delegate_agencies(ctx))
 

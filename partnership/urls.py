@@ -53,3 +53,11 @@ urlpatterns += [
     path("actions/<public_id>/evidence/", tracker.EvidenceView.as_view(), name="action_evidence"),
     path("actions/<public_id>/files/<upload_id>/", tracker.EvidenceFileView.as_view(), name="action_file"),
 ]
+
+# the partnership's figures (ADR 29)
+from .views import figures  # noqa: E402
+
+urlpatterns += [
+    path("figures/", figures.PartnershipFiguresView.as_view(), name="figures"),
+    path("figures/rapid-reviews/", figures.PartnershipFigureListView.as_view(), name="figures_reviews"),
+]

@@ -135,6 +135,7 @@ def test_the_extra_questions_both_ways(world, db, who):
     assert rapid_review_policy.sees_requests(ctx) is (who == "business unit")
     assert rapid_review_policy.sees_chronology(ctx) is (who in {"business unit", "health delegate"})
     assert rapid_review_policy.sees_report(ctx) is (who in {"business unit", "health delegate"})
+    assert rapid_review_policy.sees_figures(ctx) is (who == "business unit")  # ADR 29
     assert request_policy.sees_requests_list(ctx) is (who == "school lead")
     expected = {world.health.pk} if who == "health delegate" else set()
     assert rapid_review_policy.decision_agencies(ctx, world.review) == expected
