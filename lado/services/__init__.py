@@ -44,3 +44,17 @@ __all__ += ["meeting_book", "meeting_cancel", "meeting_hold", "meeting_invitee_w
 from .evidence import evidence_add, evidence_withdraw  # noqa: E402
 
 __all__ += ["evidence_add", "evidence_withdraw"]
+
+# minutes and actions of the meetings, and the parallel processes (ADR 21)
+from .processes import (  # noqa: E402
+    action_add,
+    action_update,
+    minutes_issue,
+    minutes_save,
+    minutes_share,
+    process_start,
+    process_update,
+)
+
+__all__ += ["action_add", "action_update", "minutes_issue", "minutes_save", "minutes_share", "process_start",
+            "process_update"]

@@ -26,6 +26,7 @@ from .forms import (
     RegulatorForm,
     SafetyForm,
 )
+from .processes import case_processes
 
 S = LadoCase.Status
 
@@ -59,6 +60,7 @@ class CaseView(CasePage, TemplateView):
                    views=views_of_record(self.case) if self.can("view_access_log") else None,
                    steps=self.steps(works, outcome))
         ctx["evidence"] = evidence_for(self.request, self.case)
+        ctx.update(case_processes(self.access, self.case))  # parallel processes (lado.views.processes)
         return ctx
 
     def steps(self, works: bool, outcome) -> list[tuple[str, str]]:
