@@ -348,3 +348,39 @@ def test_the_workbench_lists_overdue_actions_in_a_fixed_number_of_queries(world,
     overdue = page[page.index('id="actions-overdue"'):]
     overdue = overdue[:overdue.index("</table>")]
     assert overdue.count("Ann Head") == 3 and "Not yet due" not in overdue and world["case"].reference in overdue
+
+
+# --- the PDFs as WeasyPrint really renders them --------------------------------------------------------------------
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+@pytest.mark.pdf
+def test_the_issued_minutes_as_pdfs_the_employer_s_without_the_third_party_text(world):
+    officer, meeting = world["officer"], world["meeting"]
+    markup = "</p><h1>Injected</h1>"
+    with freeze_time("2026-03-05 09:00"):
+        services.minutes_save(actor=officer, meeting=meeting, sections={**SECTIONS, "discussion": f"Risk {markup}"})
+        services.action_add(actor=officer, meeting=meeting, description="Speak to the pupil's brothers",
+                            due_date=date(2026, 3, 11), owner=world["police"], third_party=True)
+        services.action_add(actor=officer, meeting=meeting, description="Confirm the suspension in writing",
+                            due_date=date(2026, 3, 6), owner_name="Ann Head")
+        minutes = services.minutes_issue(actor=officer, meeting=meeting)
+    from lado.selectors.processes import minutes_pdf
+
+    full, employer = _pdf_text(minutes_pdf(minutes, "full")), _pdf_text(minutes_pdf(minutes, "employer"))
+    assert minutes.full_sha256 != minutes.employer_sha256
+    for text in (full, employer):
+        assert world["case"].reference in text and "OFFICIAL-SENSITIVE" in text
+        assert SECTIONS["purpose"] in text and f"Risk {markup}" in text  # typed markup shown literally
+        assert "Confirm the suspension in writing" in text
+    assert THIRD_PARTY_TEXT in full and FAMILY_TEXT in full and "Speak to the pupil's brothers" in full
+    assert THIRD_PARTY_TEXT not in employer and FAMILY_TEXT not in employer
+    assert "brothers" not in employer and "Third-party information: not in" not in employer
+    assert full.count("Third-party information: not in the employer's version") == 2
+    assert "Employer's version: third-party information has been removed" in employer
