@@ -39,3 +39,11 @@ DISPOSED = register("lado.disposed", "LADO record disposed of under the retentio
 EVIDENCE_SHARED = register("lado.evidence_shared", "Evidence shared with someone invited into a LADO case")
 EVIDENCE_UNSHARED = register("lado.evidence_unshared", "Evidence no longer shared with someone invited into a LADO "
                                                        "case")
+MINUTES_SAVED = register("lado.minutes_saved", "Minutes of a LADO meeting written (draft)")
+MINUTES_ISSUED = register("lado.minutes_issued", "Minutes of a LADO meeting issued (full and employer's versions)")
+MINUTES_SHARED = register("lado.minutes_shared", "Employer's version of a LADO meeting's minutes shared with the "
+                                                 "referrer")
+ACTION_ADDED = register("lado.action_added", "Action agreed at a LADO meeting")
+ACTION_UPDATED = register("lado.action_updated", "LADO meeting action updated (progress, done, no longer needed)")
+PROCESS_STARTED = register("lado.process_started", "Parallel process recorded on a LADO case")
+PROCESS_UPDATED = register("lado.process_updated", "Parallel process on a LADO case updated")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, evidence, figures, keeping, meetings, portal, referral, team
+from .views import case, evidence, figures, keeping, meetings, portal, processes, referral, team
 
 app_name = "lado"
 urlpatterns = [
@@ -71,4 +71,19 @@ urlpatterns = [
     path("cases/<public_id>/share-evidence/", keeping.ShareView.as_view(), name="evidence_share"),
     path("cases/<public_id>/shares/<share_id>/end/", keeping.EndShareView.as_view(), name="evidence_unshare"),
     path("cases/<public_id>/shared/<upload_id>/", keeping.SharedFileView.as_view(), name="shared_file"),
+    # minutes and actions of a meeting, parallel processes of a case (lado.views.processes, ADR 21)
+    path("cases/<public_id>/meetings/<meeting_id>/minutes/", processes.MinutesEditView.as_view(), name="minutes"),
+    path("cases/<public_id>/meetings/<meeting_id>/minutes/issue/", processes.MinutesIssueView.as_view(),
+         name="minutes_issue"),
+    path("cases/<public_id>/meetings/<meeting_id>/minutes/share/", processes.MinutesShareView.as_view(),
+         name="minutes_share"),
+    path("cases/<public_id>/meetings/<meeting_id>/minutes/<str:version>.pdf", processes.MinutesDownloadView.as_view(),
+         name="minutes_pdf"),
+    path("cases/<public_id>/meetings/<meeting_id>/actions/new/", processes.ActionAddView.as_view(), name="action_new"),
+    path("cases/<public_id>/meetings/<meeting_id>/actions/<action_id>/", processes.ActionUpdateView.as_view(),
+         name="action"),
+    path("cases/<public_id>/processes/new/", processes.ProcessAddView.as_view(), name="process_new"),
+    path("cases/<public_id>/processes/<process_id>/", processes.ProcessUpdateView.as_view(), name="process"),
+    path("portal/referrals/<public_id>/minutes/<meeting_id>/", processes.PortalMinutesDownloadView.as_view(),
+         name="portal_minutes"),
 ]

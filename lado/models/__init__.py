@@ -30,6 +30,9 @@ from .casework import (  # noqa: F401
 from .index import IndexMatch, PersonIndexEntry  # noqa: F401
 from .meetings import Meeting, MeetingInvitee  # noqa: F401
 from .portal import Referrer, Registration  # noqa: F401
+
+# minutes and actions of the meetings, and the parallel processes (ADR 21)
+from .processes import MeetingAction, MeetingMinutes, ParallelProcess  # noqa: F401,E402
 from .referrals import LIVE, Consultation, Referral, ReferralChild, SharedUpdate  # noqa: F401
 
 # cross-border transfers, retention and legal hold, evidence shared with the people invited into a case

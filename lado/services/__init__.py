@@ -57,3 +57,16 @@ from .transfers import transfer_acknowledge, transfer_record  # noqa: E402
 
 __all__ += ["entry_dispose", "legal_hold_place", "legal_hold_release", "personnel_advice_record",
             "evidence_share", "evidence_unshare", "transfer_acknowledge", "transfer_record"]
+# minutes and actions of the meetings, and the parallel processes (ADR 21)
+from .processes import (  # noqa: E402
+    action_add,
+    action_update,
+    minutes_issue,
+    minutes_save,
+    minutes_share,
+    process_start,
+    process_update,
+)
+
+__all__ += ["action_add", "action_update", "minutes_issue", "minutes_save", "minutes_share", "process_start",
+            "process_update"]

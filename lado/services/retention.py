@@ -38,8 +38,11 @@ from ..models import (
     LadoCase,
     LegalHold,
     Meeting,
+    MeetingAction,
     MeetingInvitee,
+    MeetingMinutes,
     Outcome,
+    ParallelProcess,
     PersonIndexEntry,
     PersonnelRecordAdvice,
     Referral,
@@ -86,7 +89,18 @@ REDACTIONS = [
     (MeetingInvitee, lambda e, c, r: Q(meeting__case_id__in=c), {"name": DISPOSED, "email": _unique_email()}),
     (Transfer, lambda e, c, r: Q(case_id__in=c), {"what_was_sent": DISPOSED, "acknowledgement_note": ""}),
     (PersonnelRecordAdvice, lambda e, c, r: Q(case_id__in=c), {"note": ""}),
+    # the meetings' minutes (their issued PDFs too), actions and the parallel processes (ADR 21)
+    (MeetingMinutes, lambda e, c, r: Q(meeting__case_id__in=c), {
+        "purpose": DISPOSED, "agency_information": "", "children_and_families": "", "discussion": DISPOSED,
+        "employer_arrangements": "", "next_steps": ""}),
+    (MeetingAction, lambda e, c, r: Q(meeting__case_id__in=c), {
+        "description": DISPOSED, "owner_name": DISPOSED, "progress_note": ""}),
+    (ParallelProcess, lambda e, c, r: Q(case_id__in=c), {
+        "lead": DISPOSED, "reference": "", "outcome": "", "progress_note": ""}),
 ]
+# the issued minutes' PDFs name everyone: emptied with the rows (the history keeps no PDFs)
+PDF_REDACTIONS = [(MeetingMinutes, lambda e, c, r: Q(meeting__case_id__in=c),
+                   {"full_pdf": None, "full_sha256": "", "employer_pdf": None, "employer_sha256": ""})]
 
 
 # --- legal hold -------------------------------------------------------------------------------------------------
@@ -205,6 +219,8 @@ def entry_dispose(*, actor: User, entry: PersonIndexEntry, reason: str, confirm:
         n = _redact(model, rows(entry.pk, case_ids, referral_ids), values)
         if n:
             redacted[model._meta.model_name] = n
+    for model, rows, values in PDF_REDACTIONS:
+        model.objects.filter(rows(entry.pk, case_ids, referral_ids)).update(**values)
     # the files: withdrawn (the kernel keeps them and never serves them again); shares end
     from django.contrib.contenttypes.models import ContentType
 

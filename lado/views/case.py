@@ -27,6 +27,7 @@ from .forms import (
     SafetyForm,
 )
 from .keeping import keeping_context
+from .processes import case_processes
 
 S = LadoCase.Status
 
@@ -61,6 +62,7 @@ class CaseView(CasePage, TemplateView):
                    steps=self.steps(works, outcome))
         ctx["evidence"] = evidence_for(self.request, self.case)
         ctx.update(keeping_context(self))  # transfers, holds, the personnel record, shared files (ADR 22)
+        ctx.update(case_processes(self.access, self.case))  # parallel processes (lado.views.processes)
         return ctx
 
     def steps(self, works: bool, outcome) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from ..models import LadoCase, Meeting, MeetingInvitee
 from ..selectors.pages import meeting_people
 from .base import CaseFormPage, CasePage
 from .forms import MeetingBookForm, MeetingHoldForm, MeetingMoveForm, ReasonForm
+from .processes import meeting_records
 
 ROLES = {label.lower(): value for value, label in MeetingInvitee.Role.choices} | dict(
     (v, v) for v in MeetingInvitee.Role.values)
@@ -98,6 +99,7 @@ class MeetingView(_OneMeeting, CasePage, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(meeting=self.meeting, invitees=self.invitees, works=self.can("work"),
                    when=when(self.meeting.starts_at), started=self.meeting.starts_at <= timezone.now())
+        ctx.update(meeting_records(self.access, self.meeting))  # minutes and actions (lado.views.processes)
         return ctx
 
 

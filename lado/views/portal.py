@@ -25,6 +25,7 @@ from .. import services
 from ..policies import referral_policy
 from ..rules import REGISTRATIONS_PER_ADDRESS
 from ..selectors.pages import agency_by_public_id, lado_services, portal_referrals, portal_status
+from ..selectors.processes import shared_minutes
 from .base import ReferralPage
 from .evidence import evidence_for
 from .forms import PasswordForm, RegisterForm
@@ -172,4 +173,5 @@ class PortalReferralView(ReferralPage, TemplateView):
         ctx.update(status=portal_status(self.referral),
                    shared=list(self.referral.shared_updates.live().order_by("created_at", "pk")),
                    evidence=evidence_for(self.request, self.referral))
+        ctx["shared_minutes"] = shared_minutes(self.case)  # the employer's version of minutes (ADR 21)
         return ctx

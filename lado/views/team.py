@@ -22,6 +22,7 @@ from ..policies import (
 )
 from ..selectors import index_search, with_history
 from ..selectors.pages import ROWS, access_log, entry_page, lado_services, views_of_record, workbench
+from ..selectors.processes import overdue_actions
 from .base import LadoTeamPage
 from .forms import ConsultationForm, IndexSearchForm, ReasonForm
 
@@ -37,6 +38,7 @@ class WorkbenchView(LadoTeamPage, TemplateView):
         data = workbench(case_policy.visible(self.access, "work"))
         services.lado_reads_log(user=self.request.user, records=data.new + data.open, what="workbench")
         ctx.update(w=data, row_limit=ROWS, is_manager=is_lado_manager(self.access))
+        ctx["overdue_actions"] = overdue_actions(case_policy.visible(self.access, "work"))  # ADR 21
         return ctx
 
 

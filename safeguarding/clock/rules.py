@@ -389,3 +389,24 @@ _DEFAULTS += (
        "ensures \"that actions are completed in a timely manner, that evidence of completed actions is submitted\"; "
        "the date is the action plan's own", LOCAL, title="Review action due"),
 )
+
+# LADO meetings' actions and the parallel processes (issue 11, section 3; ADR 21). An action is due on the date
+# the meeting set for it (as lac_review_decision). The employer's investigation and disciplinary timescales are
+# statutory-timescales.md 3.4: the hearing "[C]" in a 2016-2019 KCSIE edition, the investigation's "[U]"
+# (recalled, not rechecked): all local, overridable without override_national.
+KCSIE_EMPLOYER = KCSIE + ", 'Timescales' paragraph of the 2016-2019 editions (statutory-timescales.md 3.4)"
+_SERVICE_OF.update(dict.fromkeys(("lado_meeting_action", "lado_investigation_report", "lado_investigation_decision",
+                                  "lado_disciplinary_hearing"), Service.LADO))
+_DEFAULTS += (
+    _r("lado_meeting_action", "An action agreed at a LADO meeting carried out", "the date the meeting set for it",
+       0, DAYS, "Local LADO procedures (the LADO monitors progress and chases delays: statutory-timescales.md 3.3 "
+       "step 6); the date is the meeting's own", LOCAL, title="LADO meeting action due"),
+    _r("lado_investigation_report", "Employer's investigator reports", "the start of the employer's investigation",
+       10, WD, KCSIE_EMPLOYER + ": recalled, not rechecked", LOCAL, title="Employer's investigation report"),
+    _r("lado_investigation_decision", "Employer's case manager decides on the investigation report",
+       "the investigation report", 2, WD, KCSIE_EMPLOYER + ": recalled, not rechecked", LOCAL,
+       title="Employer's decision on the investigation report"),
+    _r("lado_disciplinary_hearing", "Disciplinary hearing held", "the decision to hold a disciplinary hearing", 15,
+       WD, KCSIE_EMPLOYER + ": a hearing without further investigation within 15 working days", LOCAL,
+       title="Disciplinary hearing"),
+)

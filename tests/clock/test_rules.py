@@ -88,6 +88,13 @@ EXTRA_RULES += [
     ("learning_review", 6, MONTHS, AFTER, LOCAL, Service.PARTNERSHIP),
     ("partnership_action", 0, Unit.CALENDAR_DAYS, AFTER, LOCAL, Service.PARTNERSHIP),
 ]
+# issue 11, section 3: a LADO meeting's actions and KCSIE's employer timescales (ADR 21)
+EXTRA_RULES += [
+    ("lado_meeting_action", 0, Unit.CALENDAR_DAYS, AFTER, LOCAL, Service.LADO),
+    ("lado_investigation_report", 10, WD, AFTER, LOCAL, Service.LADO),
+    ("lado_investigation_decision", 2, WD, AFTER, LOCAL, Service.LADO),
+    ("lado_disciplinary_hearing", 15, WD, AFTER, LOCAL, Service.LADO),
+]
 
 
 @pytest.mark.parametrize(("key", "amount", "unit", "direction", "scope", "service"),

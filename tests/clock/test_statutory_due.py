@@ -118,6 +118,17 @@ BEFORE_RULES += [
     ("learning_review", "2027-03-25", "2027-09-24"),
     ("partnership_action", "2027-03-29", "2027-03-25"),
 ]
+# the LADO's meeting actions and the employer's timescales (ADR 21), counted by hand:
+BEFORE_RULES += [
+    # the date the meeting set: Mon 28 Dec 2026 is Boxing Day observed; Sun 27, Sat 26, Christmas: Thu 24 Dec
+    ("lado_meeting_action", "2026-12-28", "2026-12-24"),
+    # 10 WD from Mon 30 Mar 2026 over Easter (Good Friday 3, Easter Monday 6 April): Wed 15 April
+    ("lado_investigation_report", "2026-03-30", "2026-04-15"),
+    # 2 WD from Thu 24 Dec 2026: Christmas, the weekend, Boxing Day observed: Tue 29, Wed 30 Dec
+    ("lado_investigation_decision", "2026-12-24", "2026-12-30"),
+    # 15 WD from Mon 4 May 2026 (the early May bank holiday) with the spring bank holiday Mon 25 May: Tue 26 May
+    ("lado_disciplinary_hearing", "2026-05-04", "2026-05-26"),
+]
 ISSUE_KEYS = {
     "icpc", "transfer_in_conference", "core_group_first", "rcpc_first", "rcpc_next", "outline_plan",
     "conference_minutes", "assessment", "lac_review_first", "lac_review_second", "lac_review_next",

@@ -223,8 +223,13 @@ def test_disposal_redacts_the_person_everywhere_and_deletes_nothing(la, officer,
     services.referral_share(actor=officer, referral=second.referral, text="Gareth Pemberton may return to work.")
     from tests.uploads.conftest import named, pdf_bytes
     upload = services.evidence_add(actor=officer, owner=first, file=named(pdf_bytes(), "Pemberton notes.pdf"))
+    from lado.models import ParallelProcess
+
+    process = ParallelProcess.objects.create(case=first, kind="police", status="concluded", lead="DC Pemberton-Hale",
+                                             reference="CR/2011/1", started_on=date(2011, 6, 1),
+                                             ended_on=date(2011, 9, 1), outcome="No further action for Pemberton")
     counts = {m: m.objects.count() for m in (PersonIndexEntry, LadoCase, Referral, ReferralChild, SharedUpdate,
-                                              Upload)}
+                                              Upload, ParallelProcess)}
     entry = first.subject
 
     disposal = services.entry_dispose(actor=manager, entry=entry, reason="Past retention; no hold", confirm=True)
@@ -237,6 +242,8 @@ def test_disposal_redacts_the_person_everywhere_and_deletes_nothing(la, officer,
     assert not ReferralChild.objects.filter(referral__in=[first.referral_id, second.referral_id],
                                             first_names="Ella").exists()
     assert SharedUpdate.objects.get(referral=second.referral).text == "[disposed]"
+    process.refresh_from_db()  # the parallel processes too (ADR 21)
+    assert (process.lead, process.reference, process.outcome) == ("[disposed]", "", "")
     # the history keeps its rows (who, when, why) without the personal fields
     assert Referral.history.filter(id=first.referral_id).exists()
     assert not Referral.history.filter(subject_surname="Pemberton").exists()

@@ -455,3 +455,105 @@ def test_shared_evidence_matrix(world, who):
     # the LADO's own file on the referral, not shared: nobody reaches it this way
     _, lados_file = world.files["A by the LADO"]
     assert not shared_evidence_policy.can_download(ctx, case_a, lados_file)
+# --- a meeting's minutes and actions, a case's parallel processes (lado.policies_meetings, ADR 21) ----------------
+def _meeting_records(w: World) -> dict:
+    """On case A: a strategy meeting held on Wednesday 4 March 2026, its minutes issued and the employer's version
+    shared with the referrer; an action for the invited police officer and one for the invited social worker;
+    a police investigation, children's social care enquiries and the employer's investigation."""
+    from lado.policies_meetings import meeting_records_policy  # noqa: F401 - the module under test
+    from lado.services import processes as p
+
+    officer, case = w["LADO officer"], w.cases["A"]
+    police, social = w["invited police officer"], w["invited social worker"]
+    with freeze_time("2026-03-03 11:00"):
+        meeting = services.meeting_book(
+            actor=officer, case=case, kind="strategy", starts_at=_aware("2026-03-04 10:00"), venue="Civic Centre",
+            invitees=[{"role": r, "name": u.full_name, "email": u.email, "user": u}
+                      for r, u in (("lado", officer), ("police", police), ("csc", social))])
+    with freeze_time("2026-03-04 12:00"):
+        services.meeting_hold(actor=officer, meeting=meeting, attended=[], notes="Held")
+        p.minutes_save(actor=officer, meeting=meeting, sections={"purpose": "To plan"})
+        minutes = p.minutes_issue(actor=officer, meeting=meeting, share_with_referrer=True)
+        return {
+            "meeting": meeting, "minutes": minutes,
+            "police action": p.action_add(actor=officer, meeting=meeting, description="Interview",
+                                          due_date=date(2026, 3, 11), owner=police),
+            "social care action": p.action_add(actor=officer, meeting=meeting, description="Visit",
+                                               due_date=date(2026, 3, 11), owner=social),
+            **{f"{kind} process": p.process_start(actor=officer, case=case, kind=kind, lead="Someone",
+                                                  started_on=date(2026, 3, 4))
+               for kind in ("police", "cps", "csc", "employer")},
+        }
+
+
+def _aware(text: str):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.fromisoformat(text))
+
+
+@pytest.fixture(scope="module")
+def records(world, django_db_blocker):
+    from tests.factories.worlds import built
+
+    yield from built(lambda: _meeting_records(world), django_db_blocker)
+
+
+# fmt: off
+BOTH = frozenset({"full", "employer"})
+T, F = True, False
+#                writes minutes, downloads, adds actions, updates/drops the police action, updates/drops the social
+#                care action, adds processes, updates the police / CPS / social care / employer process
+MEETING_RECORDS = {
+    "LADO officer":                     (T, BOTH,                  T, (T, T), (T, T), T, (T, T, T, T)),
+    "LADO manager":                     (T, BOTH,                  T, (T, T), (T, T), T, (T, T, T, T)),
+    "LADO officer of another LA":       (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    # the employer's side: the employer's version, once shared, of their own referral's case
+    "the referrer":                     (F, frozenset({"employer"}), F, (F, F), (F, F), F, (F, F, F, F)),
+    "another referrer":                 (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    "a suspended referrer":             (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    "a partner who referred":           (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    # invited: both versions; their own action (never "no longer needed"); their own agency's processes
+    "invited police officer":           (F, BOTH,                  F, (T, F), (F, F), F, (T, T, F, F)),
+    "invited social worker":            (F, BOTH,                  F, (F, F), (T, F), F, (F, F, T, F)),
+    "invitation ended":                 (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    "invited, then left the police":    (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    "police officer not invited":       (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    "social worker not invited":        (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    "service manager":                  (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    "IRO":                              (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    "conference chair":                 (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    "administrator":                    (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+    "anonymous":                        (F, NONE,                  F, (F, F), (F, F), F, (F, F, F, F)),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_meeting_records_matrix(world, records, who):
+    from lado.policies_meetings import meeting_records_policy as policy
+
+    assert list(MEETING_RECORDS) == list(world.people)
+    ctx = AccessContext.for_user(world[who])
+    r = records
+    got = (policy.can_write_minutes(ctx, r["meeting"]), policy.minutes_copies(ctx, r["minutes"]),
+           policy.can_add_action(ctx, r["meeting"]),
+           (policy.can_update_action(ctx, r["police action"]), policy.can_drop_action(ctx, r["police action"])),
+           (policy.can_update_action(ctx, r["social care action"]),
+            policy.can_drop_action(ctx, r["social care action"])),
+           policy.can_add_process(ctx, world.cases["A"]),
+           tuple(policy.can_update_process(ctx, r[f"{k} process"]) for k in ("police", "cps", "csc", "employer")))
+    assert got == MEETING_RECORDS[who]
+
+
+def test_no_one_downloads_a_draft_and_the_referrer_nothing_before_it_is_shared(world, records):
+    from lado.models import MeetingMinutes
+    from lado.policies_meetings import meeting_records_policy as policy
+
+    minutes = MeetingMinutes.objects.get(pk=records["minutes"].pk)
+    minutes.shared_with_referrer_at = None
+    assert policy.minutes_copies(AccessContext.for_user(world["the referrer"]), minutes) == NONE
+    minutes.status = MeetingMinutes.Status.DRAFT
+    assert policy.minutes_copies(AccessContext.for_user(world["LADO officer"]), minutes) == NONE

@@ -235,3 +235,82 @@ def _at(text: str):
     from django.utils.dateparse import parse_datetime
 
     return timezone.make_aware(parse_datetime(text))
+
+
+def test_the_meeting_s_minutes_actions_and_parallel_processes_until_unsubstantiated(world):
+    """Monday 1 June 2026: the DSL refers a PE teacher the day the school knew. Tuesday 2 June: the threshold is
+    met (a possible offence), the police are involved and invited; the allegations management meeting on
+    Thursday 4 June records the police investigation (crime number NP/26/777) and the school's own
+    investigation, started that day, which KCSIE gives 10 working days to report (Thursday 18 June). The meeting
+    agrees two actions: the detective to interview the pupil by Wednesday 10 June, the head teacher to confirm
+    the suspension in writing by Friday 5 June. Minutes are issued the next day; the employer's version, shared
+    with the DSL on the portal, has no police information. The detective's action is late: on Thursday 11 June it
+    is overdue on the workbench and the clock's deadline is overdue; done on Friday 12 June with the reason. The
+    police take no further action on Monday 22 June; the school's investigator reported on Wednesday 17 June
+    (on time; the case manager's 2 working days run to Friday 19 June, met that day). Friday 26 June: the outcome
+    is unsubstantiated, within the one-month target."""
+    from lado.minutes import EMPLOYER, FULL, minutes_context
+    from lado.selectors.processes import overdue_actions, shared_minutes
+
+    officer, police = world.officer, world.police
+    with freeze_time("2026-06-01 10:00"):
+        referral = _refer(world, world.school, knew_on=date(2026, 6, 1), subject_surname="Ellis",
+                          subject_role="PE teacher")
+    with freeze_time("2026-06-02 10:00"):
+        case = _evaluate(world, referral.case, date(2026, 6, 2), informed_by="not_yet", police_involved=True,
+                         criteria={"harmed": True, "criminal_offence": True})
+        services.case_invite(actor=officer, case=case, user=police, kind="police")
+        meeting = services.meeting_book(
+            actor=officer, case=case, kind="strategy", starts_at=_at("2026-06-04 10:00"), venue="Civic Centre",
+            invitees=[{"email": police.email, "name": police.full_name, "role": "police", "user": police},
+                      {"email": "head@school.example", "name": "Ann Head", "role": "employer"}])
+    with freeze_time("2026-06-04 12:00"):
+        services.meeting_hold(actor=officer, meeting=meeting, notes="See the minutes.",
+                              attended=list(meeting.invitees.values_list("pk", flat=True)))
+        investigation = services.process_start(actor=officer, case=case, kind="police", lead="CAIU",
+                                               reference="NP/26/777", started_on=date(2026, 6, 4))
+        school = services.process_start(actor=officer, case=case, kind="employer", lead="Ann Head, case manager",
+                                        started_on=date(2026, 6, 4))
+        interview = services.action_add(actor=officer, meeting=meeting, description="Interview the pupil",
+                                         due_date=date(2026, 6, 10), owner=police, third_party=True)
+        letter = services.action_add(actor=officer, meeting=meeting, owner_name="Ann Head",
+                                     description="Confirm the suspension in writing", due_date=date(2026, 6, 5))
+    assert _deadline(school, "lado_investigation_report").due_date == date(2026, 6, 18)
+    assert _deadline(interview, "lado_meeting_action").due_date == date(2026, 6, 10)
+    with freeze_time("2026-06-05 09:00"):
+        services.minutes_save(actor=officer, meeting=meeting, sections={
+            "purpose": "The pupil's account of the changing room.",
+            "agency_information": "The police know the pupil's family from an earlier report."})
+        minutes = services.minutes_issue(actor=officer, meeting=meeting, share_with_referrer=True)
+        services.action_update(actor=officer, action=letter, status="done", done_on=date(2026, 6, 5))
+    full, employer = minutes_context(minutes, FULL), minutes_context(minutes, EMPLOYER)
+    assert "earlier report" in " ".join(s["body"] for s in full["sections"])
+    assert "earlier report" not in " ".join(s["body"] for s in employer["sections"])
+    assert [a.description for a in employer["actions"]] == ["Confirm the suspension in writing"]
+    assert shared_minutes(case) == [minutes]
+
+    with freeze_time("2026-06-11 09:00"):
+        lado_cases = case_policy.visible(_ctx(officer), "work")
+        assert [a.pk for a in overdue_actions(lado_cases)] == [interview.pk]
+        assert _deadline(interview, "lado_meeting_action").is_open  # overdue, chased by the sweep
+    with freeze_time("2026-06-12 09:00"):
+        services.action_update(actor=police, action=interview, status="done", done_on=date(2026, 6, 12),
+                               note="The pupil was unwell on Wednesday.")
+    assert _deadline(interview, "lado_meeting_action").status == "met_late"
+    with freeze_time("2026-06-17 15:00"):
+        services.process_update(actor=officer, process=school, status="ongoing", report_on=date(2026, 6, 17))
+    with freeze_time("2026-06-19 15:00"):
+        services.process_update(actor=officer, process=school, status="concluded", ended_on=date(2026, 6, 19),
+                                outcome="No case to answer pending the police.")
+    with freeze_time("2026-06-22 15:00"):
+        services.process_update(actor=police, process=investigation, status="concluded", ended_on=date(2026, 6, 22),
+                                outcome="No further action: insufficient evidence.")
+    assert [_deadline(school, r).status for r in ("lado_investigation_report", "lado_investigation_decision")] == \
+        ["met_on_time", "met_on_time"]
+    with freeze_time("2026-06-26 12:00"):
+        services.case_outcome_record(actor=officer, case=case, category="unsubstantiated",
+                                     decided_on=date(2026, 6, 26), rationale="Police NFA; the school found no case.",
+                                     subject_told="By the head teacher.", employer_told="The outcome.",
+                                     dbs_referral="not_needed")
+    assert _deadline(case, "lado_resolution").status == "met_on_time"
+    assert not overdue_actions(case_policy.visible(_ctx(officer), "work").filter(pk=case.pk))
