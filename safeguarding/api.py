@@ -334,15 +334,36 @@ def _constrain_text(schema: dict) -> None:
     schema["pattern"] = NOT_BLANK_PATTERN if schema.get("minLength", 0) >= 1 else NO_NUL_PATTERN
 
 
+def _refs(schema) -> set[str]:
+    """The component names a schema refers to, at any depth (properties, array items, allOf/oneOf/anyOf)."""
+    found = set()
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[1])
+        for value in schema.values():
+            found |= _refs(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            found |= _refs(value)
+    return found
+
+
 def _request_components(result: dict) -> set[str]:
-    """The components that request bodies refer to (COMPONENT_SPLIT_REQUEST gives them their own)."""
+    """The components that request bodies refer to (COMPONENT_SPLIT_REQUEST gives them their own), and those
+    they refer to in turn (a referral's children)."""
+    schemas = result.get("components", {}).get("schemas", {})
     names = set()
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
-            for media in operation.get("requestBody", {}).get("content", {}).values():
-                ref = media.get("schema", {}).get("$ref", "")
-                if ref.startswith("#/components/schemas/"):
-                    names.add(ref.rsplit("/", 1)[1])
+            if isinstance(operation, dict):
+                for media in operation.get("requestBody", {}).get("content", {}).values():
+                    names |= _refs(media.get("schema", {}))
+    todo = list(names)
+    while todo:
+        for name in _refs(schemas.get(todo.pop(), {})) - names:
+            names.add(name)
+            todo.append(name)
     return names
 
 
@@ -367,6 +388,6 @@ def document_error_responses(result, generator, request, public):
                     # an error declared by its view with a description only: its body is the error shape
                     response["content"] = {"application/json": {"schema": ref}}
     for name in _request_components(result):
-        for prop in schemas[name].get("properties", {}).values():
+        for prop in schemas.get(name, {}).get("properties", {}).values():
             _constrain_text(prop)
     return result
