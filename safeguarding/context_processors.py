@@ -50,6 +50,8 @@ def hub(request):
     if access is not None and access.has_role(Role.PARTNER_PRACTITIONER):
         items.append(("Refer to the LADO", reverse("lado:portal")))
         items.append(("Case reviews", reverse("partnership:requests")))  # refer a case; a lead's requests (ADR 20)
+    if access is not None and access.memberships:
+        items.append(("Escalations", reverse("partnership:escalations")))  # professional differences (ADR 25)
     if access is not None and not access.memberships:
         # a referral portal account (no agency): its own referrals to the LADO, nothing else of the hub
         items = [("Home", reverse("home")), ("Your referrals to the LADO", reverse("lado:portal"))]

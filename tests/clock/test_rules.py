@@ -83,6 +83,13 @@ EXTRA_RULES += [
     ("rapid_review_report_to_partners", 13, WD, AFTER, LOCAL, Service.PARTNERSHIP),
     ("rapid_review_submission", 14, WD, AFTER, LOCAL, Service.PARTNERSHIP),
 ]
+# issue 12, section 4: the stages of a professional difference (ADR 25)
+EXTRA_RULES += [
+    ("escalation_practitioners", 2, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("escalation_managers", 5, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("escalation_senior_managers", 2, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("escalation_arbitration", 10, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+]
 
 
 @pytest.mark.parametrize(("key", "amount", "unit", "direction", "scope", "service"),

@@ -110,6 +110,15 @@ BEFORE_RULES += [
     ("rapid_review_report_to_partners", "2027-03-24", "2027-04-14"),
     ("rapid_review_submission", "2027-03-24", "2027-04-15"),
 ]
+# professional differences (ADR 25), each stage from its start: Wednesday 24 March 2027 with Easter between
+# (Good Friday 26 March, Easter Monday 29 March); senior managers from Christmas Eve 2026 (Christmas Day, the
+# weekend, Boxing Day observed on Monday 28 December): Tuesday 29 and Wednesday 30 December
+BEFORE_RULES += [
+    ("escalation_practitioners", "2027-03-24", "2027-03-30"),
+    ("escalation_managers", "2027-03-24", "2027-04-02"),
+    ("escalation_senior_managers", "2026-12-24", "2026-12-30"),
+    ("escalation_arbitration", "2027-03-24", "2027-04-09"),
+]
 ISSUE_KEYS = {
     "icpc", "transfer_in_conference", "core_group_first", "rcpc_first", "rcpc_next", "outline_plan",
     "conference_minutes", "assessment", "lac_review_first", "lac_review_second", "lac_review_next",

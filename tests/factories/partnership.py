@@ -31,3 +31,11 @@ def rapid_review(*, business_unit, referrer, agency, la, aware_on: date, la_awar
                              rationale="Serious harm; neglect suspected.", la_aware_on=la_aware_on)
     made.refresh_from_db()
     return made.rapid_review
+
+
+def escalation(*, raiser, raising_agency, raised_with_agency, child=None, theme="", raised_on: date | None = None,
+               category="information_sharing", concern="Information was not shared before the strategy discussion."):
+    """A professional difference at stage 1 (through the service: its deadline opened)."""
+    return services.escalation_raise(
+        actor=raiser, raising_agency=raising_agency, raised_with_agency=raised_with_agency, category=category,
+        concern=concern, wanted="Share the health chronology.", child=child, theme=theme, raised_on=raised_on)
