@@ -128,7 +128,8 @@ def escalation_raise(
         raise ValidationError(errors)
     same = Escalation.objects.filter(route=Route.PROFESSIONAL_DIFFERENCE, raised_by=actor, raised_on=raised_on,
                                      raising_agency=raising_agency, raised_with_agency=raised_with_agency,
-                                     concern=concern, closed_on__isnull=True).first()
+                                     concern=concern, child=child, theme=theme, category=category,
+                                     closed_on__isnull=True).first()
     if same is not None:
         return same
     first = protocol.stage_keys()[0]
