@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("reviews.api.invitation_urls")),  # /api/v1/review-invitations/ (ADR 15)
     path("", include("reviews.api.urls")),
     path("", include("lado.api.urls")),  # /api/v1/lado/referrals/ (issue 11; ADR 19)
+    path("", include("partnership.api.escalation_urls")),  # /api/v1/partnership/escalations/ (ADR 25)
 ]
 
 urlpatterns = [

@@ -232,3 +232,7 @@ def agency_choices(ids) -> list[tuple[str, str]]:
     """``(public id, name)`` of the active agencies among ``ids``, by name."""
     return [(str(a.public_id), a.name) for a in Agency.objects.filter(pk__in=sorted(ids), is_active=True)
             .order_by("name")]
+
+
+def steps_for(escalation: Escalation) -> list[EscalationStep]:
+    return list(EscalationStep.objects.filter(escalation=escalation).select_related("agency"))

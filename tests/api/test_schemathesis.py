@@ -39,6 +39,7 @@ from schemathesis.openapi.checks import RejectedPositiveData
 
 from conferences import services
 from conferences.models import Document, Invitation
+from partnership import services as partnership_services
 from reviews import services as review_services
 from safeguarding.accounts.services import api_client_create
 from safeguarding.api import ApiClientRateThrottle
@@ -110,6 +111,11 @@ def world(la, team, social_worker, chair, police, health, school):
         children=[child, sibling, *others], conferences=[held, upcoming], documents=documents,
         invitations=Invitation.objects.filter(conference__in=[held, upcoming]),
         reviews=[decision.review, booked], decisions=[decision], review_invitations=[school_invitation],
+        # a professional difference the social worker raised with the police (ADR 25): both may read it, the
+        # police answer it
+        escalations=[partnership_services.escalation_raise(
+            actor=social_worker, raising_agency=la, raised_with_agency=police, category="information_sharing",
+            concern="Domestic abuse notifications reach us a week late.", theme="Domestic abuse notifications")],
     )
 
 
@@ -139,6 +145,15 @@ RULES_BEYOND_THE_SCHEMA = {
         "children", *(f"children-{i}" for i in range(100)),  # each child identified, none twice
     },
     "POST /api/v1/lado/referrals/{public_id}/evidence/": {"file"},  # not empty, a type the hub accepts
+    "POST /api/v1/partnership/escalations/": {
+        "raising_agency", "raised_with_agency",  # the caller's own agency; another, existing agency
+        "child", "theme",  # a child the caller may open, or a theme
+        "category", "concern", "raised_on",  # not a conference's decision; not blank; not in the future
+    },
+    "POST /api/v1/partnership/escalations/{public_id}/responses/": {
+        "non_field_errors",  # only the agency raised with answers, while it is open
+        "agency", "response", "responded_on", "late_reason",  # the caller's; not blank; in the stage; late: why
+    },
 }
 
 
@@ -200,6 +215,7 @@ def _load(auth: dict, headers: dict, world, run):
         "reviews": [str(r.public_id) for r in world.reviews],
         "review-decisions": [str(d.public_id) for d in world.decisions],
         "review-invitations": [str(i.public_id) for i in world.review_invitations],
+        "partnership": [str(e.public_id) for e in world.escalations],
     }
 
     @schema.hook

@@ -193,8 +193,9 @@ def test_the_stages_are_a_setting_of_rules(w, settings):
     assert (e.stage, e.stage_key) == (2, "escalation_arbitration")
 
 
-@pytest.mark.parametrize("stages", [["escalation_practitioners"], ["icpc", "escalation_arbitration"],
-                                    ["rapid_review_meeting", "escalation_arbitration"], ["nope", "escalation_managers"]])
+@pytest.mark.parametrize("stages", [
+    ["escalation_practitioners"], ["icpc", "escalation_arbitration"],
+    ["rapid_review_meeting", "escalation_arbitration"], ["nope", "escalation_managers"]])
 def test_a_bad_stage_setting_is_refused(settings, stages):
     from django.core.exceptions import ImproperlyConfigured
 
