@@ -33,6 +33,7 @@ from safeguarding.accounts.services import user_create
 
 from . import conferences as demo_conferences
 from . import data
+from . import escalations as demo_escalations
 from . import lado as demo_lado
 from . import reviews as demo_reviews
 from .data import AGENCY_BY_KEY, DEMO_PASSWORD, EMAIL_DOMAIN, LOGINS, SEED, demo_uuid
@@ -143,6 +144,8 @@ class DemoLoader:
                                                       say=self.say))
             self.created.update(demo_lado.load(la=self.agencies["la"], teams=self.teams, logins=self.logins,
                                                say=self.say))
+            self.created.update(demo_escalations.load(la=self.agencies["la"], teams=self.teams,  # ADR 25
+                                                      logins=self.logins, say=self.say))
         if self.created:
             self.say("Created " + ", ".join(f"{n} {what}" for what, n in self.created.items()) + ".")
         else:
