@@ -11,8 +11,9 @@ the police's delegate (they see, and arbitrate, the difference at arbitration).
 - arbitration: the police with the local authority, about the threshold for section 47 enquiries;
 - closed: the school with the police, resolved and agreed.
 
-Idempotent: nothing is made while any escalation is raised with or by the demo authority or the demo logins'
-agencies. ``partnership`` is imported inside the functions: the kernel imports no domain app at import time.
+Idempotent: nothing is made while any professional difference is raised with the demo authority or the demo
+logins' agencies (the demo conferences' dissent arrives by its own route). ``partnership`` is imported inside
+the functions: the kernel imports no domain app at import time.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def load(*, la: Agency, teams: dict[str, Team], logins: dict[str, User], say: Sa
         return created
     police, school, health, unit = (logins[k] for k in needed)
     agencies = {k: _agency(logins[k]) for k in ("police", "school", "health")}
-    if Escalation.objects.filter(raised_with_agency__in=[la, *agencies.values()]).exists():
+    if Escalation.objects.filter(route=Escalation.Route.PROFESSIONAL_DIFFERENCE,
+                                 raised_with_agency__in=[la, *agencies.values()]).exists():
         say("Skipped demo escalations: the register already has some.")
         return created
     today = timezone.localdate()
