@@ -149,6 +149,7 @@ RULES_BEYOND_THE_SCHEMA = {
         "raising_agency", "raised_with_agency",  # the caller's own agency; another, existing agency
         "child", "theme",  # a child the caller may open, or a theme
         "category", "concern", "raised_on",  # not a conference's decision; not blank; not in the future
+        "wanted", "raised_with_name",  # text without NUL characters
     },
     "POST /api/v1/partnership/escalations/{public_id}/responses/": {
         "non_field_errors",  # only the agency raised with answers, while it is open
