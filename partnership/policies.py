@@ -23,7 +23,7 @@ from safeguarding.access.context import AccessContext
 from safeguarding.access.policies import NOTHING, Policy
 from safeguarding.accounts.models import Role
 
-from .models import AgencyRequest, CriteriaDecision, PartnershipSeat, RapidReview, Referral
+from .models import AgencyRequest, CriteriaDecision, Escalation, PartnershipSeat, RapidReview, Referral
 
 BUSINESS_UNIT = Role.PARTNERSHIP_BUSINESS_UNIT
 
@@ -270,3 +270,93 @@ class ReviewActionPolicy(Policy):
 
 practice_review_policy = PracticeReviewPolicy()
 action_policy = ReviewActionPolicy()
+
+
+# --- the escalation register (issue 12, section 4; ADR 25) ----------------------------------------------------
+def statutory_agencies(ctx: AccessContext) -> frozenset[int]:
+    """The statutory partners among ``ctx``'s agencies (one query per request)."""
+    if not ctx.is_authenticated or not ctx.agency_ids:
+        return frozenset()
+    from safeguarding.accounts.models import Agency
+
+    return ctx.remember("partnership.statutory", lambda: frozenset(Agency.objects.filter(
+        pk__in=sorted(ctx.agency_ids), statutory_partner=True, is_active=True).values_list("pk", flat=True)))
+
+
+class EscalationPolicy(Policy):
+    """``view``: the business unit (every escalation, whatever its route); the person who raised it; the people
+    of the agency a professional difference is raised with; the partners' delegates once one reaches
+    arbitration. ``respond`` (a response at the current stage): the agency raised with, before arbitration;
+    the delegates, at arbitration. ``manage`` (move it on, record the meeting, close it): the person who raised
+    it and the business unit. ``request_meeting``: anyone of a statutory partner who sees it, once. All but
+    ``view`` need a professional difference still open: an escalation kept by its route is worked where it
+    began (the conference, the plan, the IRO's dispute)."""
+
+    model = Escalation
+    actions = ("view", "respond", "manage", "request_meeting")
+
+    def _arbitration(self) -> Q:
+        from .protocol import arbitration_key
+
+        return Q(stage_key=arbitration_key())
+
+    def _view_q(self, ctx: AccessContext) -> Q:
+        if is_business_unit(ctx):
+            return Q()
+        q = Q(raised_by_id=ctx.user_id)
+        if ctx.agency_ids:
+            q |= Q(route=Escalation.Route.PROFESSIONAL_DIFFERENCE, raised_with_agency_id__in=sorted(ctx.agency_ids))
+        if delegate_agencies(ctx):
+            q |= Q(route=Escalation.Route.PROFESSIONAL_DIFFERENCE) & self._arbitration()
+        return q
+
+    def _q(self, ctx: AccessContext, action: str) -> Q:
+        if action == "view":
+            return self._view_q(ctx)
+        live = Q(route=Escalation.Route.PROFESSIONAL_DIFFERENCE, closed_on__isnull=True)
+        if action == "respond":
+            q = NOTHING
+            if ctx.agency_ids:
+                q = Q(raised_with_agency_id__in=sorted(ctx.agency_ids)) & ~self._arbitration()
+            if delegate_agencies(ctx):
+                q = q | self._arbitration()
+            return live & q
+        if action == "manage":
+            return live & (Q() if is_business_unit(ctx) else Q(raised_by_id=ctx.user_id))
+        # request_meeting
+        if not statutory_agencies(ctx):
+            return NOTHING
+        return live & Q(meeting_requested_on__isnull=True) & self._view_q(ctx)
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        q = self._q(ctx, action) if ctx.is_authenticated else NOTHING
+        return Escalation.objects.filter(q)
+
+    def can_raise(self, ctx: AccessContext) -> bool:
+        """Any practitioner in an agency (a person, or an agency's system through the API) raises a difference."""
+        return ctx.is_authenticated and bool(ctx.agency_ids)
+
+    def raising_agencies_for(self, ctx: AccessContext) -> frozenset[int]:
+        return ctx.agency_ids if self.can_raise(ctx) else frozenset()
+
+    def sees_register(self, ctx: AccessContext) -> bool:
+        """The register of every escalation, with themes and volumes: the business unit (for the multi-agency
+        quality assurance group)."""
+        return is_business_unit(ctx)
+
+    def meeting_agencies_for(self, ctx: AccessContext) -> frozenset[int]:
+        """The statutory partners ``ctx`` may request a multi-agency resolution meeting for."""
+        return statutory_agencies(ctx)
+
+    def respond_agencies_for(self, ctx: AccessContext, escalation: Escalation) -> frozenset[int]:
+        """Whom ``ctx`` answers for at the escalation's current stage: the agency raised with, or at
+        arbitration the partners they are a delegate for."""
+        from .protocol import arbitration_key
+
+        if escalation.stage_key == arbitration_key():
+            return delegate_agencies(ctx)
+        return frozenset({escalation.raised_with_agency_id}) & ctx.agency_ids
+
+
+escalation_policy = EscalationPolicy()

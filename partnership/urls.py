@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, rapid_review, submissions
+from .views import actions, escalations, rapid_review, submissions
 
 app_name = "partnership"
 urlpatterns = [
@@ -60,4 +60,18 @@ from .views import figures  # noqa: E402
 urlpatterns += [
     path("figures/", figures.PartnershipFiguresView.as_view(), name="figures"),
     path("figures/rapid-reviews/", figures.PartnershipFigureListView.as_view(), name="figures_reviews"),
+]
+
+# the escalation register (issue 12, section 4; ADR 25)
+urlpatterns += [
+    path("escalations/", escalations.MyEscalationsView.as_view(), name="escalations"),
+    path("escalations/register/", escalations.RegisterView.as_view(), name="escalation_register"),
+    path("escalations/new/", escalations.RaiseView.as_view(), name="escalation_raise"),
+    path("escalations/<public_id>/", escalations.EscalationView.as_view(), name="escalation"),
+    path("escalations/<public_id>/respond/", escalations.RespondView.as_view(), name="escalation_respond"),
+    path("escalations/<public_id>/next-stage/", escalations.MoveOnView.as_view(), name="escalation_move_on"),
+    path("escalations/<public_id>/meeting/request/", escalations.MeetingRequestView.as_view(),
+         name="escalation_meeting_request"),
+    path("escalations/<public_id>/meeting/", escalations.MeetingHeldView.as_view(), name="escalation_meeting_held"),
+    path("escalations/<public_id>/close/", escalations.CloseView.as_view(), name="escalation_close"),
 ]

@@ -56,6 +56,8 @@ def hub(request):
         items.append(("Case reviews", reverse("partnership:requests")))  # refer a case; a lead's requests (ADR 20)
     if access is not None and access.agency_ids_with_role(Role.SERVICE_MANAGER) & access.local_authority_ids:
         items.append(("Statutory returns", reverse("returns:index")))  # returns (ADR 27): returns_policy
+    if access is not None and access.memberships:
+        items.append(("Escalations", reverse("partnership:escalations")))  # professional differences (ADR 25)
     if access is not None and not access.memberships:
         # a referral portal account (no agency): its own referrals to the LADO, nothing else of the hub
         items = [("Home", reverse("home")), ("Your referrals to the LADO", reverse("lado:portal"))]

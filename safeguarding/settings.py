@@ -424,6 +424,10 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "reviews.models.Review.Status",
         "ReviewDecisionStatusEnum": "reviews.models.ReviewDecision.Status",
         "LadoReferralStatusEnum": "lado.api.serializers.ReferralStatus",
+        "EscalationRouteEnum": "partnership.models.Escalation.Route",
+        "EscalationCategoryEnum": "partnership.models.Escalation.Category",
+        "EscalationOutcomeEnum": "partnership.models.Escalation.Outcome",
+        "EscalationStepKindEnum": "partnership.models.EscalationStep.Kind",
     },
     # every operation documents the error answers it can give, in the one error shape
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",

@@ -490,3 +490,24 @@ def test_the_demo_dates_are_in_order_and_its_bookings_plausible():
         if not workdays.is_working_day(review.planned_for) or review.planned_for > today + timedelta(days=210):
             problems.append(f"review {review.pk} booked for {review.planned_for:%a %Y-%m-%d}")
     assert not problems, "\n".join(problems[:30])
+def test_the_escalation_register_has_one_at_each_stage(demo, client):
+    """The demo register (ADR 25): a professional difference at each stage of the protocol and one closed, built
+    through the services; the business unit's register lists them; the police delegate sees the one at
+    arbitration. Loading it again makes nothing."""
+    from partnership.models import Escalation
+    from partnership.policies import escalation_policy
+    from safeguarding.demo import escalations as demo_escalations
+
+    rows = Escalation.objects.filter(route="professional_difference")
+    assert sorted((e.stage_key, e.outcome) for e in rows) == [
+        ("escalation_arbitration", ""), ("escalation_managers", ""), ("escalation_practitioners", ""),
+        ("escalation_practitioners", "resolved_agreed"), ("escalation_senior_managers", "")]
+    assert rows.get(stage_key="escalation_senior_managers").meeting_requested_on is not None
+    police = AccessContext.for_user(login("police"))
+    assert escalation_policy.visible(police).filter(stage_key="escalation_arbitration").exists()
+    client.force_login(login("business_unit"))
+    body = client.get("/partnership/escalations/register/").content.decode()
+    assert all(f"/partnership/escalations/{e.public_id}/" in body for e in Escalation.objects.all())
+    la = Agency.objects.get(name=data.LA.name)
+    logins = {key: login(key) for key in ("police", "school", "health", "business_unit")}
+    assert not demo_escalations.load(la=la, teams={}, logins=logins, say=lambda _: None)

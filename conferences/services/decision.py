@@ -166,7 +166,24 @@ def conference_decide(
     record_event(events.DECIDED, actor=actor, subject=conference, payload={
         "outcome": outcome, "category": decision.category, "next_step": next_step, "end_reason": end_reason})
     minutes_draft(actor=actor, conference=conference)
+    _dissent_to_register(conference, actor)
     return decision
+
+
+def _dissent_to_register(conference: Conference, actor) -> None:
+    """Professional dissent written in the record is final at the decision: it goes into the partnership's one
+    escalation register by its route (ADR 25), in this transaction."""
+    from partnership.services import escalation_record_from_route
+
+    record = getattr(conference, "record", None)
+    dissent = record.professional_dissent.strip() if record is not None else ""
+    if not dissent:
+        return
+    la = conference.child.local_authority
+    escalation_record_from_route(actor=actor, route="conference_dissent", source_id=conference.public_id,
+                                 child=conference.child, raised_on=conference.held_on or timezone.localdate(),
+                                 category="conference_decision", concern=dissent, raising_agency=la,
+                                 raised_with_agency=la, stage_label="Recorded at the conference")
 
 
 def _core_group_add(plan: ChildProtectionPlan, m: MemberInput, actor) -> CoreGroupMember:

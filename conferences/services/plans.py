@@ -127,4 +127,12 @@ def midway_audit_record(
         subject = "Chair's mid-way audit: escalation raised" if escalation_raised else "Chair's mid-way audit recorded"
         notify_many([(uid, subject, "", _url("conferences:plan", public_id=plan.public_id)) for uid in managers],
                     email=escalation_raised)
+    if escalation_raised:  # kept in the partnership's one escalation register, in this transaction (ADR 25)
+        from partnership.services import escalation_record_from_route
+
+        la = plan.child.local_authority
+        escalation_record_from_route(actor=actor, route="midway_audit", source_id=audit.public_id, child=plan.child,
+                                     raised_on=audited_on, category="plan_progress",
+                                     concern=audit.escalation_detail, raising_agency=la,
+                                     raised_with_agency=la, stage_label="Raised by the chair")
     return audit

@@ -8,6 +8,7 @@ Nothing here is deleted: a referral is triaged, a rapid review is submitted or c
 """
 
 from ._base import NotDeletable, _Kept  # noqa: F401
+from .escalations import Escalation, EscalationStep  # noqa: F401
 from .rapid_review import (  # noqa: F401
     AgencyRequest,
     ChronologyEntry,

@@ -34,3 +34,13 @@ from .reviews import (  # noqa: E402
 __all__ += ["action_add", "action_evidence_add", "action_update", "practice_review_panel_copy",
             "practice_review_publish", "practice_review_record", "practice_review_start", "recommendation_add",
             "review_draft_add"]
+from .escalations import (  # noqa: E402, F401 - the escalation register (ADR 25)
+    escalation_close,
+    escalation_close_from_route,
+    escalation_meeting_held,
+    escalation_meeting_request,
+    escalation_move_on,
+    escalation_raise,
+    escalation_record_from_route,
+    escalation_respond,
+)

@@ -144,6 +144,7 @@ def dispute_raise(
     _tell(dispute, "The IRO has raised a concern about a care plan",
           f"{STAGE_NAMES[stage]}, {Dispute.Category(category).label.lower()}.",
           [*_the_childs_workers(episode), raised_with.pk if raised_with else None], actor)
+    _to_register(dispute, actor)
     return dispute
 
 
@@ -191,6 +192,7 @@ def dispute_escalate(
         "from": before, "to": to_stage, "skipped": list(range(before + 1, to_stage)), "on": started_on.isoformat()})
     _tell(dispute, "An IRO dispute has moved to a formal stage", f"{STAGE_NAMES[to_stage]}.",
           [*_the_childs_workers(dispute.episode), raised_with.pk if raised_with else None], actor)
+    _to_register(dispute, actor)
     return dispute
 
 
@@ -237,6 +239,7 @@ def dispute_answer(
     record_event(events.DISPUTE_ANSWERED, actor=actor, subject=dispute, payload={
         "stage": stage.number, "on": responded_on.isoformat()})
     _tell(dispute, "An answer to an IRO dispute", f"{stage.name} was answered.", _iros_of(dispute), actor)
+    _to_register(dispute, actor)
     return stage
 
 
@@ -308,5 +311,39 @@ def dispute_close(*, actor: User, dispute: Dispute, outcome: str, note: str, clo
         "outcome": outcome, "stage": dispute.stage, "on": closed_on.isoformat()})
     _tell(dispute, "An IRO dispute has closed", f"{Dispute.Outcome(outcome).label}.",
           _the_childs_workers(dispute.episode), actor)
+    _close_in_register(dispute, actor)
     return dispute
 
+
+
+# --- the partnership's one escalation register (issue 12, section 4; ADR 25) ------------------------------------
+# Every IRO dispute is kept in the register by its route, in the same transaction as the change here.
+REGISTER_CATEGORY = {Dispute.Category.UNALLOCATED: "service_provision", Dispute.Category.PLACEMENT: "service_provision"}
+REGISTER_OUTCOME = {Dispute.Outcome.RESOLVED: "resolved_agreed", Dispute.Outcome.NOT_AGREED: "resolved_not_agreed",
+                    Dispute.Outcome.CAFCASS: "resolved_not_agreed", Dispute.Outcome.WITHDRAWN: "withdrawn"}
+
+
+def _to_register(dispute: Dispute, actor: User) -> None:
+    """The dispute as the register shows it: its stage, the date the stage's answer is due (none once
+    answered), and the concern."""
+    from partnership.services import escalation_record_from_route
+
+    stage = _current_stage(dispute)
+    due = None if stage.responded_on else min((d.due_date for d in clock.open_deadlines_for(stage)), default=None)
+    la = dispute.episode.child.local_authority
+    escalation_record_from_route(
+        actor=actor, route="iro_dispute", source_id=dispute.public_id, child=dispute.episode.child,
+        raised_on=dispute.raised_on, category=REGISTER_CATEGORY.get(dispute.category, "plan_progress"),
+        concern=f"{Dispute.Category(dispute.category).label}: {dispute.concern}", wanted=dispute.wanted,
+        raising_agency=la, raised_with_agency=la, stage=dispute.stage,
+        stage_label=STAGE_NAMES[dispute.stage] + (" (answered)" if stage.responded_on else ""),
+        stage_started_on=stage.started_on, due_on=due)
+
+
+def _close_in_register(dispute: Dispute, actor: User) -> None:
+    from partnership.services import escalation_close_from_route
+
+    escalation_close_from_route(actor=actor, route="iro_dispute", source_id=dispute.public_id,
+                                outcome=REGISTER_OUTCOME[dispute.outcome],
+                                note=f"{Dispute.Outcome(dispute.outcome).label}. {dispute.outcome_note}",
+                                closed_on=dispute.closed_on)

@@ -410,3 +410,36 @@ _DEFAULTS += (
        WD, KCSIE_EMPLOYER + ": a hearing without further investigation within 15 working days", LOCAL,
        title="Disciplinary hearing"),
 )
+
+# Professional differences between agencies (issue 12, section 4; ADR 25): each stage of the multi-agency
+# escalation protocol is a rule, counted in working days from the day the stage began (the day it was raised,
+# or moved on). Cheshire East's arrangements, section 20 (sources/001), give the shape: resolution between the
+# agencies first, a multi-agency meeting any statutory agency may request, and the three statutory partners
+# as arbitrators of protracted or intractable disagreements; they leave the days to the partnership's
+# escalation policy. The days are the typical joint protocol's (statutory-timescales.md 5.1, Lincolnshire; similar
+# in Wirral, Knowsley, Surrey, HIPS, Nottinghamshire). A deployment picks and orders the stages with
+# PARTNERSHIP_ESCALATION_STAGES (rule keys; the last is arbitration) and changes a day with
+# STATUTORY_RULE_OVERRIDES.
+CE_SCP_ESCALATION = "Cheshire East Safeguarding Children Partnership arrangements, section 20 (escalation)"
+ESCALATION_PROTOCOL = "statutory-timescales.md 5.1 (Lincolnshire joint escalation protocol)"
+STAGE_START = "the start of the stage (the day it was raised, or moved to this stage)"
+_SERVICE_OF.update(dict.fromkeys((
+    "escalation_practitioners", "escalation_managers", "escalation_senior_managers", "escalation_arbitration"),
+    Service.PARTNERSHIP))
+_DEFAULTS += (
+    _r("escalation_practitioners", "Professional difference: practitioners agree an action plan", STAGE_START, 2,
+       WD, f"{ESCALATION_PROTOCOL}, stage 1: practitioner to practitioner, an agreed plan within 2 working days "
+       f"(48 hours); {CE_SCP_ESCALATION}: the general principles of resolution first", LOCAL,
+       title="Professional difference: practitioners' response"),
+    _r("escalation_managers", "Professional difference: line managers or safeguarding supervisors respond",
+       STAGE_START, 5, WD, f"{ESCALATION_PROTOCOL}, stage 2: line manager or safeguarding supervisor to their "
+       "counterpart, within 5 working days", LOCAL, title="Professional difference: managers' response"),
+    _r("escalation_senior_managers", "Professional difference: senior managers agree a plan", STAGE_START, 2, WD,
+       f"{ESCALATION_PROTOCOL}, stage 3: senior manager or senior liaison officer to their counterpart, a plan "
+       "within 2 working days", LOCAL, title="Professional difference: senior managers' response"),
+    _r("escalation_arbitration", "Professional difference: the safeguarding partners arbitrate", STAGE_START, 10,
+       WD, f"{CE_SCP_ESCALATION}: the three statutory partners arbitrate protracted or intractable "
+       f"disagreements; {ESCALATION_PROTOCOL}, stage 4: partnership level, timescale set locally (10 working days "
+       "is this hub's default until the partnership sets its own)", LOCAL,
+       title="Professional difference: the partners' arbitration"),
+)

@@ -33,6 +33,7 @@ from safeguarding.accounts.services import user_create
 
 from . import conferences as demo_conferences
 from . import data
+from . import escalations as demo_escalations
 from . import lado as demo_lado
 from . import practice_reviews as demo_practice_reviews
 from . import rapid_review as demo_rapid_review
@@ -148,6 +149,8 @@ class DemoLoader:
             self.created.update(demo_rapid_review.load(agencies=self.agencies, teams=self.teams, logins=self.logins,
                                                        say=self.say))
             self.created.update(demo_practice_reviews.load(la=self.agencies["la"], logins=self.logins, say=self.say))
+            self.created.update(demo_escalations.load(la=self.agencies["la"], teams=self.teams,  # ADR 25
+                                                      logins=self.logins, say=self.say))
         if self.created:
             self.say("Created " + ", ".join(f"{n} {what}" for what, n in self.created.items()) + ".")
         else:

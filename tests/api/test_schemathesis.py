@@ -122,6 +122,11 @@ def world(la, team, social_worker, chair, police, health, school, business_unit)
         children=[child, sibling, *others], conferences=[held, upcoming], documents=documents,
         invitations=Invitation.objects.filter(conference__in=[held, upcoming]),
         reviews=[decision.review, booked], decisions=[decision], review_invitations=[school_invitation],
+        # a professional difference the social worker raised with the police (ADR 25): both may read it, the
+        # police answer it
+        escalations=[partnership_services.escalation_raise(
+            actor=social_worker, raising_agency=la, raised_with_agency=police, category="information_sharing",
+            concern="Domestic abuse notifications reach us a week late.", theme="Domestic abuse notifications")],
     )
 
 
@@ -162,6 +167,16 @@ RULES_BEYOND_THE_SCHEMA = {
         "cancel_reason",  # required for cancelled
     },
     "POST /api/v1/partnership/actions/{public_id}/evidence/": {"file"},  # not empty, a type the hub accepts
+    "POST /api/v1/partnership/escalations/": {
+        "raising_agency", "raised_with_agency",  # the caller's own agency; another, existing agency
+        "child", "theme",  # a child the caller may open, or a theme
+        "category", "concern", "raised_on",  # not a conference's decision; not blank; not in the future
+        "wanted", "raised_with_name",  # text without NUL characters
+    },
+    "POST /api/v1/partnership/escalations/{public_id}/responses/": {
+        "non_field_errors",  # only the agency raised with answers, while it is open
+        "agency", "response", "responded_on", "late_reason",  # the caller's; not blank; in the stage; late: why
+    },
 }
 
 
@@ -242,6 +257,7 @@ def _load(auth: dict, headers: dict, world, run):
         "review-invitations": [str(i.public_id) for i in world.review_invitations],
         "partnership/requests": [str(r.public_id) for r in world.partnership_requests],
         "partnership/actions": [str(a.public_id) for a in world.partnership_actions],
+        "partnership/escalations": [str(e.public_id) for e in world.escalations],
     }
 
     @schema.hook

@@ -95,6 +95,13 @@ EXTRA_RULES += [
     ("lado_investigation_decision", 2, WD, AFTER, LOCAL, Service.LADO),
     ("lado_disciplinary_hearing", 15, WD, AFTER, LOCAL, Service.LADO),
 ]
+# issue 12, section 4: the stages of a professional difference (ADR 25)
+EXTRA_RULES += [
+    ("escalation_practitioners", 2, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("escalation_managers", 5, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("escalation_senior_managers", 2, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+    ("escalation_arbitration", 10, WD, AFTER, LOCAL, Service.PARTNERSHIP),
+]
 
 
 @pytest.mark.parametrize(("key", "amount", "unit", "direction", "scope", "service"),

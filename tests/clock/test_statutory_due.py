@@ -129,6 +129,15 @@ BEFORE_RULES += [
     # 15 WD from Mon 4 May 2026 (the early May bank holiday) with the spring bank holiday Mon 25 May: Tue 26 May
     ("lado_disciplinary_hearing", "2026-05-04", "2026-05-26"),
 ]
+# professional differences (ADR 25), each stage from its start: Wednesday 24 March 2027 with Easter between
+# (Good Friday 26 March, Easter Monday 29 March); senior managers from Christmas Eve 2026 (Christmas Day, the
+# weekend, Boxing Day observed on Monday 28 December): Tuesday 29 and Wednesday 30 December
+BEFORE_RULES += [
+    ("escalation_practitioners", "2027-03-24", "2027-03-30"),
+    ("escalation_managers", "2027-03-24", "2027-04-02"),
+    ("escalation_senior_managers", "2026-12-24", "2026-12-30"),
+    ("escalation_arbitration", "2027-03-24", "2027-04-09"),
+]
 ISSUE_KEYS = {
     "icpc", "transfer_in_conference", "core_group_first", "rcpc_first", "rcpc_next", "outline_plan",
     "conference_minutes", "assessment", "lac_review_first", "lac_review_second", "lac_review_next",

@@ -76,3 +76,51 @@ def test_the_business_unit_records_the_meeting_and_writes_and_sends_the_report(p
     expect(page.get_by_role("main")).to_contain_text("The report has been sent and kept as a PDF.")
     expect(page.get_by_role("link", name=re.compile("Report sent to the rapid review panel"))).to_be_visible()
     assert_accessible(page, "rapid review page with the meeting and the report")
+def _date(page, legend: str, day) -> None:
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+def test_a_professional_difference_raised_answered_and_in_the_register(page, la, police, police_officer,
+                                                                      social_worker, business_unit):
+    """The police raise a difference with the local authority (ADR 25), the social worker answers it at stage 1,
+    and the business unit finds it in the register: each page checked with axe-core."""
+    today = timezone.localdate()
+    log_in(page, police_officer)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Escalations").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Escalations")
+    assert_accessible(page, "my escalations")
+    page.get_by_role("link", name="Raise a professional difference").click()
+    page.get_by_role("button", name="Raise it").click()   # nothing filled: the errors say what to do
+    expect(page.get_by_role("alert")).to_contain_text("Choose the agency you disagree with")
+    assert_accessible(page, "raise page with errors")
+    page.get_by_label("The agency you disagree with").select_option(label=la.name)
+    page.get_by_label("Roles and responsibilities").check()
+    page.get_by_label("The theme").fill("Strategy discussions without the police")
+    page.get_by_label("What is the difference?").fill("Two strategy discussions went ahead without us.")
+    _date(page, "When did you raise it?", today)
+    page.get_by_role("button", name="Raise it").click()
+    expect(page.get_by_role("main")).to_contain_text("The professional difference has been raised.")
+    expect(page.locator("#escalation-stage")).to_contain_text("Stage 1: practitioners")
+    assert_accessible(page, "escalation page")
+
+    url = page.url
+    page.context.clear_cookies()
+    log_in(page, social_worker)
+    page.goto(url)
+    page.get_by_role("link", name="Respond at this stage").click()
+    page.get_by_label("Your response").fill("The invitations went to an old address: fixed.")
+    _date(page, "Date of the response", today)
+    assert_accessible(page, "respond page")
+    page.get_by_role("button", name="Send the response").click()
+    expect(page.locator("#escalation-steps")).to_contain_text("The invitations went to an old address")
+
+    page.context.clear_cookies()
+    log_in(page, business_unit)
+    page.goto("/partnership/escalations/register/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Escalation register")
+    expect(page.get_by_role("table", name="Escalations")).to_contain_text("Strategy discussions without the police")
+    expect(page.get_by_role("table", name="Raised by agency and quarter")).to_contain_text(police.name)
+    assert_accessible(page, "escalation register")

@@ -51,3 +51,9 @@ def action(*, business_unit, review, agency, due_on: date, text="Audit the agenc
                                                                    text="Agencies share information earlier.")
     return services.action_add(actor=business_unit, recommendation=recommendation, description=text,
                                owner_agency=agency, due_on=due_on)
+def escalation(*, raiser, raising_agency, raised_with_agency, child=None, theme="", raised_on: date | None = None,
+               category="information_sharing", concern="Information was not shared before the strategy discussion."):
+    """A professional difference at stage 1 (through the service: its deadline opened)."""
+    return services.escalation_raise(
+        actor=raiser, raising_agency=raising_agency, raised_with_agency=raised_with_agency, category=category,
+        concern=concern, wanted="Share the health chronology.", child=child, theme=theme, raised_on=raised_on)
