@@ -13,11 +13,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
+from safeguarding.accounts.models import Agency
 from safeguarding.clock import rules
 from safeguarding.clock import selectors as clock
 from safeguarding.clock.models import Deadline
 from safeguarding.figures import Column, Figure, FigureRow
 
+from .. import protocol
 from ..models import RapidReview, ReviewAction
 from ..plan import step_keys
 
@@ -43,6 +45,32 @@ def reviews_behind(reviews: QuerySet, *, figure: str, value: str, start: date, e
 
 def _values(row: clock.Timeliness) -> tuple:
     return (row.on_time, row.late, row.overdue, row.percent_on_time)
+
+
+def escalation_figures(escalations: QuerySet) -> list[Figure]:
+    """Open escalations by stage, and by the agencies involved (raised by or with: an escalation counts for
+    both), each row opening the register with the same filter. Four statements."""
+    register = reverse("partnership:escalation_register")
+    open_ = escalations.filter(closed_on__isnull=True)
+    by_stage = dict(open_.values_list("stage_key").annotate(n=Count("pk")).order_by())
+    stages = [FigureRow(rules.get(key).title, (by_stage.get(key, 0),),
+                        f"{register}?{urlencode({'stage': key})}", key) for key in protocol.stage_keys()]
+    counts = dict(open_.values_list("raising_agency_id").annotate(n=Count("pk")).order_by())
+    with_counts = dict(open_.values_list("raised_with_agency_id").annotate(n=Count("pk")).order_by())
+    agencies = Agency.objects.filter(pk__in=set(counts) | set(with_counts)).order_by("name")
+    rows = [FigureRow(a.name, (counts.get(a.pk, 0), with_counts.get(a.pk, 0)),
+                      f"{register}?{urlencode({'agency': a.public_id, 'status': 'open'})}", str(a.public_id))
+            for a in agencies]
+    return [
+        Figure("escalations-by-stage", "Open escalations by stage", [Column("stage", "Stage", numeric=False),
+                                                                      Column("open", "Open")], stages,
+               description="Every open escalation, whatever its route (professional differences, conference "
+                           "dissent, mid-way audits, IRO disputes); each row opens the register at that stage."),
+        Figure("escalations-by-agency", "Open escalations by agency",
+               [Column("agency", "Agency", numeric=False), Column("raised_by", "Raised by it"),
+                Column("raised_with", "Raised with it")], rows, chart_column=1,
+               description="Each row opens the register for the agency (raised by it or with it)."),
+    ]
 
 
 def partnership_figures(reviews: QuerySet, actions: QuerySet | None, *, start: date, end: date, today: date,

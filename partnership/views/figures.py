@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from safeguarding.figures.views import FigureListView, PeriodFiguresView
 
-from ..policies import action_policy, rapid_review_policy
-from ..selectors.figures import FIGURES, partnership_figures, reviews_behind
+from ..policies import action_policy, escalation_policy, rapid_review_policy
+from ..selectors.figures import FIGURES, escalation_figures, partnership_figures, reviews_behind
 
 
 class PartnershipFigures:
@@ -24,7 +24,10 @@ class PartnershipFigures:
         actions = action_policy.visible(self.access, "view") if action_policy.sees_tracker(self.access) else None
         if empty:
             reviews, actions = reviews.none(), None
-        return partnership_figures(reviews, actions, start=start, end=end, today=today, link=link)
+        figures = partnership_figures(reviews, actions, start=start, end=end, today=today, link=link)
+        if not empty and escalation_policy.sees_register(self.access):
+            figures += escalation_figures(escalation_policy.visible(self.access, "view"))
+        return figures
 
 
 class PartnershipFiguresView(PartnershipFigures, PeriodFiguresView):

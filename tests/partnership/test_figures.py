@@ -17,12 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
 from partnership import services
+from partnership.models import Escalation
 from safeguarding.accounts.models import Role
 from tests.factories import make_user
 from tests.factories import partnership as pf
 from tests.pages.conftest import normalised
 
 pytestmark = pytest.mark.django_db
+ESCALATION_CATEGORY = Escalation.Category.values[0]
 
 
 @pytest.fixture
@@ -41,6 +43,9 @@ def world(la, police, health):
             decided_on=date(2027, 3, 1))
         pf.action(business_unit=bu, review=review, agency=health, due_on=date(2027, 3, 10))
         pf.action(business_unit=bu, review=review, agency=health, due_on=date(2027, 4, 30))
+        services.escalation_raise(actor=referrer, raising_agency=police, raised_with_agency=health,
+                                  category=ESCALATION_CATEGORY, concern="The referral was not acted on.",
+                                  theme="Information sharing", raised_on=date(2027, 3, 1))
     with freeze_time("2027-03-15 10:00"):
         yield bu
 
@@ -71,6 +76,13 @@ def test_the_steps_count_by_hand_and_each_row_opens_its_rapid_reviews(client_for
     assert actions["Northmoor NHS Trust"][1] == ("2", "1", "0")
     assert "/partnership/actions/?agency=" in actions["Northmoor NHS Trust"][0]
     assert c.get("/partnership/figures/?csv=steps")["Content-Type"].startswith("text/csv")
+    # the open escalations by stage: each row's count is the register's at that stage
+    stages = rows_of(page, "escalations-by-stage")
+    assert sum(int(v[1][0]) for v in stages.values()) == 1
+    assert rows_of(page, "escalations-by-agency")["Northmoor Police"][1] == ("1", "0")
+    for label, (href, values) in stages.items():
+        register = text(c.get(href))
+        assert int(values[0]) == len(re.findall(r'href="/partnership/escalations/[0-9a-f-]{36}/"', register)), label
     assert "Safeguarding partnership" in text(c.get("/figures/"))
 
 
