@@ -12,8 +12,9 @@ from django.views.generic import TemplateView
 from safeguarding.pages import NO_SUCH_RECORD, day, uuid_or_404
 
 from .. import services
-from ..codes import HARM_CRITERIA, OUTCOME_DEFINITIONS, OutcomeCategory, SafetyKind
-from ..models import CaseInvitation, LadoCase, SafetyDecision
+from ..codes import HARM_CRITERIA, OUTCOME_DEFINITIONS, OutcomeCategory
+from ..models import LadoCase
+from ..selectors import parts
 from ..selectors.pages import case_page, user_by_email, views_of_record
 from .base import CaseFormPage, CasePage, is_late
 from .evidence import evidence_for
@@ -146,8 +147,7 @@ class ConfirmSuspensionView(CaseFormPage):
 
     def load(self):
         pid = uuid_or_404(self.kwargs["decision_id"])
-        self.decision = SafetyDecision.objects.live().filter(case=self.case, public_id=pid,
-                                                             kind=SafetyKind.SUSPENSION).first()
+        self.decision = parts.suspension_of(self.case, pid)
         if self.decision is None:
             raise Http404(NO_SUCH_RECORD)
         self.deadline = next((d for d in case_page(self.case, sees_index=False).deadlines
@@ -204,8 +204,7 @@ class EndInvitationView(CaseFormPage):
 
     def load(self):
         pid = uuid_or_404(self.kwargs["invitation_id"])
-        self.invitation = (CaseInvitation.objects.live().filter(case=self.case, public_id=pid)
-                           .select_related("user").first())
+        self.invitation = parts.invitation_of(self.case, pid)
         if self.invitation is None:
             raise Http404(NO_SUCH_RECORD)
 

@@ -15,6 +15,7 @@ from safeguarding.pages import NO_SUCH_RECORD, uuid_or_404, when
 
 from .. import services
 from ..models import LadoCase, Meeting, MeetingInvitee
+from ..selectors import parts
 from ..selectors.pages import meeting_people
 from .base import CaseFormPage, CasePage
 from .forms import MeetingBookForm, MeetingHoldForm, MeetingMoveForm, ReasonForm
@@ -76,10 +77,10 @@ class MeetingBookView(CaseFormPage):
 class _OneMeeting:
     def load(self):
         pid = uuid_or_404(self.kwargs["meeting_id"])
-        self.meeting = Meeting.objects.live().filter(case=self.case, public_id=pid).first()
+        self.meeting = parts.meeting_of(self.case, pid)
         if self.meeting is None:
             raise Http404(NO_SUCH_RECORD)
-        self.invitees = list(MeetingInvitee.objects.live().filter(meeting=self.meeting).select_related("user"))
+        self.invitees = parts.invitees_of(self.meeting)
 
     def back(self):
         return reverse("lado:meeting", args=[self.case.public_id, self.meeting.public_id]), "Back to the meeting"

@@ -19,8 +19,9 @@ from safeguarding.pages import NO_SUCH_RECORD, day, uuid_or_404
 
 from .. import services
 from ..codes import ReferralSource
-from ..models import PersonIndexEntry, ReferralChild
+from ..models import PersonIndexEntry
 from ..policies import consultation_policy, referral_policy
+from ..selectors import parts
 from ..selectors.pages import agency_by_public_id, lado_services, referral_page
 from .base import LadoTeamPage, ReferralFormPage, ReferralPage
 from .evidence import evidence_for
@@ -101,7 +102,7 @@ class ChildMatchView(ReferralFormPage):
 
     def load(self):
         pid = uuid_or_404(self.kwargs["child_id"])
-        self.row = ReferralChild.objects.live().filter(referral=self.referral, public_id=pid).first()
+        self.row = parts.referral_child_of(self.referral, pid)
         if self.row is None:
             raise Http404(NO_SUCH_RECORD)
         found = child_duplicate_matches(ctx=self.access, data={

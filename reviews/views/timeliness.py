@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from safeguarding.clock import workdays
+from safeguarding.figures.views import default_period
 from safeguarding.pages import NO_SUCH_RECORD
 
 from ..policies import episode_policy, oversight_policy
@@ -27,7 +27,7 @@ class TimelinessView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        default_start = workdays.add_months(today, -11).replace(day=1)  # twelve months, this one included
+        default_start, _ = default_period(today)  # twelve months, this one included
         form = PeriodForm(self.request.GET or None, initial={"start": default_start, "end": today})
         start, end = default_start, today
         if form.is_bound and form.is_valid():
