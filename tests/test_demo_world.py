@@ -490,3 +490,23 @@ def test_the_demo_dates_are_in_order_and_its_bookings_plausible():
         if not workdays.is_working_day(review.planned_for) or review.planned_for > today + timedelta(days=210):
             problems.append(f"review {review.pk} booked for {review.planned_for:%a %Y-%m-%d}")
     assert not problems, "\n".join(problems[:30])
+
+
+# --- the statutory returns of the demo (ADR 27) -------------------------------------------------------------
+
+
+def test_the_demos_returns_pass_the_dfe_validators():
+    """The CIN census and the SSDA903 return of the demo's collection year, run through the community's DfE
+    validators (csc-validator-be-cin, csc-validator-be-903, real, in .venv-validators): no errors."""
+    from returns import cin_census, ssda903, validation
+    from returns.years import CollectionYear
+
+    la = Agency.objects.get(name=data.LA.name)
+    year = CollectionYear.containing(timezone.localdate()).year
+    census = cin_census.build(local_authority_id=la.pk, year=year)
+    ret = ssda903.build(local_authority_id=la.pk, year=year)
+    assert census.children and ret.periods
+    # every child in the census is in need (an episode with its referral), and the periods carry real postcodes
+    assert all(c.episodes for c in census.children)
+    errors = [*validation.validate_cin_census(census).errors, *validation.validate_ssda903(ret).errors]
+    assert [(i.rule, i.child, i.table, i.fields, i.message) for i in errors] == []
