@@ -21,3 +21,5 @@ DUPLICATE_WARNING_OVERRIDDEN = register("child.duplicate_warning_overridden", "C
 # record: not a read of it (the view log keeps reads), so it has its own code.
 CHILD_SIGHTED = register("child.sighted", "Found in search or a duplicate check, without opening the record")
 ACCESS_REQUESTED = register("child.access_requested", "Access to the record requested")
+CIN_EPISODE_OPENED = register("cin_episode.opened", "Child in need: referral accepted")
+CIN_EPISODE_CLOSED = register("cin_episode.closed", "Child in need episode closed")

@@ -447,3 +447,88 @@ class ChildAccessRequest(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Access requests are kept.")
+
+
+# --- the child's episodes of need (the CIN census's CINdetails, ADR 27) ----------------------------------------
+class ReferralSource(models.TextChoices):
+    """The CIN census's referral source codes."""
+
+    INDIVIDUAL_FAMILY = "1A", "Individual: family member, relative or carer"
+    INDIVIDUAL_ACQUAINTANCE = "1B", "Individual: acquaintance, including neighbours and child minders"
+    INDIVIDUAL_SELF = "1C", "Individual: self"
+    INDIVIDUAL_OTHER = "1D", "Individual: other, including strangers and MPs"
+    SCHOOLS = "2A", "Schools"
+    EDUCATION_SERVICES = "2B", "Education services"
+    HEALTH_GP = "3A", "Health services: GP"
+    HEALTH_VISITOR = "3B", "Health services: health visitor"
+    HEALTH_SCHOOL_NURSE = "3C", "Health services: school nurse"
+    HEALTH_PRIMARY_OTHER = "3D", "Health services: other primary health services"
+    HEALTH_A_AND_E = "3E", "Health services: A&E (emergency department)"
+    HEALTH_OTHER = "3F", "Health services: other"
+    HOUSING = "4", "Housing"
+    LA_SOCIAL_CARE = "5A", "Local authority services: social care"
+    LA_OTHER_INTERNAL = "5B", "Local authority services: other internal"
+    LA_EXTERNAL = "5C", "Local authority services: external, for example another authority"
+    LA_EARLY_HELP = "5D", "Local authority services: early help"
+    POLICE = "6", "Police"
+    OTHER_LEGAL = "7", "Other legal agency"
+    OTHER = "8", "Other"
+    ANONYMOUS = "9", "Anonymous"
+    UNKNOWN = "10", "Unknown"
+
+
+class PrimaryNeed(models.TextChoices):
+    """The CIN census's primary need codes (the first that applies, in this order)."""
+
+    ABUSE_OR_NEGLECT = "N1", "Abuse or neglect"
+    DISABILITY = "N2", "Child's disability or illness"
+    PARENTAL_DISABILITY = "N3", "Parental disability or illness"
+    FAMILY_IN_ACUTE_STRESS = "N4", "Family in acute stress"
+    FAMILY_DYSFUNCTION = "N5", "Family dysfunction"
+    SOCIALLY_UNACCEPTABLE_BEHAVIOUR = "N6", "Socially unacceptable behaviour"
+    LOW_INCOME = "N7", "Low income"
+    ABSENT_PARENTING = "N8", "Absent parenting"
+    CASES_OTHER_THAN_NEED = "N9", "Cases other than children in need"
+
+
+class CinClosureReason(models.TextChoices):
+    """The CIN census's reasons for closure of an episode of need."""
+
+    ADOPTED = "RC1", "Adopted"
+    DIED = "RC2", "Died"
+    CHILD_ARRANGEMENTS = "RC3", "Child arrangements order"
+    SPECIAL_GUARDIANSHIP = "RC4", "Special guardianship order"
+    TRANSFERRED = "RC5", "Transferred to services of another local authority"
+    ADULT_SOCIAL_CARE = "RC6", "Transferred to adult social care"
+    NO_LONGER_IN_NEED = "RC7", "Services ceased for any other reason, including the child no longer in need"
+    NO_FURTHER_ACTION = "RC8", "Case closed after assessment, no further action"
+    REFERRAL_NFA = "RC9", "Case closed after assessment, referred to early help"
+
+
+class ChildInNeedEpisode(CaseRecord):
+    """One episode of need: from the referral the authority accepted to the episode's closure (the CIN census's
+    ``CINdetails``: referral date and source, primary need, closure date and reason). A child has at most one
+    open episode; the child protection records (enquiries, conferences, plans) fall within it."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cin_episodes")
+    referral_date = models.DateField()
+    referral_source = models.CharField(max_length=2, choices=ReferralSource.choices)
+    primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices)
+    closure_date = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=3, choices=CinClosureReason.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referral_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(closure_date__isnull=True,
+                                                                  entered_in_error_at__isnull=True),
+                                    name="cin_episode_one_open_per_child"),
+            models.CheckConstraint(
+                condition=Q(closure_date__isnull=True) | Q(closure_date__gte=models.F("referral_date")),
+                name="cin_episode_closed_after_referral"),
+        ]
+        indexes = [models.Index(fields=["child", "-referral_date"])]
+
+    def __str__(self):
+        return f"Child in need from {self.referral_date:%d %b %Y}"

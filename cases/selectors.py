@@ -26,6 +26,7 @@ from .models import (
     ChildAccessRequest,
     ChildAddress,
     ChildAlias,
+    ChildInNeedEpisode,
     ChronologyEntry,
     DuplicateLink,
     Involvement,
@@ -130,6 +131,7 @@ def _page_lists(child: Child, include_history: bool) -> dict[str, _PageList]:
         # Addresses and names entered in error are not the child's: leave them out (history keeps them).
         "addresses": _PageList(ChildAddress.objects.live().filter(child_id=child.pk).order_by("-start_date")),
         "aliases": _PageList(ChildAlias.objects.live().filter(child_id=child.pk)),
+        "cin_episodes": _PageList(ChildInNeedEpisode.objects.live().filter(child_id=child.pk)),
         # the child's links first (both columns indexed), then the other records: no scan of all children
         "duplicates": _PageList(Child.objects.filter(pk__in=linked),
                                 fields=("id", "public_id", "legal_first_names", "legal_surname", "local_child_id")),
@@ -301,3 +303,28 @@ def local_authorities_by_ids(ids=None) -> list[Agency]:
     authority)."""
     qs = Agency.objects.filter(kind=AgencyKind.LOCAL_AUTHORITY, is_active=True).order_by("name")
     return list(qs if ids is None else qs.filter(pk__in=list(ids)))
+
+
+@dataclass(frozen=True)
+class ReturnCinEpisode:
+    """An episode of need as the CIN census gives it (its ``CINdetails``)."""
+
+    child_id: int
+    public_id: str
+    referral_date: object
+    referral_source: str
+    primary_need: str
+    closure_date: object
+    closure_reason: str
+
+
+def cin_episodes_for_return(*, local_authority_id: int, start, end) -> list[ReturnCinEpisode]:
+    """The local authority's episodes of need open at some time from ``start`` to ``end`` (one query), by child
+    and referral date. The caller (``returns``) decides who may read them."""
+    rows = (ChildInNeedEpisode.objects.live()
+            .filter(child__local_authority_id=local_authority_id, referral_date__lte=end)
+            .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=start))
+            .order_by("child_id", "referral_date", "pk"))
+    return [ReturnCinEpisode(child_id=e.child_id, public_id=str(e.public_id), referral_date=e.referral_date,
+                             referral_source=e.referral_source, primary_need=e.primary_need,
+                             closure_date=e.closure_date, closure_reason=e.closure_reason) for e in rows]

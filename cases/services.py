@@ -37,6 +37,7 @@ from .models import (
     ChildAccessRequest,
     ChildAddress,
     ChildAlias,
+    ChildInNeedEpisode,
     ChronologyEntry,
     DuplicateLink,
     Household,
@@ -660,3 +661,53 @@ def child_access_request(*, child: Child, actor: User, reason: str) -> ChildAcce
             notify(recipient=recipient, subject="Someone asks for access to a child's record", body=body + note,
                    url=url)
     return request
+
+
+# --- episodes of need (the CIN census's CINdetails, ADR 27) ---------------------------------------------------
+@transaction.atomic
+def cin_episode_open(*, child: Child, actor: User, referral_date: date, referral_source: str,
+                     primary_need: str) -> ChildInNeedEpisode:
+    """The authority accepted a referral: the child is in need from ``referral_date`` (one open episode at a
+    time; the child protection records that follow fall within it)."""
+    from .models import PrimaryNeed, ReferralSource
+
+    child = Child.objects.select_for_update().get(pk=child.pk)  # one open episode per child
+    errors = _date_errors(("referral_date", referral_date, "The referral date", False))
+    if referral_source not in ReferralSource.values:
+        errors["referral_source"] = "Select where the referral came from"
+    if primary_need not in PrimaryNeed.values:
+        errors["primary_need"] = "Select the child's primary need"
+    if ChildInNeedEpisode.objects.live().filter(child=child, closure_date__isnull=True).exists():
+        errors["referral_date"] = "This child is already in need: close the open episode first"
+    if errors:
+        raise ValidationError(errors)
+    episode = ChildInNeedEpisode(child=child, referral_date=referral_date, referral_source=referral_source,
+                                 primary_need=primary_need, created_by=actor)
+    stamp(episode, actor)
+    episode.save()
+    record_event(events.CIN_EPISODE_OPENED, actor=actor, subject=child,
+                 payload={"referral_date": referral_date.isoformat(), "primary_need": primary_need})
+    return episode
+
+
+@transaction.atomic
+def cin_episode_close(*, episode: ChildInNeedEpisode, actor: User, closure_date: date,
+                      reason: str) -> ChildInNeedEpisode:
+    from .models import CinClosureReason
+
+    episode = ChildInNeedEpisode.objects.select_for_update().get(pk=episode.pk)
+    if episode.closure_date is not None:
+        return episode
+    errors = _date_errors(("closure_date", closure_date, "The closure date", False))
+    if closure_date < episode.referral_date:
+        errors["closure_date"] = "The closure date must be on or after the referral date"
+    if reason not in CinClosureReason.values:
+        errors["reason"] = "Select why the episode closed"
+    if errors:
+        raise ValidationError(errors)
+    episode.closure_date, episode.closure_reason = closure_date, reason
+    stamp(episode, actor, CinClosureReason(reason).label)
+    episode.save()
+    record_event(events.CIN_EPISODE_CLOSED, actor=actor, subject=episode.child,
+                 payload={"closure_date": closure_date.isoformat(), "reason": reason})
+    return episode

@@ -2,6 +2,9 @@
 collection year (ADR 27): ``header``, ``episodes`` and ``reviews``, written from the periods of care
 (``reviews.ssda903`` writes each period's episodes and reviews; this module cuts them to the year).
 
+``MOTHER`` (girls only) is 1 when the product holds a child of hers (she is the looked-after parent on her
+child's period of care), else 0, with ``MC_DOB`` her first child's date of birth.
+
 The product holds no missing episodes, adoption, health (OC2), care leaver (OC3), UASC or social worker
 episode records yet: those tables are not produced, and the validators skip the rules that need them.
 
@@ -15,13 +18,13 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
 
 from cases.selectors import ReturnChild, children_for_return
-from reviews.selectors.returns import ReturnPeriod, periods_for_return
+from reviews.selectors.returns import ReturnPeriod, children_of_parents_for_return, periods_for_return
 
 from .codes import sex, upn_or_reason
 from .years import CollectionYear
@@ -40,6 +43,8 @@ class Ssda903:
     la_code: str
     children: dict[int, ReturnChild]
     periods: list[ReturnPeriod]
+    # the children known to be parents, with their first child's date of birth (MOTHER, MC_DOB)
+    parents: dict = field(default_factory=dict)
 
     def filename(self, table: str) -> str:
         return f"ssda903_{self.la_code}_{self.year.year}_{table}.csv"
@@ -49,7 +54,8 @@ def build(*, local_authority_id: int, year: int) -> Ssda903:
     y = CollectionYear(year)
     periods = periods_for_return(local_authority_id=local_authority_id, start=y.start, end=y.end)
     children = children_for_return(local_authority_id=local_authority_id, ids={p.child_id for p in periods})
-    return Ssda903(year=y, la_code=settings.RETURNS_LA_CODE, children=children, periods=periods)
+    return Ssda903(year=y, la_code=settings.RETURNS_LA_CODE, children=children, periods=periods,
+                   parents=children_of_parents_for_return(parent_ids=children))
 
 
 def _d(day: date | None) -> str:
@@ -65,10 +71,14 @@ def tables(ret: Ssda903) -> dict[str, list[dict]]:
         if c.id not in seen:
             seen.add(c.id)
             upn, reason = upn_or_reason(c.upn, c.date_of_birth, y.end)
+            code = sex(c.gender, c.date_of_birth is None)
+            # MOTHER is asked of girls only: 1 when the product holds a child of hers (the looked-after parent of
+            # a child's period of care), else 0; MC_DOB is then her (first) child's date of birth
+            mother = "" if code != "F" else ("1" if c.id in ret.parents else "0")
             out["header"].append({"_child": c.public_id, "CHILD": c.local_child_id,
-                                  "SEX": sex(c.gender, c.date_of_birth is None), "DOB": _d(c.date_of_birth),
+                                  "SEX": code, "DOB": _d(c.date_of_birth),
                                   "ETHNIC": c.ethnicity, "UPN": upn or reason,
-                                  "MOTHER": "", "MC_DOB": ""})
+                                  "MOTHER": mother, "MC_DOB": _d(ret.parents.get(c.id)) if mother == "1" else ""})
         for e in period.episodes:
             if e.DECOM > y.end or (e.DEC is not None and e.DEC < y.start):
                 continue

@@ -511,3 +511,25 @@ def test_the_escalation_register_has_one_at_each_stage(demo, client):
     la = Agency.objects.get(name=data.LA.name)
     logins = {key: login(key) for key in ("police", "school", "health", "business_unit")}
     assert not demo_escalations.load(la=la, teams={}, logins=logins, say=lambda _: None)
+
+
+
+
+# --- the statutory returns of the demo (ADR 27) -------------------------------------------------------------
+
+
+def test_the_demos_returns_pass_the_dfe_validators():
+    """The CIN census and the SSDA903 return of the demo's collection year, run through the community's DfE
+    validators (csc-validator-be-cin, csc-validator-be-903, real, in .venv-validators): no errors."""
+    from returns import cin_census, ssda903, validation
+    from returns.years import CollectionYear
+
+    la = Agency.objects.get(name=data.LA.name)
+    year = CollectionYear.containing(timezone.localdate()).year
+    census = cin_census.build(local_authority_id=la.pk, year=year)
+    ret = ssda903.build(local_authority_id=la.pk, year=year)
+    assert census.children and ret.periods
+    # every child in the census is in need (an episode with its referral), and the periods carry real postcodes
+    assert all(c.episodes for c in census.children)
+    errors = [*validation.validate_cin_census(census).errors, *validation.validate_ssda903(ret).errors]
+    assert [(i.rule, i.child, i.table, i.fields, i.message) for i in errors] == []

@@ -52,3 +52,15 @@ def periods_for_return(*, local_authority_id: int, start: date, end: date) -> li
                      permanence_plan=care_plans.get(p.pk, ""), iro_name=iros.get(p.pk, ""))
         for p in periods
     ]
+
+
+def children_of_parents_for_return(*, parent_ids) -> dict[int, date | None]:
+    """The children among ``parent_ids`` the product knows to be parents (the looked-after parent of a child's
+    period of care), each with the earliest date of birth of their children (the SSDA903's ``MOTHER`` and
+    ``MC_DOB``). One query; the caller (``returns``) decides who may read them."""
+    out: dict[int, date | None] = {}
+    rows = (LookedAfterEpisode.objects.live().filter(looked_after_parent_id__in=list(parent_ids))
+            .values_list("looked_after_parent_id", "child__date_of_birth").order_by("child__date_of_birth"))
+    for parent_id, born in rows:
+        out.setdefault(parent_id, born)
+    return out

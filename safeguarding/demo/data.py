@@ -315,3 +315,10 @@ RESTRICTION_REASONS = {
     "staff": "A parent is employed by Northmoor Borough Council children's services.",
     "police": "Restricted on police advice while a criminal investigation is under way.",
 }
+
+# The periods of care's postcodes (the SSDA903 return's HOME_POST and PL_POST, ADR 27). The SSDA903 validator
+# checks them against the ONS postcode list, so the fictional NM area cannot be used there: the demo gives the
+# public, non-residential postcodes of the offices of Central Bedfordshire Council, the authority whose codes
+# the demo's returns carry (settings RETURNS_LA_CODE 823, RETURNS_LA_ONS_CODE E06000056), never a home's.
+CARE_HOME_POSTCODE = "SG17 5TQ"  # Priory House, Chicksands, Shefford (the council's offices)
+CARE_PLACEMENT_POSTCODE = "LU6 1LF"  # Watling House, Dunstable (the council's offices)

@@ -34,6 +34,7 @@ from safeguarding.accounts.services import user_create
 from . import conferences as demo_conferences
 from . import data
 from . import escalations as demo_escalations
+from . import in_need as demo_in_need
 from . import lado as demo_lado
 from . import practice_reviews as demo_practice_reviews
 from . import rapid_review as demo_rapid_review
@@ -141,6 +142,7 @@ class DemoLoader:
                 self._generate_children()
             self.created.update(demo_conferences.load(la=self.agencies["la"], teams=self.teams, logins=self.logins,
                                                       say=self.say))
+            self.created.update(demo_in_need.load(la=self.agencies["la"], say=self.say))
             with demo_conferences.quiet_pdf_logs():
                 self.created.update(demo_reviews.load(la=self.agencies["la"], teams=self.teams, logins=self.logins,
                                                       say=self.say))

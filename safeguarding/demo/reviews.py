@@ -52,7 +52,7 @@ from safeguarding.accounts.services import membership_set, user_create
 from safeguarding.clock import services as clock
 from safeguarding.clock import workdays
 
-from .data import DEMO_PASSWORD, EMAIL_DOMAIN
+from .data import CARE_HOME_POSTCODE, CARE_PLACEMENT_POSTCODE, DEMO_PASSWORD, EMAIL_DOMAIN
 
 Say = Callable[[str], None]
 
@@ -142,6 +142,7 @@ class DemoReviews:
             if child is None:
                 self.say(f"  no child left for a demo looked-after child ({what}): skipped")
                 continue
+            self._record_sex(child)
             make(child)
             self.created["looked-after children"] += 1
         self.say(f"  created {self.created['looked-after children']} looked-after children; IRO manager: "
@@ -198,6 +199,23 @@ class DemoReviews:
         return None
 
     @staticmethod
+    def _record_sex(child: Child) -> None:
+        """A looked-after child's sex is on the authority's record (the SSDA903 return has no "unknown": rule
+        232): the social worker records it for a demo child whose sex was not stated, from the demo's name lists
+        (through the service: the change is in the child's history)."""
+        from cases.models import Gender
+
+        from .data import BOYS
+
+        if child.gender in (Gender.MALE, Gender.FEMALE):
+            return
+        first = (child.legal_first_names.split() or [""])[0]
+        case_services.child_update(child=child, actor=child.allocated_social_worker,
+                                   reason="Recorded when the child became looked after",
+                                   changes={"gender": Gender.MALE if first in BOYS else Gender.FEMALE})
+        child.refresh_from_db()
+
+    @staticmethod
     def _name(child: Child) -> str:
         return child.preferred_name or (child.legal_first_names.split() or ["the child"])[0]
 
@@ -207,7 +225,7 @@ class DemoReviews:
         return self.services.episode_open(
             actor=child.allocated_social_worker, child=child, start_date=start, legal_status=legal_status,
             category_of_need="N1", placement_type=placement_type, provider=provider, provider_name=provider_name,
-            home_postcode="NM1 4AB")
+            home_postcode=CARE_HOME_POSTCODE, postcode=CARE_PLACEMENT_POSTCODE)
 
     def _allocate(self, episode, iro: User, on: date):
         self.services.iro_allocate(actor=self.manager, episode=episode, iro=iro, start_date=on)
@@ -283,8 +301,11 @@ class DemoReviews:
         return health, police
 
     def _awaiting_iro(self, child: Child):
-        """Looked after two working days ago (an emergency placement): waiting for the IRO manager."""
-        self._open(child, start=self.wd(-2), legal_status="L2", placement_type="U6")
+        """Looked after two working days ago (an emergency placement, the parents agreeing: section 20, V2):
+        waiting for the IRO manager. Not an emergency protection order (L2): an EPO lasts 8 days (15 with an
+        extension), and the SSDA903 validator takes a period still open as lasting to the reference date, so
+        an open L2 in a demo loaded weeks before 31 March fails rule 362 (an EPO over 21 days)."""
+        self._open(child, start=self.wd(-2), legal_status="V2", placement_type="U6")
 
     def _awaiting_first_review(self, child: Child):
         """Looked after eight working days ago; the demo IRO appointed the next day; the first review booked
@@ -337,7 +358,7 @@ class DemoReviews:
         sw = child.allocated_social_worker
         self.services.placement_change(
             actor=sw, episode=episode, start_date=self.wd(-3), placement_type="U6", provider="PR4",
-            provider_name="Moorside Fostering Agency carers", change_reason="CREQB",
+            provider_name="Moorside Fostering Agency carers", change_reason="CREQB", postcode=CARE_PLACEMENT_POSTCODE,
             early_review_reason="The carers asked for the placement to end after two incidents at home; "
                                 "the care plan needs reviewing")
         review = self.services.review_schedule(actor=self.iro, episode=episode, planned_for=self.wd(2))

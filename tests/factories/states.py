@@ -96,8 +96,21 @@ class RequestedConferenceFactory(factory.Factory):
 
     @staticmethod
     def _request(*, child, social_worker, kind, strategy_discussion_date, **_):
+        if strategy_discussion_date is not None:  # the referral that led to the enquiry: the child is in need
+            _in_need(child, social_worker, strategy_discussion_date)
         return conference_services.conference_request(
             actor=social_worker, child=child, kind=kind, strategy_discussion_date=strategy_discussion_date)
+
+
+def _in_need(child, actor, since: datetime.date) -> None:
+    """The child's open episode of need (``cases.ChildInNeedEpisode``), referred by the police on ``since``
+    for abuse or neglect, unless one is open already (the CIN census's referral for the child's enquiry)."""
+    from cases import services as case_services
+    from cases.models import ChildInNeedEpisode
+
+    if not ChildInNeedEpisode.objects.live().filter(child=child, closure_date__isnull=True).exists():
+        case_services.cin_episode_open(child=child, actor=actor, referral_date=since, referral_source="6",
+                                       primary_need="N1")
 
 
 def _invite(conference: Conference, *, chair, social_worker, invitees) -> list[Invitation]:

@@ -58,7 +58,10 @@ def test_cin_census_rows_by_hand(plan):
         "LAchildID": child.local_child_id, "UPN": child.upn, "PersonBirthDate": "2016-02-29", "Sex": "F"}]
     assert t["ChildCharacteristics"] == [{"LAchildID": child.local_child_id, "Ethnicity": "MWBC"}]
     assert t["Disabilities"] == [{"LAchildID": child.local_child_id, "Disability": "AUT"}]
-    assert t["CINdetails"] == [{"LAchildID": child.local_child_id, "CINdetailsID": "1", "ReferralNFA": "0"}]
+    # the episode of need the referral opened (the state factory: a police referral, abuse or neglect)
+    assert t["CINdetails"] == [{"LAchildID": child.local_child_id, "CINdetailsID": "1",
+                                "CINreferralDate": strategy.isoformat(), "ReferralSource": "6",
+                                "PrimaryNeedCode": "N1", "ReferralNFA": "0"}]
     assert _no_private(t["Section47"]) == [{
         "LAchildID": child.local_child_id, "CINdetailsID": "1", "S47ActualStartDate": strategy.isoformat(),
         "InitialCPCtarget": compute_due("icpc", strategy).isoformat(), "DateOfInitialCPC": held.isoformat(),
@@ -88,16 +91,36 @@ def test_cin_census_other_authorities_and_other_years_are_left_out(plan):
 
 
 def test_cin_census_validated_by_the_dfe_rules(plan):
-    """What the product holds passes; what it does not hold (the referral's date, source and primary need)
-    is what the validators report, each against the child."""
+    """What the product holds passes: the episode of need (referral, primary need), its enquiry and plan."""
     census = cin_census.build(local_authority_id=plan.child.local_authority_id, year=YEAR.year)
     result = validation.validate_cin_census(census)
     assert result.validator.startswith("csc-validator-be-cin ")
-    # exactly the referral's date and its primary need, which the product does not hold, against the child
+    assert [(i.rule, i.table, i.fields) for i in result.errors] == []
+    # the queries: no assessment is held, and one child uses one disability code
+    assert {i.rule for i in result.queries} == {"2991Q", "2887Q", "2888Q"}
+
+
+def test_cin_census_without_an_episode_of_need_the_referral_is_missing(plan):
+    """Child protection records without an episode of need: the validators ask for the referral's date and
+    primary need (8600, 8610), against the child; closing the episode in the year writes its closure."""
+    from cases.models import ChildInNeedEpisode
+    from cases.services import cin_episode_close
+
+    episode = ChildInNeedEpisode.objects.get(child=plan.child)
+    cin_episode_close(episode=episode, actor=plan.child.allocated_social_worker, closure_date=TODAY,
+                      reason="RC7")
+    census = cin_census.build(local_authority_id=plan.child.local_authority_id, year=YEAR.year)
+    (row,) = cin_census.tables(census)["CINdetails"]
+    assert (row["CINclosureDate"], row["ReasonForClosure"]) == (TODAY.isoformat(), "RC7")
+    root = ET.fromstring(cin_census.to_xml(census))
+    assert root.findtext("Children/Child/CINdetails/ReasonForClosure") == "RC7"
+    assert root.findtext("Children/Child/CINdetails/ChildProtectionPlans/InitialCategoryOfAbuse") == "PHY"
+
+    ChildInNeedEpisode.objects.filter(pk=episode.pk).update(entered_in_error_at=timezone.now())
+    census = cin_census.build(local_authority_id=plan.child.local_authority_id, year=YEAR.year)
+    result = validation.validate_cin_census(census)
     assert sorted((i.rule, i.table, i.child) for i in result.errors) == [
         ("8600", "CINdetails", plan.child.local_child_id), ("8610", "CINdetails", plan.child.local_child_id)]
-    # the queries: no assessment is held either, and one child uses one disability code
-    assert {i.rule for i in result.queries} == {"2991Q", "2887Q", "2888Q"}
 
 
 def test_cin_census_an_identifier_the_census_refuses_is_an_error_on_the_child(plan):
@@ -231,6 +254,10 @@ def test_pages_download_and_data_quality(plan, review, client):
     archive = zipfile.ZipFile(io.BytesIO(client.get(
         reverse("returns:download", args=[la.public_id, YEAR.year, "ssda903"])).content))
     assert sorted(n.rsplit("_", 1)[1] for n in archive.namelist()) == ["episodes.csv", "header.csv", "reviews.csv"]
+    from cases.models import ChildInNeedEpisode
+
+    # the child's episode of need entered in error: the census has no referral for the plan (rule 8600)
+    ChildInNeedEpisode.objects.filter(child=plan.child).update(entered_in_error_at=timezone.now())
     quality_page = client.get(reverse("returns:data_quality", args=[la.public_id, YEAR.year]))
     assert quality_page.status_code == 200
     body = quality_page.content.decode()
