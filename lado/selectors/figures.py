@@ -116,7 +116,19 @@ def referrals_behind(referrals: QuerySet, *, figure: str, value: str, start: dat
     qs = referrals.filter(q)
     if figure == "resolution":
         qs = qs.annotate(band=_band_expression()).filter(band=value)
-    return qs.select_related("case__outcome").order_by("received_at", "pk")
+    return qs.select_related("case__outcome").annotate(delay_reason=_delay_reason()).order_by("received_at", "pk")
+
+
+def _delay_reason():
+    """The reason given when the case's outcome came after the one-month target (``lado_resolution`` met late)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import OuterRef, Subquery
+
+    from safeguarding.clock.models import Deadline
+
+    return Subquery(Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(LadoCase),
+                                            subject_id=OuterRef("case__pk"), rule_key="lado_resolution")
+                    .exclude(late_reason="").values("late_reason")[:1])
 
 
 # --- the figures -----------------------------------------------------------------------------------------------

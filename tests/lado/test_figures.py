@@ -105,6 +105,8 @@ def test_the_yearly_figures_count_by_hand_and_each_row_opens_its_referrals(clien
         for label, (href, values) in rows.items():
             drill = text(c.get(href))
             assert f'id="drill-total">{values[0]} referral' in drill, (key, label, href)
+    # the time to outcome: each case over the month's target with its reason for the delay
+    assert "Police investigation" in text(c.get(figures["resolution"]["1 month to 3 months"][0]))
     late = text(c.get(figures["timely"]["Later (with the reason)"][0]))
     assert "Northmoor Juniors FC" in late and "Northmoor Primary School" not in late
     rows = list(csv.reader(io.StringIO(c.get("/lado/figures/?csv=resolution").content.decode("utf-8-sig"))))
