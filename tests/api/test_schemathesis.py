@@ -137,6 +137,7 @@ RULES_BEYOND_THE_SCHEMA = {
         "nhs_number", "upn",  # check digits
         "local_authority",  # an existing local authority (staff: their own)
         "date_of_birth", "expected_date_of_birth",  # one of the two, within sensible bounds
+        "disabilities",  # "No disability" (NONE) alone, never with another code (ADR 28)
     },
     "POST /api/v1/review-decisions/{public_id}/complete/": {
         "done_on",  # not before the review that decided it, not in the future
