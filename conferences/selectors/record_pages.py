@@ -15,7 +15,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from safeguarding.access.policies import flag
-
 from safeguarding.clock import rules
 from safeguarding.clock import services as clock
 

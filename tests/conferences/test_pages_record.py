@@ -928,8 +928,8 @@ class TestDecided:
         assert after == before
 
         html = c.get(url("plan", p)).content.decode()
-        rows = {m[1]: m[0] for m in re.findall(r'(<tr class="govuk-table__row">\s*<td[^>]*id="action-[^"]*">([^<]*)</td>'
-                                               r'.*?</tr>)', html, flags=re.S)}
+        rows = {m[1]: m[0] for m in re.findall(
+            r'(<tr class="govuk-table__row">\s*<td[^>]*id="action-[^"]*">([^<]*)</td>.*?</tr>)', html, flags=re.S)}
         assert {"Overdue one", "Done one", "Later one"} <= rows.keys()
         assert [name for name, row in rows.items() if "Overdue" in row] == ["Overdue one"]
         panel = c.get(child_page).content.decode()
