@@ -575,7 +575,7 @@ def child_break_glass(*, child: Child, actor: User, reason: str):
             recipient=manager,
             subject="A restricted child's record was opened by breaking the glass",
             body=f"{actor.display_name} opened the restricted record {child.local_child_id}. Reason given: {reason}",
-            url=f"/children/{child.public_id}/access-log/",
+            url=f"/children/{child.public_id}/access-log/", about=child,
         )
     return bg
 
@@ -659,7 +659,7 @@ def child_access_request(*, child: Child, actor: User, reason: str) -> ChildAcce
     ]:
         if recipient.pk != actor.pk:
             notify(recipient=recipient, subject="Someone asks for access to a child's record", body=body + note,
-                   url=url)
+                   url=url, about=child)
     return request
 
 

@@ -71,6 +71,9 @@ ENV_VARS: dict[str, tuple[bool, str]] = {
     "LETTERHEAD_TELEPHONE": (False, "the telephone number on the letterhead"),
     "LETTERHEAD_EMAIL": (False, "the email address on the letterhead"),
     "LETTERHEAD_LOGO": (False, "the logo on the letterhead: a path under static/, e.g. img/letterhead/council.svg"),
+    "LOCAL_PROCEDURES_NAME": (False, "the name of the deployment's own safeguarding procedures, which the rules page "
+                                     "cites as the source of every local rule (ADR 26)"),
+    "LOCAL_PROCEDURES_URL": (False, "the address of those procedures, linked from the rules page (unset: no link)"),
 }
 
 env = environ.Env()
@@ -95,8 +98,8 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The local rules of the statutory clock follow the deployment's own procedures (the rules page cites them, ADR 26)
-LOCAL_PROCEDURES_NAME = env.str("LOCAL_PROCEDURES_NAME", default="this area's safeguarding children partnership "
-                                                                  "procedures")
+LOCAL_PROCEDURES_NAME = (env.str("LOCAL_PROCEDURES_NAME", default="")  # empty (as in .env.example): the default
+                         or "this area's safeguarding children partnership procedures")
 LOCAL_PROCEDURES_URL = env.str("LOCAL_PROCEDURES_URL", default="")
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION and not SITE_URL:

@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from safeguarding.access.policies import flag
 from safeguarding.clock import rules
 from safeguarding.clock import services as clock
 
@@ -108,10 +111,24 @@ def plan_page(plan: ChildProtectionPlan, conferences: QuerySet) -> dict:
             Prefetch("attendees", queryset=CoreGroupMember.objects.order_by("name")))),
         "conferences": list(conferences.filter(plan=plan).select_related("decision")
                             .order_by("-held_on", "-starts_at")),
-        "actions": list(plan.actions.live().select_related("owner")),
+        "actions": list(plan.actions.live().select_related("owner").annotate(overdue=flag(overdue_action_q()))),
         "audits": list(plan.midway_audits.live().select_related("chair")),
         "category_changes": list(plan.category_changes.select_related("changed_by")),
     }
+
+
+def overdue_action_q(prefix: str = "") -> Q:
+    """A plan action past its due date and neither done nor recorded as not done (flagged "Overdue")."""
+    return Q(**{f"{prefix}due_date__lt": timezone.localdate(),
+                f"{prefix}progress__in": (PlanAction.Progress.NOT_STARTED, PlanAction.Progress.IN_PROGRESS)})
+
+
+def with_overdue_actions(plans: QuerySet) -> QuerySet:
+    """``plans`` with ``overdue_actions``: how many of each plan's live actions are overdue (a subquery of the
+    same statement)."""
+    overdue = (PlanAction.objects.live().filter(overdue_action_q(), plan=OuterRef("pk")).order_by()
+               .values("plan").annotate(n=Count("pk")).values("n"))
+    return plans.annotate(overdue_actions=Coalesce(Subquery(overdue), 0))
 
 
 def core_group_of(plan: ChildProtectionPlan) -> list[CoreGroupMember]:

@@ -64,7 +64,7 @@ def _tell(review: ChildInNeedReview, people, subject: str, body: str, *, skip: U
           email: bool = True) -> None:
     url = _url("conferences:cin_review", public_id=review.public_id)
     ids = {p.pk if isinstance(p, User) else p for p in people if p is not None} - {getattr(skip, "pk", None)}
-    notify_many([(uid, subject, body, url) for uid in sorted(ids)], email=email)
+    notify_many([(uid, subject, body, url, review) for uid in sorted(ids)], email=email)
 
 
 def cin_review_open_for_ended_plan(*, actor: User, conference: Conference, plan: ChildProtectionPlan

@@ -95,8 +95,8 @@ def documents_distribute(
         record_event(events.DOCUMENT_DISTRIBUTED, actor=actor, subject=conference, payload={
             "kind": kind, "method": method, "recipients": [str(d.invitation.public_id) for d in out]})
         url = _url("conferences:documents", public_id=conference.public_id)
-        notify_many([(d.user_id, f"{kind.label} sent to you", "Download it from Safeguarding Hub.", url)
-                     for d in out if d.user_id])
+        notify_many([(d.user_id, f"{kind.label} sent to you", "Download it from Safeguarding Hub.", url,
+                      conference) for d in out if d.user_id])
     return out
 
 

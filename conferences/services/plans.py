@@ -125,7 +125,7 @@ def midway_audit_record(
                                               roles__contains=[Role.TEAM_MANAGER])
                     .values_list("user_id", flat=True).distinct())
         subject = "Chair's mid-way audit: escalation raised" if escalation_raised else "Chair's mid-way audit recorded"
-        notify_many([(uid, subject, "", _url("conferences:plan", public_id=plan.public_id)) for uid in managers],
+        notify_many([(uid, subject, "", _url("conferences:plan", public_id=plan.public_id), plan) for uid in managers],
                     email=escalation_raised)
     if escalation_raised:  # kept in the partnership's one escalation register, in this transaction (ADR 25)
         from partnership.services import escalation_record_from_route

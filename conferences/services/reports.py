@@ -100,7 +100,8 @@ def report_submit(
                  payload={"agency": agency.pk, "via": via, "resubmitted": reason == "Resubmitted"})
     if conference.chair_id:
         notify(recipient=conference.chair, subject=f"Report received from {agency.name}",
-               url=_url("conferences:reports", public_id=conference.public_id), email=False)
+               url=_url("conferences:reports", public_id=conference.public_id), email=False,
+               about=conference)
     return report
 
 

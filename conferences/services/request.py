@@ -91,5 +91,5 @@ def conference_request(
                      .values_list("user_id", flat=True).distinct())
     url = _url("conferences:detail", public_id=conference.public_id)
     notify_many([(uid, f"{conference.get_kind_display()} requested: awaiting allocation",
-                  "A conference request is waiting for a chair and a date.", url) for uid in service_staff])
+                  "A conference request is waiting for a chair and a date.", url, conference) for uid in service_staff])
     return conference

@@ -94,7 +94,7 @@ def conference_schedule(
     kind = conference.get_kind_display().lower()
     notify(recipient=chair, subject=f"You are chairing {'an' if kind[0] in 'aeiou' else 'a'} {kind}",
            body=f"On {timezone.localtime(starts_at):%-d %B %Y at %H:%M}.",
-           url=_url("conferences:detail", public_id=conference.public_id))
+           url=_url("conferences:detail", public_id=conference.public_id), about=conference)
     _open_report_deadlines(conference, actor)
     _queue_invitation_emails(conference, conference.invitations.live())
     return conference
@@ -138,7 +138,7 @@ def conference_reschedule(
         kind = conference.get_kind_display().lower()
         notify(recipient=chair, subject=f"You are chairing {'an' if kind[0] in 'aeiou' else 'a'} {kind}",
                body=f"On {timezone.localtime(starts_at):%-d %B %Y at %H:%M}.",
-               url=_url("conferences:detail", public_id=conference.public_id))
+               url=_url("conferences:detail", public_id=conference.public_id), about=conference)
     record_event(events.RESCHEDULED, actor=actor, subject=conference, payload={
         "from": old, "to": {"starts_at": starts_at.isoformat(), "chair": chair.pk}, "reason": reason.strip()})
     _queue_invitation_emails(conference, conference.invitations.live())

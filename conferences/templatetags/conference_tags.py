@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.policies import child_policy
 from conferences.models import ChildProtectionPlan, Conference, Invitation
 from conferences.policies import conference_policy, plan_policy
+from conferences.selectors.record_pages import with_overdue_actions
 
 register = template.Library()
 
@@ -79,8 +80,8 @@ def child_conferences(context, child):
     # whole visible set nested in the query
     conferences = list(conference_policy.visible_for_child(ctx, child)
                        .select_related("chair").order_by("-requested_at", "-pk")[:20])
-    plan = (plan_policy.visible_for_child(ctx, child).filter(status=ChildProtectionPlan.Status.ACTIVE)
-            .order_by("-started_on").first())
+    plan = (with_overdue_actions(plan_policy.visible_for_child(ctx, child))
+            .filter(status=ChildProtectionPlan.Status.ACTIVE).order_by("-started_on").first())
     live = [c for c in conferences if c.is_live]
     return {
         "child": child,

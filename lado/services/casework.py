@@ -269,7 +269,7 @@ def case_invite(*, actor: User, case: LadoCase, user: User, kind: str) -> CaseIn
                                                                     "agency": membership.agency_id})
     notify(recipient=user, subject=f"You have been invited into LADO case {case.referral.reference}",
            body="The LADO has invited you into an allegation case.",
-           url=_url("lado:case", public_id=case.public_id))
+           url=_url("lado:case", public_id=case.public_id), about=case)
     return invitation
 
 

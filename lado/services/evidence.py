@@ -53,7 +53,8 @@ def evidence_add(*, actor: User, owner: Referral | LadoCase, file, description: 
         referral = _referral_of(owner)
         url = _url("lado:referral", public_id=referral.public_id)
         notify_many([(uid, f"New evidence on referral {referral.reference}",
-                      "The referrer has uploaded a file. It can be opened once its virus scan has passed.", url)
+                      "The referrer has uploaded a file. It can be opened once its virus scan has passed.", url,
+                      referral)
                      for uid in _lado_officer_ids(referral.local_authority_id)])
     return upload
 

@@ -213,7 +213,7 @@ def referral_submit(
         "consultation": consultation.pk if consultation else None})
     url = _url("lado:referral", public_id=referral.public_id)
     alert = " It may be about someone already in the person index." if matches else ""
-    notify_many([(uid, f"New referral {referral.reference}", f"A referral to evaluate.{alert}", url)
+    notify_many([(uid, f"New referral {referral.reference}", f"A referral to evaluate.{alert}", url, referral)
                  for uid in _lado_officer_ids(la.pk) if uid != actor.pk])
     return referral
 

@@ -56,7 +56,7 @@ def evidence_share(*, actor: User, case: LadoCase, uploads: list[Upload],
                 "share": share.pk, "upload": upload.pk, "invitation": invitation.pk})
     url = _url("lado:case", public_id=case.public_id)
     notify_many([(uid, f"Files shared on LADO case {case.reference}",
-                  "The LADO has shared files with you on a case you are invited into.", url)
+                  "The LADO has shared files with you on a case you are invited into.", url, case)
                  for uid in sorted({s.invitation.user_id for s in made})])
     return made
 

@@ -25,6 +25,7 @@ from safeguarding.clock.models import Deadline
 from ..codes import LegalStatus, ParticipationCode, PlacementType, ReasonEpisodeCeased
 from ..models import OPEN, IroAllocation, LegalStatusPeriod, LookedAfterEpisode, Placement, Review, ReviewDecision
 from ..rules import REVIEW_RULES
+from .record import overdue_decision_q
 
 REVIEWS_SHOWN = 10  # the period's latest reviews; the review pages hold the rest
 
@@ -67,9 +68,7 @@ class PanelDecision:
     due_date: date
     review_id: str
     theirs: bool  # the person's agency owns it (they may mark it done)
-
-    def overdue(self, today: date) -> bool:
-        return self.due_date < today
+    overdue: bool = False  # open and past its due date (reviews.selectors.record.overdue_decision_q)
 
 
 @dataclass
@@ -150,7 +149,8 @@ def looked_after_panel(*, child, seen_whole: QuerySet, reviews: QuerySet, decisi
                      .order_by("due_date", "number", "id")
                      .values(row=JSONObject(public_id="public_id", number="number", description="description",
                                             owner_name="owner_name", due_date="due_date",
-                                            review_id="review__public_id", theirs=flag(theirs))))
+                                            review_id="review__public_id", theirs=flag(theirs),
+                                            overdue=flag(overdue_decision_q()))))
     episode = (LookedAfterEpisode.objects.live().filter(child_id=child.pk)
                .order_by("-start_date", "-id")
                .annotate(
@@ -181,7 +181,7 @@ def looked_after_panel(*, child, seen_whole: QuerySet, reviews: QuerySet, decisi
                  for r in episode["review_rows"] or ()],
         decisions=[PanelDecision(public_id=d["public_id"], number=d["number"], description=d["description"],
                                  owner_name=d["owner_name"], due_date=_day(d["due_date"]), review_id=d["review_id"],
-                                 theirs=bool(d["theirs"]))
+                                 theirs=bool(d["theirs"]), overdue=bool(d["overdue"]))
                    for d in episode["decision_rows"] or ()],
     )
     if whole:  # what is current in the period: for those who see the period only

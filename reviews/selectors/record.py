@@ -4,7 +4,9 @@ documents. Callers pass a review the policy has already fetched."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from safeguarding.access.policies import flag
 from safeguarding.accounts.models import Agency, Role, User
 from safeguarding.clock import services as clock
 
@@ -17,9 +19,14 @@ def record_of(review: Review) -> ReviewRecord | None:
 
 
 def decisions_of(review: Review) -> list[ReviewDecision]:
-    """The review's decisions in their order, with who owns them (one query)."""
+    """The review's decisions in their order, with who owns them and whether each is ``overdue`` (one query)."""
     return list(ReviewDecision.objects.live().filter(review=review).select_related("owner", "owner_agency")
-                .order_by("number", "id"))
+                .annotate(overdue=flag(overdue_decision_q())).order_by("number", "id"))
+
+
+def overdue_decision_q(prefix: str = "") -> Q:
+    """An open decision past the date the IRO set (flagged "Overdue" wherever it is listed)."""
+    return Q(**{f"{prefix}status": ReviewDecision.Status.OPEN, f"{prefix}due_date__lt": timezone.localdate()})
 
 
 def decision_of(review: Review, public_id) -> ReviewDecision | None:

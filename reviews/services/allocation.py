@@ -88,5 +88,5 @@ def iro_allocate(
         "reason": reason.strip()})
     notify(recipient=iro, subject="You are a looked-after child's IRO",
            body=f"Reference {episode.child.local_child_id}, from {start_date:%-d %B %Y}. Meet the child before "
-                "their first review.", url="")
+                "their first review.", url="", about=episode)
     return allocation

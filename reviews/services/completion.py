@@ -63,5 +63,5 @@ def review_decision_complete(*, actor: User, decision: ReviewDecision, done_on: 
     url = _url("reviews:review", public_id=review.public_id)
     notify_many([(pk, "A decision from a looked-after review is done",
                   f"Reference {child.local_child_id}: decision {decision.number} was marked done "
-                  f"on {done_on:%-d %B %Y}.", url) for pk in sorted(people)])
+                  f"on {done_on:%-d %B %Y}.", url, decision) for pk in sorted(people)])
     return decision

@@ -112,7 +112,7 @@ def _tell_iro(review: Review, invitation: ReviewInvitation) -> None:
     if review.iro_id:
         notify_many([(review.iro_id, "Views were sent for a looked-after review",
                       f"Reference {review.episode.child.local_child_id}: {invitation.get_invitee_display().lower()}.",
-                      _url("reviews:review", public_id=review.public_id))])
+                      _url("reviews:review", public_id=review.public_id), review)])
 
 
 @transaction.atomic

@@ -160,7 +160,8 @@ def review_request_early(*, actor: User, episode: LookedAfterEpisode, trigger: s
         "trigger": trigger, "reason": reason.strip()})
     if iro is not None and iro.pk != actor.pk:
         notify(recipient=iro, subject="An early looked-after review is needed",
-               body=f"Reference {episode.child.local_child_id}: {EarlyReviewTrigger(trigger).label}.", url="")
+               body=f"Reference {episode.child.local_child_id}: {EarlyReviewTrigger(trigger).label}.", url="",
+               about=review)
     return review
 
 
@@ -200,7 +201,7 @@ def review_schedule(*, actor: User, episode: LookedAfterEpisode, planned_for: da
         "late_reason": kept_late})
     if iro.pk != actor.pk:
         notify(recipient=iro, subject="A looked-after review is booked",
-               body=f"Reference {episode.child.local_child_id}, on {planned_for:%-d %B %Y}.", url="")
+               body=f"Reference {episode.child.local_child_id}, on {planned_for:%-d %B %Y}.", url="", about=review)
     return review
 
 

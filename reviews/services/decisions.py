@@ -201,5 +201,5 @@ def review_decisions_circulate(*, actor: User, review: Review, circulated_on: da
     url = _url("reviews:review", public_id=review.public_id)
     notify_many([(pk, "Decisions from a looked-after review",
                   f"Reference {child.local_child_id}: {len(decisions)} decision{'s' if len(decisions) != 1 else ''}, "
-                  f"the first due by {first_due:%-d %B %Y}.", url) for pk in sorted(people)])
+                  f"the first due by {first_due:%-d %B %Y}.", url, review) for pk in sorted(people)])
     return record

@@ -84,7 +84,7 @@ def _start_stage(dispute: Dispute, number: int, started_on: date, raised_with: U
 
 def _tell(dispute: Dispute, subject: str, body: str, people, actor: User) -> None:
     url = _url("reviews:dispute", public_id=dispute.public_id)
-    notify_many([(pk, subject, f"Reference {dispute.episode.child.local_child_id}: {body}", url)
+    notify_many([(pk, subject, f"Reference {dispute.episode.child.local_child_id}: {body}", url, dispute)
                  for pk in sorted(set(people) - {None, actor.pk})])
 
 

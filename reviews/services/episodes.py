@@ -135,7 +135,7 @@ def episode_open(
         "start_date": start_date.isoformat(), "legal_status": legal_status, "category_of_need": category_of_need,
         "placement_type": placement_type})
     notify_many([(uid, "A child has become looked after: allocate an IRO",
-                  f"Reference {child.local_child_id}. An IRO is due within 5 working days.", "")
+                  f"Reference {child.local_child_id}. An IRO is due within 5 working days.", "", episode)
                  for uid in _iro_managers(child.local_authority_id)])
     return episode
 

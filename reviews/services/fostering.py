@@ -86,7 +86,7 @@ def _notify(household: FosteringHousehold, people, subject: str, body: str, *, s
     url = _url("reviews:household", public_id=household.public_id)
     ids = {p.pk if isinstance(p, User) else p for p in people if p is not None}
     ids.discard(getattr(skip, "pk", None))
-    notify_many([(uid, subject, body, url) for uid in sorted(ids)])
+    notify_many([(uid, subject, body, url, household) for uid in sorted(ids)])
 
 
 @transaction.atomic

@@ -103,7 +103,7 @@ def care_plan_qa_record(
         "grades": {name: grade for _p, name, grade, _c in rows}})
     url = _url("reviews:qa", public_id=qa.public_id)
     notify_many([(pk, "The IRO's feedback on a care plan",
-                  f"Reference {child.local_child_id}: please answer by {deadline.due_date:%-d %B %Y}.", url)
+                  f"Reference {child.local_child_id}: please answer by {deadline.due_date:%-d %B %Y}.", url, qa)
                  for pk in _the_childs_workers(episode) if pk != actor.pk])
     return qa
 
@@ -132,6 +132,6 @@ def care_plan_qa_answer(*, actor: User, qa: CarePlanQA, response: str, late_reas
                    .values_list("iro_id", flat=True).first())
     url = _url("reviews:qa", public_id=qa.public_id)
     notify_many([(pk, "Your feedback on a care plan was answered",
-                  f"Reference {qa.episode.child.local_child_id}.", url)
+                  f"Reference {qa.episode.child.local_child_id}.", url, qa)
                  for pk in sorted({qa.iro_id, current_iro} - {None, actor.pk})])
     return qa

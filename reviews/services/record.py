@@ -127,7 +127,7 @@ def review_record_sign(*, actor: User, review: Review, contact_for_child: str = 
                         responsible_person=managers[0] if managers else None, responsible_team=child.allocated_team)
     record_event(events.RECORD_SIGNED, actor=actor, subject=review, payload={"on": today.isoformat()})
     url = _url("reviews:ratify", public_id=review.public_id)
-    notify_many([(m, "A looked-after review record to ratify", f"Reference {child.local_child_id}.", url)
+    notify_many([(m, "A looked-after review record to ratify", f"Reference {child.local_child_id}.", url, review)
                  for m in managers if m.pk != actor.pk])
     return record
 
@@ -165,7 +165,7 @@ def review_record_ratify(*, actor: User, review: Review, ratification: str, resp
         subject = ("Your review record was ratified" if ratification == ReviewRecord.Ratification.RATIFIED
                    else "The manager answered your review record")
         notify(recipient=review.iro, subject=subject, body=f"Reference {review.episode.child.local_child_id}.",
-               url=_url("reviews:review", public_id=review.public_id))
+               url=_url("reviews:review", public_id=review.public_id), about=review)
     return record
 
 

@@ -100,7 +100,7 @@ def _tell_unsafe(consultation: ChildConsultation) -> None:
     url = _url("reviews:review", public_id=review.public_id)
     notify_many([(pk, "A looked-after child said they do not feel safe",
                   f"Reference {child.local_child_id}: in their views for their review they said they {how} where "
-                  "they live. Contact them today.", url) for pk in sorted(people)])
+                  "they live. Contact them today.", url, review) for pk in sorted(people)])
     consultation.unsafe_told_at = timezone.now()
     record_event(events.CHILD_SAID_UNSAFE, actor=None, subject=review, payload={
         "answer": consultation.feel_safe, "told": sorted(people)})
@@ -143,5 +143,6 @@ def child_views_save(*, link: ChildVoiceLink, answers: dict, send: bool = False)
     if send and link.review.iro_id:
         child = link.review.episode.child
         notify_many([(link.review.iro_id, "A child sent their views for their review",
-                      f"Reference {child.local_child_id}.", _url("reviews:review", public_id=link.review.public_id))])
+                      f"Reference {child.local_child_id}.", _url("reviews:review", public_id=link.review.public_id),
+                      link.review)])
     return consultation

@@ -32,6 +32,11 @@ def compute_due(rule_key: str, anchor_date: date) -> date:
     return rules.get(rule_key).due(anchor_date, closures())
 
 
+def opened_reason(rule: rules.Rule) -> str:
+    """A deadline's first history row, in words (the rule's title, never its key: ADR 26)."""
+    return f"Deadline opened: {rule.title}"
+
+
 def _stamp(obj, actor, reason=""):
     obj._history_user = actor
     if reason:
@@ -57,7 +62,7 @@ def deadline_open(
         due_date=rule.due(anchor_date, closures()), responsible_person=responsible_person,
         responsible_team=responsible_team, computation=_computation(rule),
     )
-    _stamp(deadline, actor, f"Opened under {rule_key}")
+    _stamp(deadline, actor, opened_reason(rule))
     deadline.save()
     record_event("deadline.opened", actor=actor, subject=deadline,
                  payload={"rule": rule_key, "due_date": deadline.due_date.isoformat()})

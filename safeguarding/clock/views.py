@@ -8,6 +8,8 @@ same 404. The calendar page is about the signed-in person's own feed only; the f
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -176,6 +178,20 @@ _HISTORY_FIELDS = (
 )  # a cancellation's reason is its change reason already
 
 
+_OPENED_UNDER = re.compile(r"^Opened under (?P<key>[a-z0-9_]+)$")
+
+
+def _reason_in_words(reason: str | None) -> str:
+    """A history row's reason as the page shows it: rows written before ADR 26 said "Opened under <rule key>";
+    they read as the rows written since ("Deadline opened: <the rule's title>"). A rule no longer in the
+    rules reads "Deadline opened" (its key is still in the deadline's data, for developers)."""
+    match = _OPENED_UNDER.match(reason or "")
+    if not match:
+        return reason or ""
+    rule = rules.all_rules().get(match["key"])
+    return services.opened_reason(rule) if rule else "Deadline opened"
+
+
 def _history_rows(history: list) -> list[dict]:
     """History rows (newest first) as the page shows them: who, what and why, and what changed."""
     rows = []
@@ -192,7 +208,7 @@ def _history_rows(history: list) -> list[dict]:
         kind = {"+": "Opened", "~": "Changed", "-": "Removed"}.get(h.history_type, "Changed")
         rows.append({
             "when": h.history_date, "who": h.history_user.display_name if h.history_user else "Automatic",
-            "what": h.history_change_reason or kind, "changes": changes,
+            "what": _reason_in_words(h.history_change_reason) or kind, "changes": changes,
             "status": Deadline.Status(h.status).label if h.status in Deadline.Status.values else h.status,
             "due_date": h.due_date,
         })

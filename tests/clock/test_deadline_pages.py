@@ -306,12 +306,32 @@ def test_the_deadline_page(web, social_worker, icpc):
     for expected in ("Initial conference for Amelia Hartley", "Initial child protection conference held",
                      "15 working days after the strategy discussion that started the s47 enquiry",
                      "Monday 2 November 2026", "Monday 23 November 2026", "Overdue", social_worker.full_name,
-                     "Assessment Team A (Northmoor Borough Council)", "History", "Opened under icpc",
+                     "Assessment Team A (Northmoor Borough Council)", "History",
+                     "Deadline opened: Initial child protection conference",
                      "Working Together to Safeguard Children 2023"):
         assert expected in body, expected
     html = resp.content.decode()
+    history = html[html.index('id="history-heading"'):]
+    assert "icpc" not in history and "Opened under" not in history  # in words, never the rule's key
     assert f'href="{url(icpc, "met/")}"' in html
     assert "accept-late" not in html and "cancel/" not in html  # not a manager
+
+
+def test_history_written_before_it_was_in_words_reads_in_words(web, social_worker, icpc):
+    """Rows stamped "Opened under <rule key>" before ADR 26 read as the rows written since; a rule no longer in
+    the rules reads "Deadline opened", never its key."""
+    icpc.history.update(history_change_reason="Opened under icpc")
+    html = web(social_worker).get(url(icpc)).content.decode()
+    history = html[html.index('id="history-heading"'):]
+    assert "Deadline opened: Initial child protection conference" in history and "icpc" not in history
+    icpc.history.update(history_change_reason="Opened under a_rule_since_removed")
+    html = web(social_worker).get(url(icpc)).content.decode()
+    history = html[html.index('id="history-heading"'):]
+    assert "Deadline opened" in history and "a_rule_since_removed" not in history and "Opened under" not in history
+    Deadline.objects.filter(pk=icpc.pk).update(rule_key="a_rule_since_removed")
+    for page in (url(icpc), reverse("clock:my_deadlines")):
+        html = web(social_worker).get(page).content.decode()
+        assert "A rule no longer in this area's rules" in html and "a_rule_since_removed" not in html, page
 
 
 def test_a_manager_sees_the_manager_actions(web, team_manager, icpc):

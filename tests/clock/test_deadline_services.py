@@ -57,7 +57,7 @@ def test_open_computes_the_due_date_from_the_rule_and_records_it(icpc, social_wo
     assert icpc.computation["overridden"] is False and icpc.computation["holidays_version"]
     first = icpc.history.get()
     assert (first.history_type, first.history_user, first.history_change_reason) == (
-        "+", social_worker, "Opened under icpc")
+        "+", social_worker, "Deadline opened: Initial child protection conference")
     assert events(icpc, "deadline.opened").get().payload == {"rule": "icpc", "due_date": "2026-11-23"}
 
 

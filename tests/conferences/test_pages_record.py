@@ -906,6 +906,36 @@ class TestDecided:
         assert CoreGroupMeeting.objects.count() == 5 and MidwayAudit.objects.count() == 5
         assert large == small
 
+    def test_overdue_actions_are_flagged_on_the_plan_and_the_childs_page(self, decided, chair, social_worker,
+                                                                         client_for):
+        """An action past its due date and not done (nor recorded as not done) is "Overdue" on the plan page and
+        counted, with a link to the plan's actions, in the conferences panel of the child's page; worked out in
+        the pages' own statements (no statement more with overdue actions)."""
+        from django.urls import reverse
+
+        p, c = decided.plan, client_for(social_worker)
+        child_page = reverse("cases:child_detail", kwargs={"public_id": decided.child.public_id})
+        added = {name: services.plan_action_add(actor=chair, plan=p, action=services.ActionInput(
+            description=name, owner_name="Someone", due_date=date(2026, 4, 30)))
+            for name in ("Overdue one", "Done one", "Later one")}
+        c.get(url("plan", p)), c.get(child_page)
+        before = (query_count(lambda: c.get(url("plan", p))), query_count(lambda: c.get(child_page)))
+        assert "plan action" not in c.get(child_page).content.decode()
+        PlanAction.objects.filter(pk__in=[added["Overdue one"].pk, added["Done one"].pk]).update(
+            due_date=date(2026, 3, 13))
+        services.plan_action_update(actor=social_worker, action=added["Done one"], progress="done")
+        after = (query_count(lambda: c.get(url("plan", p))), query_count(lambda: c.get(child_page)))
+        assert after == before
+
+        html = c.get(url("plan", p)).content.decode()
+        rows = {m[1]: m[0] for m in re.findall(
+            r'(<tr class="govuk-table__row">\s*<td[^>]*id="action-[^"]*">([^<]*)</td>.*?</tr>)', html, flags=re.S)}
+        assert {"Overdue one", "Done one", "Later one"} <= rows.keys()
+        assert [name for name, row in rows.items() if "Overdue" in row] == ["Overdue one"]
+        panel = c.get(child_page).content.decode()
+        assert f'href="{url("plan", p)}#actions">1 plan action overdue</a>' in panel
+        assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in panel
+
     def test_core_group_meeting(self, decided, social_worker, page):
         p = decided.plan
         member = p.core_group.get()

@@ -57,7 +57,9 @@ def test_record_a_deadline_met_late_with_a_reason(page, la, team, social_worker,
     page.get_by_role("link", name="Initial conference for Leah Brennan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Initial conference for Leah Brennan")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Initial child protection conference held")
-    expect(page.get_by_role("table", name="History")).to_contain_text("Opened under icpc")
+    history = page.get_by_role("table", name="History")
+    expect(history).to_contain_text("Deadline opened: Initial child protection conference")
+    expect(history).not_to_contain_text("icpc")
     assert_accessible(page, "deadline page")
 
     page.get_by_role("button", name="Record it as met").click()

@@ -119,6 +119,30 @@ def test_the_iro_s_review_page_shows_the_review_its_content_and_decisions_at_a_f
     assert small <= 20, "\n".join(small_sql)
 
 
+def test_decisions_past_their_due_date_and_still_open_are_flagged_overdue(client_for, clock, held, iro,
+                                                                          social_worker):
+    """Worked out by the selector with the decisions (no statement more), for open decisions only."""
+    circulated = held
+    add_decisions(held, iro, social_worker, 2)
+    services.review_decision_add(actor=iro, review=held, description="Decision text 2", owner=social_worker,
+                                 due_date=date(2026, 5, 29))
+    c = client_for(social_worker)
+    c.get(page(circulated))
+    before, _, resp = count(c, page(circulated))
+    assert "Overdue" not in text(resp)
+    clock.move_to("2026-04-20 09:00")  # decisions 1 and 2 were due on 10 April, 3 on 29 May
+    second = ReviewDecision.objects.get(review=circulated, number=2)
+    services.review_decision_update(actor=iro, decision=second, status="done", done_on=date(2026, 4, 9))
+    c = client_for(social_worker)  # signed in afresh: the earlier session has expired by now
+    c.get(page(circulated))
+    after, sql, resp = count(c, page(circulated))
+    assert after == before, "\n".join(sql)
+    rows = {m[1]: m[0] for m in re.findall(r'(<tr class="govuk-table__row"> <td class="govuk-table__cell">(\d+)\. '
+                                           r'.*?</tr>)', text(resp))}
+    assert sorted(rows) == ["1", "2", "3"]
+    assert [n for n in sorted(rows) if "Overdue" in rows[n]] == ["1"]
+
+
 def test_the_review_page_asks_the_policy_once(client_for, held, iro):
     c = client_for(iro)
     c.get(page(held))
