@@ -533,3 +533,8 @@ def test_the_demos_returns_pass_the_dfe_validators():
     assert all(c.episodes for c in census.children)
     errors = [*validation.validate_cin_census(census).errors, *validation.validate_ssda903(ret).errors]
     assert [(i.rule, i.child, i.table, i.fields, i.message) for i in errors] == []
+
+
+# The home pages of every demo login (issue 13; tests/home/demo_home_checks.py), on this module's demo world:
+# collected here so that the demo is loaded once.
+from tests.home.demo_home_checks import *  # noqa: E402, F403

@@ -1,6 +1,7 @@
 """Every demo login lands on a home page that shows its work (issue 13, section 1; ADR 26), in a constant number
-of statements per role; deadlines and notifications on it name their subject. Uses the shared demo world of
-tests/test_demo_world.py (loaded once, on one xdist worker)."""
+of statements per role; deadlines and notifications on it name their subject. Not a test module of its own: its
+tests are collected from tests/test_demo_world.py (imported at its end), so that they run on that module's demo
+world, loaded once (loading the demo costs a minute or two)."""
 
 import re
 
@@ -12,9 +13,6 @@ from safeguarding.demo import data
 from safeguarding.home.parts import parts_for
 from tests.test_demo import login
 from tests.test_demo_conferences import LOADED_AT
-from tests.test_demo_world import demo, frozen  # noqa: F401 - the shared demo world and its frozen clock
-
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_world"), pytest.mark.usefixtures("demo", "frozen")]
 
 # what each demo login must find on arrival: its part, and the item that must have work in the demo
 EXPECTED = {
