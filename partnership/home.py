@@ -20,6 +20,13 @@ from .models import RapidReview
 register_subject("partnership.rapidreview", reference_namer(
     "partnership.rapidreview", text=lambda r: f"Rapid review (Working Day 1: {day(r['working_day_1'])})",
     url_name="partnership:rapid_review", fields=("working_day_1",)))
+# review actions and escalations are named by their review's reference and their date (never a child's name)
+register_subject("partnership.reviewaction", reference_namer(
+    "partnership.reviewaction", text=lambda r: f"Action {r['number']} of {r['review__reference']}",
+    url_name="partnership:action", fields=("number", "review__reference")))
+register_subject("partnership.escalation", reference_namer(
+    "partnership.escalation", text=lambda r: f"Escalation raised on {day(r['raised_on'])}",
+    url_name="partnership:escalation", fields=("raised_on",)))
 
 
 @add_items("partnership", order=10)

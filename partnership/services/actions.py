@@ -85,7 +85,7 @@ def action_add(*, actor, recommendation: Recommendation, description: str, owner
     url = reverse("partnership:action", args=[action.public_id])
     notify_many([(uid, f"A review action for your agency ({review.reference}, action {number})",
                   f"The safeguarding partnership has given your agency an action from {review.reference}, due by "
-                  f"{due_on:%-d %B %Y}. Record its progress and its evidence in the hub.", url)
+                  f"{due_on:%-d %B %Y}. Record its progress and its evidence in the hub.", url, action)
                  for uid in _lead_ids(owner_agency.pk) if uid != actor.pk])
     return action
 

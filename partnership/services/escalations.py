@@ -74,7 +74,7 @@ def _tell(escalation: Escalation, subject: str, user_ids, actor) -> None:
     """No names in what is sent (ADR 5): the page names the subject to those who may open it."""
     url = reverse("partnership:escalation", args=[escalation.public_id])
     ids = {uid for uid in user_ids if uid and uid != actor.pk}
-    notify_many([(uid, subject, "", url) for uid in sorted(ids)])
+    notify_many([(uid, subject, "", url, escalation) for uid in sorted(ids)])
 
 
 def _seat_holders(kind: str, agency_ids) -> list[int]:

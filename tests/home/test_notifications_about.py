@@ -62,3 +62,23 @@ def test_a_new_lado_referral_is_named_by_its_reference_never_the_adult_or_the_ch
     assert f'About <a class="govuk-link" href="{referral_url}">LADO referral {referral.reference}</a>' in html
     for name in ("Pemberton", "Gareth", "Ella", "Price"):  # the adult and the child of the referral
         assert name not in email.subject + email.body and name not in html, name
+
+
+def test_an_escalation_is_named_by_its_date_to_the_agency_raised_with_never_the_child(la, police, health,
+                                                                                       client_for):
+    from datetime import date
+
+    from partnership import services as partnership_services
+    from partnership.models import Escalation, PartnershipSeat
+    from tests.factories import partnership as pf
+
+    lead = make_user(health, Role.PARTNER_PRACTITIONER)
+    pf.seat(lead, health, PartnershipSeat.Kind.AGENCY_LEAD)
+    raiser = make_user(police, Role.PARTNER_PRACTITIONER)
+    escalation = partnership_services.escalation_raise(
+        actor=raiser, raising_agency=police, raised_with_agency=health, category=Escalation.Category.values[0],
+        concern="The referral was not acted on.", theme="Information sharing", raised_on=date.today())
+    note = Notification.objects.get(recipient=lead)
+    assert (note.subject_type.model, note.subject_id) == ("escalation", escalation.pk)
+    url = reverse("partnership:escalation", args=[escalation.public_id])
+    assert f'About <a class="govuk-link" href="{url}">Escalation raised on ' in _about_on_the_page(client_for, lead)
