@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import date
 
 import pytest
@@ -24,6 +23,7 @@ from freezegun import freeze_time
 from conferences.models import ChildProtectionPlan
 from safeguarding.accounts.models import Role
 from tests.factories import ChildFactory, LocalAuthorityFactory, make_user
+from tests.figures.helpers import rows_of, text
 from tests.pages.conftest import normalised
 
 pytestmark = pytest.mark.django_db
@@ -55,16 +55,8 @@ def world(today, la, social_worker):
     return make_user(la, Role.SERVICE_MANAGER, full_name="Sue Manager")
 
 
-def text(resp) -> str:
-    return re.sub(r"\s+", " ", resp.content.decode())
 
 
-def rows_of(page: str, figure: str) -> dict[str, tuple]:
-    table = page.split(f'id="figure-{figure}-table"')[1].split("</table>")[0]
-    found = re.findall(r'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="([^"]*)">'
-                       r"([^<]+)</a></th> ((?:<td[^>]*>[^<]*</td> ?)+)", table)
-    return {label: (href.replace("&amp;", "&"), tuple(re.findall(r">([^<]*)</td>", cells)))
-            for href, label, cells in found}
 
 
 def test_the_figures_count_by_hand_and_each_row_opens_the_children_it_counts(client_for, world):

@@ -20,9 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
 from safeguarding.accounts.models import Role
-from safeguarding.clock import services as clock
-from safeguarding.clock.models import Deadline
-from tests.factories import ChildFactory, LocalAuthorityFactory, TeamFactory, make_user
+from tests.factories import LocalAuthorityFactory, TeamFactory, make_user
+from tests.figures.helpers import due_on, rows_of, text
 from tests.pages.conftest import normalised
 
 pytestmark = pytest.mark.django_db
@@ -35,16 +34,6 @@ def today():
         yield date(2026, 4, 15)
 
 
-def due_on(rule_key, due, *, team, status="open", met_on=None):
-    child = ChildFactory(local_authority=team.agency, allocated_team=team)
-    d = clock.deadline_open(subject=child, rule_key=rule_key, anchor_date=due, label="x", responsible_team=team)
-    Deadline.objects.filter(pk=d.pk).update(due_date=due)  # the rule's arithmetic is tested elsewhere
-    d.refresh_from_db()
-    if status == "cancelled":
-        clock.deadline_cancel(deadline=d, reason="Not needed")
-    elif status in ("met_on_time", "met_late"):
-        clock.deadline_meet(deadline=d, met_on=met_on, late_reason="Chair ill" if status == "met_late" else "")
-    return d
 
 
 @pytest.fixture
@@ -63,16 +52,8 @@ def world(today, la, team, other_team):
             "team_manager": make_user(la, Role.TEAM_MANAGER, team=other_team, full_name="Tam Manager")}
 
 
-def text(resp) -> str:
-    return re.sub(r"\s+", " ", resp.content.decode())
 
 
-def rows_of(page: str, figure: str) -> dict[str, tuple]:
-    table = page.split(f'id="figure-{figure}-table"')[1].split("</table>")[0]
-    found = re.findall(r'<th scope="row" class="govuk-table__header">(?:<a class="govuk-link" href="([^"]*)">)?'
-                       r"([^<]+)(?:</a>)?</th> ((?:<td[^>]*>[^<]*</td> ?)+)", table)
-    return {label: (href.replace("&amp;", "&"), tuple(re.findall(r">([^<]*)</td>", cells)))
-            for href, label, cells in found}
 
 
 def test_the_service_manager_sees_the_trend_the_teams_and_the_rules_each_agreeing_with_its_list(

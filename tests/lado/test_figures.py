@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import date
 
 import pytest
@@ -33,6 +32,7 @@ from tests.factories.lado import (
     lado_manager_of,
     lado_officer_of,
 )
+from tests.figures.helpers import rows_of, text
 from tests.pages.conftest import normalised
 
 pytestmark = pytest.mark.django_db
@@ -71,16 +71,8 @@ def world(la):
         yield {"officer": officer, "manager": lado_manager_of(la)}
 
 
-def text(resp) -> str:
-    return re.sub(r"\s+", " ", resp.content.decode())
 
 
-def rows_of(page: str, figure: str) -> dict[str, tuple]:
-    table = page.split(f'id="figure-{figure}-table"')[1].split("</table>")[0]
-    found = re.findall(r'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="([^"]*)">'
-                       r"([^<]+)</a></th> ((?:<td[^>]*>[^<]*</td> ?)+)", table)
-    return {label.replace("&#x27;", "'"): (href.replace("&amp;", "&"), tuple(re.findall(r">([^<]*)</td>", cells)))
-            for href, label, cells in found}
 
 
 def test_the_yearly_figures_count_by_hand_and_each_row_opens_its_referrals(client_for, world):

@@ -21,6 +21,7 @@ from partnership.models import Escalation
 from safeguarding.accounts.models import Role
 from tests.factories import make_user
 from tests.factories import partnership as pf
+from tests.figures.helpers import rows_of, text
 from tests.pages.conftest import normalised
 
 pytestmark = pytest.mark.django_db
@@ -50,16 +51,8 @@ def world(la, police, health):
         yield bu
 
 
-def text(resp) -> str:
-    return re.sub(r"\s+", " ", resp.content.decode())
 
 
-def rows_of(page: str, figure: str) -> dict[str, tuple]:
-    table = page.split(f'id="figure-{figure}-table"')[1].split("</table>")[0]
-    found = re.findall(r'<th scope="row" class="govuk-table__header">(?:<a class="govuk-link" href="([^"]*)">)?'
-                       r"([^<]+)(?:</a>)?</th> ((?:<td[^>]*>[^<]*</td> ?)+)", table)
-    return {label: (href.replace("&amp;", "&"), tuple(re.findall(r">([^<]*)</td>", cells)))
-            for href, label, cells in found}
 
 
 def test_the_steps_count_by_hand_and_each_row_opens_its_rapid_reviews(client_for, world):

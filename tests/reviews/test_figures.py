@@ -7,13 +7,12 @@ heard (67 %). Another authority's review is not counted."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from safeguarding.accounts.models import Role
 from tests.factories import LocalAuthorityFactory, make_user
 from tests.factories.reviews import HeldReviewFactory, iro_manager_of
+from tests.figures.helpers import rows_of, text
 from tests.pages.conftest import normalised
 
 pytestmark = pytest.mark.django_db
@@ -26,26 +25,18 @@ def world(la):
     return {"manager": iro_manager_of(la), "iro": reviews[0].iro}
 
 
-def text(resp) -> str:
-    return re.sub(r"\s+", " ", resp.content.decode())
 
 
-def rows_of(page: str, figure: str) -> dict[str, tuple]:
-    table = page.split(f'id="figure-{figure}-table"')[1].split("</table>")[0]
-    found = re.findall(r'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="([^"]*)">'
-                       r"([^<]+)</a></th> ((?:<td[^>]*>[^<]*</td> ?)+)", table)
-    return {label.split(":")[0]: (href.replace("&amp;", "&"), tuple(re.findall(r">([^<]*)</td>", cells)))
-            for href, label, cells in found}
 
 
 def test_participation_counts_by_hand_and_each_row_opens_its_reviews(client_for, world):
     c = client_for(world["manager"])
     page = text(c.get("/reviews/figures/"))
     assert "Of the children aged 4 or over, 2 of 3 (67%) had their views heard" in page
-    participation = rows_of(page, "participation")
+    participation = rows_of(page, "participation", key=lambda label: label.split(":")[0])
     assert participation["PN1"][1] == ("2", "67") and participation["PN7"][1] == ("1", "33")
     assert participation["PN0"][1] == ("0", "0")
-    number = rows_of(page, "number")
+    number = rows_of(page, "number", key=lambda label: label.split(":")[0])
     assert sum(int(v[1][0]) for v in number.values()) == 3
     for figure in (participation, number):
         for label, (href, values) in figure.items():

@@ -18,11 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
 from safeguarding.accounts.models import Role
-from safeguarding.clock import services as clock
 from safeguarding.clock.models import Deadline
 from safeguarding.clock.selectors import timeliness
-from tests.factories import ChildFactory, LocalAuthorityFactory, TeamFactory, make_user
+from tests.factories import LocalAuthorityFactory, TeamFactory, make_user
 from tests.factories.reviews import iro_manager_of
+from tests.figures.helpers import due_on, text
 
 pytestmark = pytest.mark.django_db
 
@@ -33,18 +33,6 @@ def today():
         yield date(2026, 4, 15)
 
 
-def due_on(rule_key, due, *, team, status="open", met_on=None):
-    """A deadline of ``rule_key`` due on ``due`` (anchored so that the rule gives that date), then met or
-    cancelled as ``status`` says."""
-    child = ChildFactory(local_authority=team.agency, allocated_team=team)
-    d = clock.deadline_open(subject=child, rule_key=rule_key, anchor_date=due, label="x", responsible_team=team)
-    Deadline.objects.filter(pk=d.pk).update(due_date=due)  # the rule's arithmetic is tested elsewhere
-    d.refresh_from_db()
-    if status == "cancelled":
-        clock.deadline_cancel(deadline=d, reason="Not needed")
-    elif status in ("met_on_time", "met_late"):
-        clock.deadline_meet(deadline=d, met_on=met_on, late_reason="IRO off sick" if status == "met_late" else "")
-    return d
 
 
 @pytest.fixture
@@ -75,8 +63,6 @@ def test_the_selector_counts_rule_by_rule_and_month_by_month_in_one_query(servic
         (date(2026, 3, 1), 3, 1, 1, 60), (date(2026, 4, 1), 1, 0, 0, 100)]
 
 
-def text(resp) -> str:
-    return re.sub(r"\s+", " ", resp.content.decode())
 
 
 def test_the_page_shows_the_managers_service_with_a_chart_and_tables_at_a_fixed_statement_count(
