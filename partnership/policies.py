@@ -65,8 +65,8 @@ class ReferralPolicy(Policy):
         return Referral.objects.all()
 
     def can_refer(self, ctx: AccessContext) -> bool:
-        """Anyone who works in an agency may refer a case (not an API client: the API is not built yet)."""
-        return ctx.is_authenticated and bool(ctx.agency_ids) and not ctx.is_api_client
+        """Anyone who works in an agency may refer a case, and an agency's own system (its API client) for it."""
+        return ctx.is_authenticated and bool(ctx.agency_ids)
 
     def referring_agencies_for(self, ctx: AccessContext) -> frozenset[int]:
         """The agencies ``ctx`` may refer for: their own."""
@@ -174,7 +174,24 @@ class AgencyRequestPolicy(Policy):
         return bool(lead_agencies(ctx))
 
 
+class AgencyReferralPolicy(Policy):
+    """``view``: the referrals an agency made, for whoever may refer for it (its people and its own system):
+    what the referral API lists and shows, with the triage outcome. Nothing of another agency's referrals (a
+    404, as missing); the business unit works every referral on its pages through ``referral_policy``."""
+
+    model = Referral
+    actions = ("view",)
+
+    def visible(self, ctx: AccessContext, action: str = "view") -> QuerySet:
+        self._check_action(action)
+        agencies = referral_policy.referring_agencies_for(ctx)
+        if not agencies:
+            return Referral.objects.none()
+        return Referral.objects.filter(referring_agency_id__in=sorted(agencies))
+
+
 referral_policy = ReferralPolicy()
+agency_referral_policy = AgencyReferralPolicy()
 rapid_review_policy = RapidReviewPolicy()
 decision_policy = CriteriaDecisionPolicy()
 request_policy = AgencyRequestPolicy()

@@ -431,6 +431,7 @@ SPECTACULAR_SETTINGS = {
         "EscalationCategoryEnum": "partnership.models.Escalation.Category",
         "EscalationOutcomeEnum": "partnership.models.Escalation.Outcome",
         "EscalationStepKindEnum": "partnership.models.EscalationStep.Kind",
+        "PartnershipReferralKindEnum": "partnership.models.Referral.Kind",
     },
     # every operation documents the error answers it can give, in the one error shape
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",

@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("partnership.api.request_urls")),  # /api/v1/partnership/requests/ (issue 12; ADR 23)
     path("", include("partnership.api.action_urls")),  # /api/v1/partnership/actions/ (issue 12; ADR 24)
     path("", include("partnership.api.escalation_urls")),  # /api/v1/partnership/escalations/ (ADR 25)
+    path("", include("partnership.api.referral_urls")),  # /api/v1/partnership/referrals/ (issue 12; ADR 20)
 ]
 
 urlpatterns = [

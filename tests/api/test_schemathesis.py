@@ -118,6 +118,7 @@ def world(la, team, social_worker, chair, police, health, school, business_unit)
     partnership_actions = [_police_review_action(la=la, police=police, health=health)]
     return SimpleNamespace(
         partnership_requests=requests, partnership_actions=partnership_actions,
+        partnership_referrals=[review.referral],  # the police's referral: the police client reads it
         la=la, police=police, social_worker=social_worker,
         children=[child, sibling, *others], conferences=[held, upcoming], documents=documents,
         invitations=Invitation.objects.filter(conference__in=[held, upcoming]),
@@ -177,6 +178,12 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/partnership/escalations/{public_id}/responses/": {
         "non_field_errors",  # only the agency raised with answers, while it is open
         "agency", "response", "responded_on", "late_reason",  # the caller's; not blank; in the stage; late: why
+    },
+    "POST /api/v1/partnership/referrals/": {
+        "referring_agency", "local_authority",  # the caller's own agency; an existing local authority
+        "aware_on",  # not in the future
+        *(f"children-{i}-{name}" for i in range(50) for name in ("nhs_number", "upn", "date_of_birth")),
+        # check digits; a care leaver's date of birth given, and under 25
     },
 }
 
@@ -259,6 +266,7 @@ def _load(auth: dict, headers: dict, world, run):
         "partnership/requests": [str(r.public_id) for r in world.partnership_requests],
         "partnership/actions": [str(a.public_id) for a in world.partnership_actions],
         "partnership/escalations": [str(e.public_id) for e in world.escalations],
+        "partnership/referrals": [str(r.public_id) for r in world.partnership_referrals],
     }
 
     @schema.hook

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from partnership import services
 from partnership.models import AgencyRequest, CriteriaDecision, PartnershipSeat, Referral
 from partnership.policies import (
+    agency_referral_policy,
     decision_policy,
     rapid_review_policy,
     referral_policy,
@@ -22,7 +23,7 @@ from partnership.policies import (
 )
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Role
-from tests.factories import HealthFactory, LocalAuthorityFactory, PoliceFactory, SchoolFactory, make_user
+from tests.factories import HealthFactory, LocalAuthorityFactory, PoliceFactory, SchoolFactory, UserFactory, make_user
 from tests.factories import partnership as pf
 from tests.factories.worlds import shared_world
 
@@ -99,6 +100,8 @@ MATRIX = [
     (rapid_review_policy, "record_response", "other", set()),      # not before the submission
     (request_policy, "files", "to_school", {"business unit", "health delegate", "school lead"}),
     (request_policy, "files", "to_police", {"business unit", "health delegate"}),
+    # the referral API: the referrals an agency made, for whoever works in it (the police's here)
+    (agency_referral_policy, "view", "pending", {"police practitioner", "ended delegate"}),
 ]
 
 
@@ -141,9 +144,18 @@ def test_the_extra_questions_both_ways(world, db, who):
     assert rapid_review_policy.decision_agencies(ctx, world.review) == expected
 
 
-def test_an_api_client_does_not_refer_yet(world, db):
-    client = make_user(world.police, Role.API_CLIENT)
-    assert not referral_policy.can_refer(AccessContext.for_user(client))
+def test_an_api_client_refers_for_its_agency_and_sees_its_agencys_referrals(world, db):
+    ctx = AccessContext.for_user(make_user(world.police, Role.API_CLIENT))
+    assert referral_policy.can_refer(ctx) and referral_policy.referring_agencies_for(ctx) == {world.police.pk}
+    assert agency_referral_policy.can(ctx, "view", world.pending)
+    assert not agency_referral_policy.can(AccessContext.for_user(make_user(world.health, Role.API_CLIENT)), "view",
+                                          world.pending)
+
+
+def test_someone_in_no_agency_refers_nothing_and_sees_no_referral(world, db):
+    ctx = AccessContext.for_user(UserFactory(is_staff=True))
+    assert not referral_policy.can_refer(ctx) and referral_policy.referring_agencies_for(ctx) == frozenset()
+    assert not agency_referral_policy.visible(ctx).exists()
 
 
 def _stable(resp) -> str:
