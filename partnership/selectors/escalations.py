@@ -24,6 +24,7 @@ from safeguarding.clock.models import Deadline
 from .. import protocol
 from ..models import Escalation, EscalationStep
 from ..policies import escalation_policy
+from .choices import agency_by_public_id, agency_choices  # noqa: F401 - the escalation pages' lookups
 
 STATUSES = (("open", "Open"), ("overdue", "Overdue"), ("arbitration", "At arbitration"), ("closed", "Closed"))
 QUARTER_MONTHS = {1: "Jan to Mar", 4: "Apr to Jun", 7: "Jul to Sep", 10: "Oct to Dec"}
@@ -219,19 +220,6 @@ def agencies_to_raise_with() -> list[tuple[str, str]]:
     return [(str(a.public_id), a.name) for a in Agency.objects.filter(is_active=True).order_by("name")]
 
 
-def agency_by_public_id(public_id, among=None) -> Agency | None:
-    if not _is_uuid(str(public_id or "")):
-        return None
-    qs = Agency.objects.filter(public_id=public_id, is_active=True)
-    if among is not None:
-        qs = qs.filter(pk__in=sorted(among))
-    return qs.first()
-
-
-def agency_choices(ids) -> list[tuple[str, str]]:
-    """``(public id, name)`` of the active agencies among ``ids``, by name."""
-    return [(str(a.public_id), a.name) for a in Agency.objects.filter(pk__in=sorted(ids), is_active=True)
-            .order_by("name")]
 
 
 def steps_for(escalation: Escalation) -> list[EscalationStep]:

@@ -9,25 +9,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from safeguarding.access.context import AccessContext
 from safeguarding.accounts.models import Agency
 from safeguarding.clock.models import Deadline
-from safeguarding.uploads.models import ScanStatus, Upload
+from safeguarding.uploads.selectors import live_upload_count
 
 from ..models import LearningTheme, PracticeReview, Recommendation, Referral, ReviewAction
 from ..policies import action_agencies, action_policy, practice_review_policy
+from .choices import agencies
 
 
 def with_evidence_count(qs: QuerySet) -> QuerySet:
     """Each action with ``evidence_count``: its live uploads not found infected (a subquery, no extra statement)."""
-    ct = ContentType.objects.get_for_model(ReviewAction)
-    files = (Upload.objects.filter(owner_type=ct, owner_id=OuterRef("pk"), withdrawn_at__isnull=True)
-             .exclude(scan_status=ScanStatus.INFECTED).order_by().values("owner_id")
-             .annotate(n=Count("pk")).values("n"))
-    return qs.annotate(evidence_count=Coalesce(Subquery(files), 0))
+    return qs.annotate(evidence_count=live_upload_count(ReviewAction))
 
 
 def _shaped(qs: QuerySet) -> QuerySet:
@@ -65,8 +61,7 @@ def tracker(*, ctx: AccessContext, today: date, filters: TrackerFilters = Tracke
 
 def tracker_agencies(ctx: AccessContext) -> list[Agency]:
     """The agencies that own an action ``ctx`` may see (the tracker's filter; one statement)."""
-    ids = action_policy.visible(ctx, "view").values("owner_agency_id")
-    return list(Agency.objects.filter(pk__in=ids).order_by("name"))
+    return agencies(action_policy.visible(ctx, "view").values("owner_agency_id"), active_only=False)
 
 
 def agency_for_filter(ctx: AccessContext, public_id: str) -> Agency | None:

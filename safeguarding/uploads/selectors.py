@@ -29,6 +29,19 @@ def uploads_of(owner: Model, *, include_withdrawn: bool = True) -> QuerySet:
     return qs if include_withdrawn else qs.live()
 
 
+def live_upload_count(owner_model: type[Model], *, owner_key: str = "pk"):
+    """An expression for a queryset of ``owner_model``: how many live uploads (not withdrawn, not found infected)
+    each row owns. A subquery, so a list's counts cost no statement of their own."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    files = (Upload.objects.filter(owner_type=ContentType.objects.get_for_model(owner_model),
+                                   owner_id=OuterRef(owner_key), withdrawn_at__isnull=True)
+             .exclude(scan_status=ScanStatus.INFECTED).order_by().values("owner_id")
+             .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(files), 0)
+
+
 def upload_of(owner: Model, public_id) -> Upload:
     """One upload *of this owner* by its public id; the same Http404 when it is missing or belongs to
     another record (so a link cannot reach another record's file through a record one may see)."""
