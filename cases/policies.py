@@ -128,7 +128,7 @@ class ChildPolicy(Policy):
             arms["service manager's authority"] = Child.objects.filter(
                 local_authority_id__in=sorted(service_las)).values("pk")
         arms["grant"] = ChildAccessGrant.objects.filter(
-            LIVE_GRANT, user_id=uid, expires_at__gt=timezone.now(), permission__codename="view_child",
+            LIVE_GRANT, user_id=uid, expires_at__gt=ctx.now, permission__codename="view_child",
         ).values("content_object_id")
         for provider in _coverage:
             extra = provider(ctx)
@@ -147,7 +147,7 @@ class ChildPolicy(Policy):
         return Child.named_people.through.objects.filter(user_id=ctx.user_id).values("child_id")
 
     def _break_glass_ids(self, ctx: AccessContext) -> QuerySet:
-        return ctx.remember("cases.child.break_glass_ids", lambda: break_glass_record_ids(Child, ctx.user_id))
+        return ctx.remember("cases.child.break_glass_ids", lambda: break_glass_record_ids(Child, ctx.user_id, ctx.now))
 
     # --- the building blocks (Q on Child) -----------------------------------------------------------
     def basis_q(self, ctx: AccessContext, *, probe: bool = False) -> Q:

@@ -18,6 +18,7 @@ from safeguarding.access.policies import union_all
 from safeguarding.accounts.models import Agency, AgencyKind, Role, Team, User
 from safeguarding.audit.models import CaseEvent
 from safeguarding.audit.selectors import views_of
+from safeguarding.records.statements import Statements
 
 from . import events
 from .models import (
@@ -108,7 +109,8 @@ class _PageList:
 
 # Lists other apps add to the child's page, loaded in its one statement: name -> fn(child) -> (a queryset of
 # the child's rows, the columns to load). The page's context has each by its name (reviews adds
-# "looked_after_periods", so that its panel asks nothing more about a child never looked after).
+# "looked_after_periods", so that its panel asks nothing more about a child never looked after). A provider
+# reads nothing of the child but its key: the statement is compiled once for every child (ADR 31).
 PageListProvider = Callable[[Child], tuple[QuerySet, tuple[str, ...]]]
 _extra_page_lists: dict[str, PageListProvider] = {}
 
@@ -148,18 +150,31 @@ def _page_lists(child: Child, include_history: bool) -> dict[str, _PageList]:
     return lists
 
 
+_PAGE_STATEMENT = Statements("the child's page", size=8)
+
+
+def _page_statement(include_history: bool) -> Callable[[int], QuerySet]:
+    def build(pk: int) -> QuerySet:
+        from .status import status_annotations
+
+        lists = _page_lists(Child(pk=pk), include_history)
+        return (Child.objects.filter(pk=pk).order_by()
+                .values(**{f"page_{name}": _rows_array(pl.qs, pl.related, pl.fields, pl.limit)
+                           for name, pl in lists.items()}, **status_annotations())[:1])
+    return build
+
+
 def child_page(*, child: Child, include_history: bool, include_access_log: bool) -> dict:
     """Everything the child's page shows, in one statement (two with the access log): each list is an
     array of JSON rows in one select by the child's key, loaded into the same model instances (and
     related objects) the lists' querysets would give. The page has already fetched and authorised the
     child; nothing here decides who may see what."""
-    from .status import status_annotations, tags_of
+    from .status import tags_of
 
     lists = _page_lists(child, include_history)
-    row = (Child.objects.filter(pk=child.pk).order_by()
-           .values(**{f"page_{name}": _rows_array(pl.qs, pl.related, pl.fields, pl.limit)
-                      for name, pl in lists.items()}, **status_annotations())
-           .first()) or {}
+    # Built and compiled once per process and shape (ADR 31): only the child's key changes between calls.
+    row = _PAGE_STATEMENT.first(("child page", include_history, tuple(_extra_page_lists)),
+                                _page_statement(include_history), child.pk) or {}
     # the child's status next to the name (cases.status, ADR 26), read in the same statement
     data = {"child": child, "status_tags": tags_of({k[len("status_"):]: v for k, v in row.items()
                                                     if k.startswith("status_")}, child_status=child.status)}

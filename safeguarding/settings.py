@@ -93,6 +93,10 @@ else:
     DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
     DEMO_MODE = env.bool("DEMO_MODE", default=True)
 
+# Statements compiled once (safeguarding.records.statements, ADR 31): in tests and under DEBUG every call is also
+# built afresh and compared with the cached statement, so a cache key that misses something fails loudly.
+STATEMENTS_CHECKED = DJANGO_ENV == "test" or DEBUG
+
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
 )

@@ -69,10 +69,6 @@ def has_draft_minutes(conference: Conference) -> bool:
     return conference.minutes.live().filter(status=Minutes.Status.DRAFT).exists()
 
 
-def has_documents(scoped_documents: QuerySet, conference: Conference) -> bool:
-    return scoped_documents.filter(conference=conference).exists()
-
-
 # --- reports ------------------------------------------------------------------------------------------
 def report_for_page(conference: Conference) -> QuerySet:
     """The queryset a report page fetches its one report from (through report_policy)."""

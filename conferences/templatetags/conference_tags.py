@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 from django import template
@@ -17,8 +18,10 @@ from cases.policies import child_policy
 from conferences.models import ChildProtectionPlan, Conference, Invitation
 from conferences.policies import conference_policy, plan_policy
 from conferences.selectors.record_pages import with_overdue_actions
+from safeguarding.records.statements import Statements
 
 register = template.Library()
+_PANEL = Statements("the child page's conference panel", size=512)
 
 S = Conference.Status
 STATUS_COLOURS = {S.REQUESTED: "yellow", S.SCHEDULED: "blue", S.HELD: "purple", S.DECIDED: "green",
@@ -76,12 +79,28 @@ def child_conferences(context, child):
     can_edit = context.get("can_edit")
     if can_edit is None:
         can_edit = child_policy.can(ctx, "edit", child)
-    # through the child (visible_for_child): each reason tested on the child's own rows, not the person's
-    # whole visible set nested in the query
-    conferences = list(conference_policy.visible_for_child(ctx, child)
-                       .select_related("chair").order_by("-requested_at", "-pk")[:20])
-    plan = (with_overdue_actions(plan_policy.visible_for_child(ctx, child))
-            .filter(status=ChildProtectionPlan.Status.ACTIVE).order_by("-started_on").first())
+    # Through the child (visible_for_child): each reason tested on the child's own rows, not the person's
+    # whole visible set nested in the query. Compiled once per person, day and what of the child the
+    # policies read (ADR 31): the child's key is the only argument; the answers about the child (whether
+    # ctx may edit it, and view it when it is restricted) travel with the copy the statement is built on.
+    answers = {"edit": bool(can_edit)}
+    if child.restricted:
+        answers["view"] = child_policy.can(ctx, "view", child)
+    child_policy.note_answers(ctx, child, answers)
+    key = (ctx.key, timezone.localdate(), child.local_authority_id, child.restricted, *sorted(answers.items()))
+
+    def as_child(pk):
+        other = copy.copy(child)
+        other.pk = pk
+        return other
+
+    conferences = _PANEL.instances(("conferences", *key), lambda pk: (
+        conference_policy.visible_for_child(ctx, as_child(pk)).select_related("chair")
+        .order_by("-requested_at", "-pk")[:20]), child.pk)
+    plans = _PANEL.instances(("plan", *key), lambda pk: (
+        with_overdue_actions(plan_policy.visible_for_child(ctx, as_child(pk)))
+        .filter(status=ChildProtectionPlan.Status.ACTIVE).order_by("-started_on")[:1]), child.pk)
+    plan = plans[0] if plans else None
     live = [c for c in conferences if c.is_live]
     return {
         "child": child,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -57,6 +58,16 @@ class AccessContext:
         except KeyError:
             value = self._memo[key] = build()
             return value
+
+    def at(self, now: datetime) -> AccessContext:
+        """The same person at another moment (a new context: nothing remembered is carried over)."""
+        return self if now == self.now else dataclasses.replace(self, now=now)
+
+    @cached_property
+    def key(self) -> tuple:
+        """Everything a policy builds its querysets from, but the moment: the person and their memberships
+        (a key for statements compiled once, ADR 31)."""
+        return (self.user_id, self.memberships)
 
     @property
     def is_authenticated(self) -> bool:

@@ -40,11 +40,33 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils import timezone
+
+from safeguarding.records.statements import Statements
 
 from .context import AccessContext
 
 NOTHING = Q(pk__in=[])
 ANSWER_PREFIX = "policy_may_"
+
+
+# get_for's statement per policy, action, page shape and person's access facts (ADR 31)
+_GET_FOR = Statements("a policy's get_for", size=512)
+_ANY_OF = Statements("a policy's can", size=512)
+
+
+def _shape_key(shape) -> object | None:
+    """What identifies a page's ``shape`` across requests: the function (a bound method's, whatever its
+    instance); None for a closure over anything but its class (``super()``), which may carry a request's
+    values (its statement is then not kept). A method that reads its request is caught where statements are
+    checked (ADR 31)."""
+    if shape is None:
+        return ()
+    func = getattr(shape, "__func__", shape)
+    code = getattr(func, "__code__", None)
+    if code is None or set(code.co_freevars) - {"__class__"}:
+        return None
+    return func
 
 
 def _answer_alias(name: str) -> str:
@@ -212,7 +234,19 @@ class Policy:
         known = self.known_answer(ctx, obj, action)
         if known is not None:
             return known
-        return self.probe(ctx, action).filter(pk=obj.pk).exists()
+        return self.any_of(ctx, action, "pk", obj.pk)
+
+    def any_of(self, ctx: AccessContext, action: str, field: str, value) -> bool:
+        """Whether ``ctx`` may reach (``action``) any record whose ``field`` is ``value`` (one ``LIMIT 1``
+        query; compiled once per person and day, ADR 31)."""
+        self._check_action(action)
+        if not ctx.is_authenticated:
+            return False
+
+        def build(value, now=None):
+            return self.probe(ctx if now is None else ctx.at(now), action).filter(**{field: value}).values("pk")[:1]
+        return bool(_ANY_OF.rows((type(self), action, field, ctx.key, timezone.localdate()), build, value, ctx.now,
+                                 optional=1))
 
     def get_for(self, ctx: AccessContext, public_id, action: str = "view", queryset: QuerySet | None = None,
                 answers: Iterable[str] = (), shape: Callable[[QuerySet], QuerySet] | None = None):
@@ -228,20 +262,35 @@ class Policy:
             public_id = uuid.UUID(str(public_id))
         except (ValueError, TypeError, AttributeError):
             raise Http404("No such record") from None
-        qs = self.probe(ctx, action) if queryset is None else queryset & self.probe(ctx, action)
-        if shape is not None:
-            qs = shape(qs)
         names = tuple(dict.fromkeys(answers))
-        if names:
-            qs = qs.annotate(**{_answer_alias(n): self._answer_expression(ctx, action, n) for n in names})
-        # The row's key from its public id (a scalar subquery, run first), then the key and visibility
-        # together: the planner carries the key into every arm of the union (an index probe each)
-        # instead of building the person's whole id set to look for one row in it.
-        key = self.model._base_manager.filter(public_id=public_id).order_by().values("pk")[:1]
-        try:
-            obj = qs.get(pk=Subquery(key))
-        except (self.model.DoesNotExist, ValidationError):
-            raise Http404("No such record") from None
+
+        def build(public_id, now=None):
+            at = ctx if now is None else ctx.at(now)
+            qs = self.probe(at, action) if queryset is None else queryset & self.probe(at, action)
+            if shape is not None:
+                qs = shape(qs)
+            if names:
+                qs = qs.annotate(**{_answer_alias(n): self._answer_expression(at, action, n) for n in names})
+            # The row's key from its public id (a scalar subquery, run first), then the key and visibility
+            # together: the planner carries the key into every arm of the union (an index probe each)
+            # instead of building the person's whole id set to look for one row in it.
+            key = self.model._base_manager.filter(public_id=public_id).order_by().values("pk")[:1]
+            return qs.filter(pk=Subquery(key))[:2]
+
+        shape_key = _shape_key(shape)
+        if queryset is None and shape_key is not None:
+            # compiled once per person's access facts and page (ADR 31): only the public id and the moment
+            # of the request (ctx.now, where a grant's expiry is compared with it) change between calls
+            found = _GET_FOR.instances((type(self), action, names, shape_key, ctx.key, timezone.localdate()),
+                                       build, public_id, ctx.now, optional=1)
+        else:
+            try:
+                found = list(build(public_id))
+            except ValidationError:
+                found = []
+        if len(found) != 1:
+            raise Http404("No such record")
+        obj = found[0]
         if names:
             self.note_answers(ctx, obj, {action: True, **{n: bool(getattr(obj, _answer_alias(n))) for n in names}})
         return obj

@@ -30,11 +30,13 @@ def break_glass_open(*, user, record, reason: str) -> BreakGlass:
     return bg
 
 
-def break_glass_record_ids(model, user_id) -> QuerySet:
-    """The ids of the ``model`` records ``user_id`` holds an unexpired break-glass on (an id set to use
-    as ``pk IN (...)``; served by the index on the break-glass's user)."""
+def break_glass_record_ids(model, user_id, now=None) -> QuerySet:
+    """The ids of the ``model`` records ``user_id`` holds a break-glass on that has not expired by ``now``
+    (default: now; a policy passes its context's moment) as an id set to use as ``pk IN (...)``; served by
+    the index on the break-glass's user."""
     ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
-    return BreakGlass.objects.filter(record_type=ct, user_id=user_id, expires_at__gt=timezone.now()).values("record_id")
+    return BreakGlass.objects.filter(record_type=ct, user_id=user_id,
+                                     expires_at__gt=now or timezone.now()).values("record_id")
 
 
 def break_glass_active_q(model, user_id, *, outer="pk") -> Q:

@@ -70,6 +70,10 @@ class Deadline(models.Model):
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["responsible_person", "status", "due_date"]),
             models.Index(fields=["responsible_team", "status", "due_date"]),
+            # The managers' timeliness figures (clock.selectors.timeliness): a period's deadlines of an
+            # authority's teams, team by team by due date, counted from the index alone.
+            models.Index(fields=["responsible_team", "due_date"], include=["rule_key", "status", "id"],
+                         name="deadline_team_due"),
             models.Index(fields=["subject_type", "subject_id"]),
             # The reminder sweep's candidates (clock.reminders: one INSERT … SELECT per stage): open deadlines by
             # due date, read from the index alone (the id, and the day opened for the due-soon bands).

@@ -128,3 +128,22 @@ def test_a_period_that_ends_before_it_starts_is_refused_with_a_message(client_fo
         "/figures/timeliness/?service=child_protection&start_day=1&start_month=4&start_year=2026&end_day=1"
         "&end_month=3&end_year=2026")
     assert "The last day must be on or after the first day" in text(bad)
+
+
+def test_the_figures_read_the_authority_s_deadlines_team_by_team_from_their_index(client_for, world):
+    """At scale the figures must cost the authority's deadlines of the period, not every deadline there is: the
+    service manager's scope is the authority's team ids (not a join to every team), so each grouped query is an
+    index-only range scan of ``deadline_team_due`` per team. Taken with sequential scans off (a few test rows:
+    see tests/cases/test_search_plans.py); ``make bench`` reads the real plans at 100,000 children."""
+    from tests.cases.test_search_plans import scans
+
+    c = client_for(world["service_manager"])
+    with CaptureQueriesContext(connection) as cap:
+        assert c.get(f"/figures/timeliness/?service=child_protection&{PERIOD}").status_code == 200
+    grouped = [q["sql"] for q in cap.captured_queries if "clock_deadline" in q["sql"] and "GROUP BY" in q["sql"]]
+    assert len(grouped) == 2  # by month and rule, by team
+    for sql in grouped:
+        nodes = scans(sql)
+        on_deadlines = [(n["Node Type"], n.get("Index Name")) for n in nodes
+                        if n.get("Relation Name") == "clock_deadline"]
+        assert on_deadlines == [("Index Only Scan", "deadline_team_due")], on_deadlines
