@@ -15,7 +15,9 @@ repetition i + 1 runs at any, so that all sizes see the same machine load.
 What each operation is set beside (its limit, measured in the same worker, taking turns with it):
 
 - the search page (``GET /children/?name=…``, as a social worker and as a police officer), the child
-  page and the conference page (as the allocated social worker): **a bare view through the same
+  page and the conference page (as the allocated social worker), and the figures pages of every service
+  (timeliness and child protection as the service manager, looked-after reviews as the IRO manager, the
+  LADO's as the LADO manager, the partnership's as its business unit): **a bare view through the same
   middleware and login that replays every statement the page sent** (captured with
   ``connection.execute_wrapper`` during a warm-up call, less the statements the bare view's own
   middleware sends, so that both send the same statements);
@@ -31,7 +33,7 @@ What each operation is set beside (its limit, measured in the same worker, takin
 
 It prints p50 and p95 per operation and size, the statements per call, the growth from the smallest
 size to each larger one, and the plans of the key queries: every statement of the search, child,
-conference and API list pages that reads ``cases_child``, and the visibility id set for a police
+conference, figures and API list pages that reads ``cases_child``, and the visibility id set for a police
 officer and a social worker. **A sequential scan of cases_child in any of them fails the run** (exit
 status 1, after the table). At 100,000 children and more the plan is PostgreSQL's own; below, where a
 sequential scan of a small table is the right plan, the check asks for the plan with ``enable_seqscan``
@@ -430,7 +432,7 @@ class Bench:
     often as wanted (each times every line of the group once), then ``finish()``."""
 
     GROUPS = ("search_sw", "search_partner", "page", "conference", "api", "fm_api", "fm_page", "figures_timeliness",
-              "figures_plans")
+              "figures_plans", "figures_reviews", "figures_lado", "figures_partnership")
 
     def __init__(self, *, log: Callable[[str], None] = say):
         import logging
@@ -516,6 +518,20 @@ class Bench:
                        "/conferences/figures/", bare_sm, plans=True)
         else:
             self.notes.append("no service manager in this data: the figures pages are not measured")
+        # the other services' figures (issue 13), each as the person its policy shows them to
+        for key, label, person, url in (
+                ("figures_reviews", "looked-after reviews figures GET /reviews/figures/ (IRO manager)", s.iro_manager,
+                 "/reviews/figures/"),
+                ("figures_lado", "LADO figures GET /lado/figures/ (LADO manager)", s.lado_manager, "/lado/figures/"),
+                ("figures_partnership", "partnership figures GET /partnership/figures/ (business unit)",
+                 s.business_unit, "/partnership/figures/")):
+            if person is None:
+                self.notes.append(f"{label}: nobody in this data may see it (loaded before these services were): "
+                                  "not measured")
+                continue
+            client = Client()
+            client.force_login(person)
+            self._page(key, label, client, url, self._bare_statements(client), plans=True)
 
         # the API list: its limit is a bare DRF endpoint serving the same rows through the same serializer
         api_path = "/api/v1/children/"

@@ -21,9 +21,18 @@ several local authorities and their partners:
   requested and awaiting allocation;
 - deadlines across every statutory rule and status around a reference date (the last working day
   on or before the day of the load): met on time or late and cancelled in the past three years,
-  open over the next six months, overdue in the last sixty days.
+  open over the next six months, overdue in the last sixty days;
+- what the other services' figures pages count, over the two years before the reference date (issue
+  13): each authority's IROs, IRO manager, LADO and LADO manager, and the partnership's business unit;
+  looked-after children (about 0.7 % of the children, England's rate) with their placement, legal
+  status, IRO and reviews on the reg 33 timetable (some late, with the reason); the LADO's referrals
+  (about 1 per 1,000 children a year), their children, cases, evaluations, person index entries,
+  outcomes, DBS and regulator referrals, and consultations; the partnership's referrals, rapid reviews
+  (a handful per 10,000 children a year) with their steps as deadlines (among the scale's deadlines),
+  National Panel notifications, practice reviews with their action plans, and the escalation register.
+  Each from a random generator of its own, so the child protection data is the same with them.
 
-Rows are generated in Python from one seeded ``random.Random`` (the same scale gives the same data)
+Rows are generated in Python from seeded ``random.Random`` generators (the same scale gives the same data)
 and streamed into the tables with ``COPY … FROM STDIN (FREEZE)`` (psycopg 3 ``cursor.copy``), agencies,
 teams and people included; the rows that only repeat a child's (its creation history row and
 ``child.created`` event) are written from the loaded children with one ``INSERT … SELECT`` each.
@@ -36,8 +45,8 @@ first and built again, as they were, once the rows are in; and, where the databa
 superuser), foreign key checks are left out for the transaction (``session_replication_role =
 replica``: the rows are generated consistent, and a deferred check per row and key is most of a COPY's
 time at a million children). A one-row table ``bench_volume`` records what was loaded (scale, counts,
-the reference date, the seconds of each step, and the people and records the benchmark uses), so a
-second load at the same scale does nothing.
+the reference date, the seconds of each step, the people and records the benchmark uses, and the
+loader's version), so a second load at the same scale by the same version does nothing.
 
 Refuses to run outside a scratch database (a name starting with ``safeguarding_bench`` or ``test``):
 it would otherwise add 100,000 fictional children to a real one, and ``--fresh`` empties every table.
@@ -80,6 +89,26 @@ from cases.models import (
     RelationshipKind,
 )
 from conferences.models import Category, ChildProtectionPlan, Conference, Decision, Invitation, Kind, Outcome
+from lado import codes as lado_codes
+from lado.models import Consultation as LadoConsultation
+from lado.models import Evaluation as LadoEvaluation
+from lado.models import LadoCase, PersonIndexEntry, ReferralChild, RegulatorReferral
+from lado.models import Outcome as LadoOutcome
+from lado.models import Referral as LadoReferral
+from partnership import plan as rapid_review_plan
+from partnership import protocol as escalation_protocol
+from partnership.models import (
+    Escalation,
+    EscalationStep,
+    Notification,
+    PracticeReview,
+    RapidReview,
+    Recommendation,
+    ReviewAction,
+)
+from partnership.models import LearningTheme as PartnershipTheme
+from partnership.models import Referral as PartnershipReferral
+from reviews.models import IroAllocation, LegalStatusPeriod, LookedAfterEpisode, Placement, Review
 from safeguarding.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 from safeguarding.audit.models import CaseEvent
 from safeguarding.clock import rules, workdays
@@ -141,10 +170,69 @@ DEADLINE_STATUSES = (
 )
 # the tables written (their indexes are dropped while loading and built again once the rows are in)
 LOADED_MODELS = (Agency, Team, User, Membership, Child, CaseEvent, ChildAddress, Adult, Relationship, Involvement,
-                 ChronologyEntry, ChildAlias, ChildProtectionPlan, Conference, Decision, Invitation, Deadline)
+                 ChronologyEntry, ChildAlias, ChildProtectionPlan, Conference, Decision, Invitation, Deadline,
+                 LookedAfterEpisode, Placement, LegalStatusPeriod, IroAllocation, Review,
+                 PersonIndexEntry, LadoReferral, ReferralChild, LadoCase, LadoEvaluation, LadoOutcome,
+                 RegulatorReferral, LadoConsultation,
+                 PartnershipReferral, Notification, RapidReview, PracticeReview, Recommendation, ReviewAction,
+                 Escalation, EscalationStep)
 BULK_FROM = 20_000  # children: from this size the loader empties, drops indexes and freezes (see the docstring)
 CATEGORIES = (Category.NEG, Category.EMO, Category.PHY, Category.SAB)
 CATEGORY_WEIGHTS = (48, 38, 8, 4)
+# What the loader writes: a load recorded by another version is loaded again (bench_volume.version).
+# 2: looked-after children and their reviews, the LADO service and the partnership (issue 13).
+LOADER_VERSION = 2
+
+# --- the other services (issue 13): looked-after reviews, the LADO, the partnership -------------------
+HISTORY_DAYS = 730  # their records cover the two years before the reference date
+SQA_TEAM = "Safeguarding & Quality Assurance Unit"  # each authority's IROs and LADOs (as the demo's)
+PARTNERSHIP_TEAM = "Safeguarding Partnership Business Unit"  # the partnership's (of the first authority)
+BUSINESS_UNIT_PEOPLE = 2
+# looked after now, and whose period of care ended in the two years (England: about 70 per 10,000 children
+# looked after); a floor per authority, so that a tiny load has reviews of every kind
+LOOKED_AFTER_SHARE = 0.007
+LOOKED_AFTER_ENDED_SHARE = 0.002
+MIN_LOOKED_AFTER = 8
+MIN_LOOKED_AFTER_ENDED = 2
+IRO_CASELOAD = 60  # looked-after children per IRO (the IRO Handbook: 50 to 70)
+IRO_APPOINTED_WITHIN = 7  # working days from becoming looked after (iro_appointment: 5)
+REVIEW_LATE_SHARE = 0.12  # reviews held after their due date, with the reason
+CATEGORY_OF_NEED = (("N1", 65), ("N2", 3), ("N3", 3), ("N4", 7), ("N5", 14), ("N6", 1), ("N8", 7))
+LEGAL_STATUSES = (("C2", 55), ("C1", 20), ("V2", 18), ("E1", 6), ("L2", 1))
+# (placement type, weight, providers): foster care most, then children's homes
+PLACEMENTS = (("U6", 30, ("PR1", "PR4")), ("U4", 22, ("PR1", "PR4")), ("U1", 6, ("PR1",)), ("U3", 8, ("PR1",)),
+              ("K2", 13, ("PR4", "PR4", "PR1")), ("H5", 6, ("PR4",)), ("P1", 6, ("PR0",)), ("R1", 2, ("PR3",)),
+              ("A4", 3, ("PR1",)), ("S1", 1, ("PR4",)), ("Z1", 3, ("PR5",)))
+PERIOD_ENDS = (("E4A", 35), ("E13", 10), ("E41", 8), ("E45", 8), ("E46", 4), ("E11", 6), ("E12", 6), ("E8", 5),
+               ("E3", 4))
+# how children aged 4 or over took part in their reviews (PN0 is every review of a child under 4)
+PARTICIPATION = (("PN1", 40), ("PN2", 8), ("PN3", 5), ("PN4", 4), ("PN5", 15), ("PN6", 18), ("PN7", 10))
+# LADO: referrals a year per child (about 1 per 1,000), consultations per referral, outcomes
+LADO_REFERRAL_RATE = 0.001
+MIN_LADO_REFERRALS = 12  # per authority, over the two years
+LADO_CONSULTATIONS_PER_REFERRAL = 1.5
+LADO_LATE_SHARE = 0.15  # referred more than one working day after the employer knew
+LADO_REPEAT_SHARE = 0.08  # about a person with an earlier case
+LADO_SECTORS = (("school", 34), ("early_years", 12), ("social_care", 8), ("residential", 8), ("fostering", 8),
+                ("health", 7), ("further_education", 4), ("sports", 5), ("faith", 3), ("voluntary", 4),
+                ("police", 2), ("agency", 2), ("contractor", 1), ("other", 2))
+LADO_EMPLOYMENT = (("paid", 75), ("volunteer", 9), ("agency", 9), ("contractor", 3), ("governor", 4))
+LADO_DECISIONS = (("meeting", 45), ("advice", 35), ("nfa", 20))
+LADO_OUTCOMES = (("substantiated", 33), ("unsubstantiated", 30), ("unfounded", 15), ("false", 16),
+                 ("malicious", 6))
+# months from the referral to the outcome: (at most this many, weight), KCSIE's bands
+LADO_RESOLUTION = ((1, 30), (3, 44), (12, 23), (18, 3))
+# partnership: rapid reviews a year per child (a handful per 10,000), escalations a year per child
+RAPID_REVIEW_RATE = 0.0004
+MIN_RAPID_REVIEWS = 6  # in all (and no more than one per 100 deadlines: a tiny scale has fewer)
+STEP_LATE_SHARE = 0.2  # a rapid review's step done after its working day
+RAPID_REVIEW_DECISIONS = (("no_further_action", 45), ("learning_review", 35), ("lcspr", 20))
+ESCALATION_RATE = 0.002
+MIN_ESCALATIONS = 10  # in all
+ESCALATION_CATEGORIES = (("threshold", 22), ("assessment", 12), ("plan_progress", 18), ("information_sharing", 14),
+                         ("attendance", 8), ("roles", 8), ("service_provision", 8), ("step_up_down", 10))
+ESCALATION_OUTCOMES = (("resolved_agreed", 60), ("resolved_not_agreed", 15), ("escalated_to_partnership", 5),
+                       ("withdrawn", 20))
 
 
 class VolumeError(RuntimeError):
@@ -185,6 +273,7 @@ def _ensure_meta_table() -> None:
             "rows bigint NOT NULL, counts jsonb NOT NULL, subjects jsonb NOT NULL)"
         )
         cursor.execute(f"ALTER TABLE {META_TABLE} ADD COLUMN IF NOT EXISTS step_seconds jsonb")
+        cursor.execute(f"ALTER TABLE {META_TABLE} ADD COLUMN IF NOT EXISTS version integer")
 
 
 def loaded() -> dict | None:
@@ -193,16 +282,18 @@ def loaded() -> dict | None:
         cursor.execute("SELECT to_regclass(%s)", [META_TABLE])
         if cursor.fetchone()[0] is None:
             return None
-        cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s "
-                       "AND table_schema = current_schema()", [META_TABLE, "step_seconds"])
-        step_seconds = "step_seconds" if cursor.fetchone() else "NULL"
+        cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                       "AND column_name = ANY(%s) AND table_schema = current_schema()",
+                       [META_TABLE, ["step_seconds", "version"]])
+        later = {name for (name,) in cursor.fetchall()}  # columns a record of an older loader may lack
+        extra = ", ".join(c if c in later else "NULL" for c in ("step_seconds", "version"))
         cursor.execute(f"SELECT scale, children, deadlines, reference_date, loaded_at, seconds, rows, counts, "
-                       f"subjects, {step_seconds} FROM {META_TABLE} WHERE id = 1")
+                       f"subjects, {extra} FROM {META_TABLE} WHERE id = 1")
         row = cursor.fetchone()
     if row is None:
         return None
     keys = ("scale", "children", "deadlines", "reference_date", "loaded_at", "seconds", "rows", "counts", "subjects",
-            "step_seconds")
+            "step_seconds", "version")
     meta = dict(zip(keys, row, strict=True))
     meta["step_seconds"] = meta["step_seconds"] or {}
     for key in ("counts", "subjects", "step_seconds"):
@@ -226,6 +317,11 @@ class Subjects:
     forbidden_child: Child | None = None  # a child of the social worker's authority they have no basis for
     partner_forbidden_child: Child | None = None  # a child the partner's agency is not involved with
     missing_id: uuid.UUID = field(default_factory=lambda: uuid.UUID(int=0, version=4))
+    # who sees each service's figures: the IRO manager and the LADO manager of page_child's authority, and a
+    # member of the partnership's business unit (None in data loaded before they were)
+    iro_manager: User | None = None
+    lado_manager: User | None = None
+    business_unit: User | None = None
 
 
 def subjects() -> Subjects:
@@ -236,6 +332,9 @@ def subjects() -> Subjects:
 
     def child(key: str) -> Child | None:
         return Child.objects.get(pk=s[key]) if s.get(key) else None
+
+    def user(key: str) -> User | None:
+        return User.objects.get(pk=s[key]) if s.get(key) else None
 
     return Subjects(
         reference_date=meta["reference_date"],
@@ -249,6 +348,7 @@ def subjects() -> Subjects:
         forbidden_child=child("forbidden_child"),
         partner_forbidden_child=child("partner_forbidden_child"),
         missing_id=uuid.UUID(s["missing_id"]) if s.get("missing_id") else uuid.UUID(int=0, version=4),
+        iro_manager=user("iro_manager"), lado_manager=user("lado_manager"), business_unit=user("business_unit"),
     )
 
 
@@ -256,6 +356,17 @@ def _data_tables() -> list[str]:
     """Every table of the project's models but content types and permissions (made by migrate)."""
     keep = {ContentType._meta.db_table, "auth_permission"}
     return sorted(t for t in connection.introspection.django_table_names(only_existing=True) if t not in keep)
+
+
+def _any_rows(tables: Sequence[str]) -> bool:
+    """Whether any of ``tables`` holds a row (one statement; each table read up to its first row)."""
+    if not tables:
+        return False
+    qn = connection.ops.quote_name
+    union = " UNION ALL ".join(f"(SELECT 1 FROM {qn(t)} LIMIT 1)" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS ({union})")
+        return bool(cursor.fetchone()[0])
 
 
 def _truncate(tables: Sequence[str], *, cascade: bool = True) -> None:
@@ -454,6 +565,41 @@ class Draw:
 
 # --- the world ------------------------------------------------------------------------------------
 @dataclass(slots=True)
+class StepDeadline:
+    """A rapid review's step (or national clock) as a deadline: planned before the load, written after."""
+
+    public_id: str
+    key: str
+    anchor: date
+    due: date
+    met_on: date | None
+    status: str
+    late_reason: str
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class PlannedRapidReview:
+    la: int
+    aware_on: date
+    working_day_1: date
+    steps: list[StepDeadline]
+    notified_on: date | None
+    meeting_on: date | None
+    submitted_on: date | None
+    id: int = 0
+
+
+@dataclass(slots=True)
+class CarePeriod:
+    """A looked-after child's period of care (open: ``end`` None)."""
+
+    kid: Kid
+    start: date
+    end: date | None
+
+
+@dataclass(slots=True)
 class Kid:
     id: int
     la: int
@@ -500,6 +646,9 @@ class VolumeLoader:
         # when that can work: in bulk mode, outside a transaction, and without foreign key checks (each
         # connection writes rows that point to rows the other has not committed yet).
         self.parallel = self.bulk and not connection.in_atomic_block and _is_superuser()
+        # the rapid reviews' steps are deadlines too: planned first, so that the deadlines' own connection
+        # loads the rest of the count
+        self._plan_rapid_reviews()
         if self.parallel:
             self._step("emptying every table", self._empty_first)
         with transaction.atomic():
@@ -520,8 +669,13 @@ class VolumeLoader:
                 self._step("involvements", self._involvements)
                 self._step("chronology and aliases", self._chronology)
                 self._step("conferences, plans, decisions and invitations", self._conferences)
+                self._step("IROs, LADOs and the partnership's business unit", self._service_people)
+                self._step("looked-after children, IROs and reviews", self._looked_after)
+                self._step("LADO referrals, cases and consultations", self._lado)
+                self._step("partnership referrals, rapid reviews, practice reviews and escalations", self._partnership)
                 if not self.parallel:
                     self._step("deadlines", self._deadlines)
+                    self._step("rapid review step deadlines", self._step_deadlines)
                 if self.bulk:
                     self._step(f"indexes ({len(self.dropped_indexes)} rebuilt)", self._rebuild_indexes)
             finally:
@@ -531,6 +685,8 @@ class VolumeLoader:
                 raise VolumeError(f"loading the deadlines failed: {self.apart_error}") from self.apart_error
             if self.apart is not None:
                 self.counts["deadlines"] += self.deadlines_loaded
+                # committed by the deadlines' connection, indexes and all: these few go in beside them
+                self._step("rapid review step deadlines", self._step_deadlines)
             seconds = time.monotonic() - started
             self._record(seconds)
         rows = sum(self.counts.values())
@@ -557,12 +713,17 @@ class VolumeLoader:
 
     def _empty_first(self) -> None:
         """Parallel mode: every table emptied (and the record of the last load deleted) in a transaction
-        of its own, so that each connection may then empty its own tables again (for COPY FREEZE)."""
+        of its own, so that each connection may then empty its own tables again (for COPY FREEZE). Tables
+        that are all empty already (a new database, or one ``load`` has just wiped) are left as they are:
+        a TRUNCATE of every table makes new files for each table and index, seconds even when they are
+        empty."""
         with transaction.atomic():
             _ensure_meta_table()
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {META_TABLE}")
-            _truncate(_data_tables())
+            tables = _data_tables()
+            if _any_rows(tables):
+                _truncate(tables)
 
     def _bulk_mode(self) -> None:
         """Empty the tables in this transaction (so COPY may freeze), drop their indexes (built again at
@@ -682,6 +843,7 @@ class VolumeLoader:
                     for _key, name, kind, _la in specs]
         self.counts["agencies"] += self._copy_objects(Agency, agencies)
         self.agency = {key: a.pk for (key, *_rest), a in zip(specs, agencies, strict=True)}
+        self.agency_name = {a.pk: a.name for a in agencies}
         self.n_la = n_la
         self.la_ids = [self.agency[f"la{i}"] for i in range(n_la)]
         self.la_code = {i: 800 + i for i in range(n_la)}
@@ -1152,6 +1314,737 @@ class VolumeLoader:
         self.counts["decisions"] += self._copy(Decision, decisions, columns=decision_columns)
         self.counts["invitations"] += self._copy(Invitation, invitations, columns=invitation_columns)
 
+    # --- the other services (issue 13): their people ----------------------------------------------
+    def _smoment(self, draw: Draw, day: date) -> datetime:
+        """A time on ``day`` between 09:00 and 17:00 UTC, from ``draw`` (the services' own generators)."""
+        return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) + timedelta(seconds=draw.below(8 * 3600))
+
+    @staticmethod
+    def _id(draw: Draw) -> uuid.UUID:
+        return uuid.UUID(draw.uuid())
+
+    def _postcode(self, draw: Draw) -> str:
+        letters = "ABDEFGHJLNPQRSTUWXYZ"
+        return f"NM{draw.between(1, 30)} {draw.between(1, 9)}{draw.pick(letters)}{draw.pick(letters)}"
+
+    def _service_people(self) -> None:
+        """Each authority's IROs (one per IRO_CASELOAD children looked after), its IRO manager, its LADO and LADO
+        manager, in a Safeguarding & Quality Assurance Unit team; the partnership's business unit (of the first
+        authority). From a random generator of their own, as is everything after it, so that the child
+        protection data is the same as before these services were loaded."""
+        self.srng = random.Random(self.seed + 2)
+        draw = self.sdraw = Draw(self.srng)
+        fake = Faker("en_GB")
+        fake.seed_instance(self.seed + 2)
+        self.service_surnames = [fake.last_name() for _ in range(400)]
+        self.adult_first_names = [fake.first_name() for _ in range(300)]
+        self._choose_looked_after()
+        teams = [Team(public_id=self._id(draw), agency_id=self.la_ids[i], name=SQA_TEAM) for i in range(self.n_la)]
+        teams.append(Team(public_id=self._id(draw), agency_id=self.la_ids[0], name=PARTNERSHIP_TEAM))
+        self.counts["teams"] += self._copy_objects(Team, teams)
+        self.partnership_team = teams[-1].pk
+        users: list[User] = []
+        specs: list[tuple[int, int, list[str]]] = []
+
+        def person(local: str, job: str, la: int, team: int, roles: list[str]) -> int:
+            users.append(User(public_id=self._id(draw), email=self._email(local),
+                              full_name=f"{draw.pick(self.adult_first_names)} {draw.pick(self.service_surnames)}",
+                              job_title=job, password=UNUSABLE_PASSWORD, date_joined=self.now))
+            specs.append((self.la_ids[la], team, roles))
+            return len(users) - 1
+
+        iros: dict[int, list[int]] = defaultdict(list)
+        iro_manager, lado, lado_manager = {}, {}, {}
+        for i in range(self.n_la):
+            team = teams[i].pk
+            current = sum(1 for p in self.looked_after if p.kid.la == i and p.end is None)
+            for j in range(max(1, math.ceil(current / IRO_CASELOAD))):
+                iros[i].append(person(f"iro.{i}.{j}", "Independent Reviewing Officer", i, team, [Role.IRO]))
+            iro_manager[i] = person(f"iro.manager.{i}", "IRO Service Manager", i, team, [Role.IRO, Role.TEAM_MANAGER])
+            lado[i] = person(f"lado.{i}", "Local Authority Designated Officer", i, team, [Role.LADO_OFFICER])
+            lado_manager[i] = person(f"lado.manager.{i}", "LADO Service Manager", i, team,
+                                     [Role.LADO_OFFICER, Role.TEAM_MANAGER])
+        business_unit = [person(f"business.unit.{j}", "Safeguarding Partnership Business Manager" if j == 0 else
+                                "Safeguarding Partnership Officer", 0, self.partnership_team,
+                                [Role.PARTNERSHIP_BUSINESS_UNIT]) for j in range(BUSINESS_UNIT_PEOPLE)]
+        self.counts["users"] += self._copy_objects(User, users)
+        self.counts["memberships"] += self._copy_objects(Membership, [
+            Membership(public_id=self._id(draw), user_id=u.pk, agency_id=agency, team_id=team, roles=roles)
+            for u, (agency, team, roles) in zip(users, specs, strict=True)])
+        pk = [u.pk for u in users]
+        self.iros = {i: [pk[n] for n in ns] for i, ns in iros.items()}
+        self.iro_manager = {i: pk[n] for i, n in iro_manager.items()}
+        self.lado = {i: pk[n] for i, n in lado.items()}
+        self.lado_manager = {i: pk[n] for i, n in lado_manager.items()}
+        self.business_unit = [pk[n] for n in business_unit]
+        self.user_name.update({u.pk: u.full_name for u in users})
+
+    # --- looked-after children and their reviews --------------------------------------------------
+    def _choose_looked_after(self) -> None:
+        """The children looked after now (LOOKED_AFTER_SHARE) and those whose period of care ended in the two
+        years (LOOKED_AFTER_ENDED_SHARE), open children of the children in care teams, spread evenly over the
+        authorities (with a floor per authority), and their periods' dates."""
+        draw = self.sdraw
+        want_open = max(MIN_LOOKED_AFTER * self.n_la, round(LOOKED_AFTER_SHARE * self.n_children))
+        want_ended = max(MIN_LOOKED_AFTER_ENDED * self.n_la, round(LOOKED_AFTER_ENDED_SHARE * self.n_children))
+        pool: dict[int, list[Kid]] = defaultdict(list)
+        for k in self.kids:
+            if k.open and k.team_kind == "cic" and k.dob is not None and k.dob < self.ref - timedelta(days=60):
+                pool[k.la].append(k)
+        self.looked_after: list[CarePeriod] = []
+        for la in range(self.n_la):
+            n_open = want_open // self.n_la + (la < want_open % self.n_la)
+            n_ended = want_ended // self.n_la + (la < want_ended % self.n_la)
+            chosen = self.srng.sample(pool[la], min(len(pool[la]), n_open + n_ended))
+            for j, k in enumerate(chosen):
+                age_days = (self.ref - k.dob).days
+                if j < n_open:  # looked after now: from a few days to six years
+                    start = self.ref - timedelta(days=draw.between(3, min(age_days - 1, 6 * 365)))
+                    self.looked_after.append(CarePeriod(k, start, None))
+                else:  # ended in the two years (after the child's first month), after 3 weeks to 2.5 years
+                    end = self.ref - timedelta(days=draw.between(1, min(HISTORY_DAYS - 1, age_days - 30)))
+                    start = max(k.dob + timedelta(days=1), end - timedelta(days=draw.between(21, 900)))
+                    self.looked_after.append(CarePeriod(k, start, end))
+
+    def _looked_after(self) -> None:
+        """Each period of care with its placement and legal status, its IRO (appointed within
+        IRO_APPOINTED_WITHIN working days), and its reviews (reg 33: the first within 20 working days, the
+        second within 3 months, then every 6 months; REVIEW_LATE_SHARE held late, with the reason): those held
+        in the two years before the reference date, and the next one booked for a period still open."""
+        draw = self.sdraw
+        rand = draw.random
+        ref, window = self.ref, self.ref - timedelta(days=HISTORY_DAYS)
+        cin_cum = draw.weights(w for _c, w in CATEGORY_OF_NEED)
+        legal_cum = draw.weights(w for _c, w in LEGAL_STATUSES)
+        place_cum = draw.weights(w for _c, w, _p in PLACEMENTS)
+        end_cum = draw.weights(w for _c, w in PERIOD_ENDS)
+        part_cum = draw.weights(w for _c, w in PARTICIPATION)
+        first_rule, second_rule, next_rule = (rules.get(k) for k in
+                                              ("lac_review_first", "lac_review_second", "lac_review_next"))
+        late_reasons = ("The IRO was on leave; the first date the family could attend.",
+                        "The carers asked for a later date; the child had exams.",
+                        "Rearranged: the social worker was off sick.")
+
+        def rec(by: int | None, on: date) -> dict:
+            return {"public_id": self._id(draw), "created_at": self._smoment(draw, min(on, ref)), "created_by_id": by}
+
+        episodes = [LookedAfterEpisode(
+            **rec(self._creator(p.kid), p.start), child_id=p.kid.id, start_date=p.start,
+            category_of_need=draw.weighted([c for c, _w in CATEGORY_OF_NEED], cin_cum),
+            home_postcode=self._postcode(draw), end_date=p.end,
+            end_reason=draw.weighted([c for c, _w in PERIOD_ENDS], end_cum) if p.end else "")
+            for p in self.looked_after]
+        self.counts["looked-after periods"] += self._copy_objects(LookedAfterEpisode, episodes)
+
+        placements, statuses, allocations, reviews = [], [], [], []
+        for p, episode in zip(self.looked_after, episodes, strict=True):
+            k, la = p.kid, p.kid.la
+            creator = self._creator(k)
+            kind, _w, providers = PLACEMENTS[bisect(place_cum, rand() * place_cum[-1])]
+            if kind.startswith("U"):
+                name = f"{draw.pick(self.service_surnames)} family (foster carers)"
+            elif kind in ("K2", "R1", "S1"):
+                name = f"{TOWNS[draw.below(len(TOWNS))]} {'House' if kind == 'K2' else 'School'} (volume)"
+            else:
+                name = ""
+            placements.append(Placement(
+                **rec(creator, p.start), episode_id=episode.pk, placement_type=kind, provider=draw.pick(providers),
+                provider_name=name, postcode=self._postcode(draw),
+                urn=f"SC{draw.between(100000, 999999)}" if kind in ("K2", "S1") else "", start_date=p.start,
+                reason_for_new_episode="S", end_date=p.end, change_reason=""))
+            statuses.append(LegalStatusPeriod(
+                **rec(creator, p.start), episode_id=episode.pk,
+                legal_status=draw.weighted([c for c, _w in LEGAL_STATUSES], legal_cum), start_date=p.start,
+                reason_for_new_episode="S", end_date=p.end))
+            appointed = workdays.add_working_days(p.start, draw.between(1, IRO_APPOINTED_WITHIN))
+            iro = None
+            if appointed <= min(ref, p.end or ref):  # else: just looked after, in the IRO manager's queue
+                iro = draw.pick(self.iros[la])
+                allocations.append(IroAllocation(
+                    **rec(self.iro_manager[la], appointed), episode_id=episode.pk, iro_id=iro, start_date=appointed,
+                    end_date=p.end, end_reason="The period of care ended." if p.end else ""))
+            # the reviews, one after another from the start of the period
+            number, due = Review.Number.FIRST, first_rule.due(p.start)
+            while True:
+                late = rand() < REVIEW_LATE_SHARE
+                if late:
+                    held = workdays.add_working_days(due, draw.between(1, 20))
+                else:
+                    held = max(workdays.add_working_days(p.start, 5), workdays.add_working_days(due, -draw.below(9)))
+                if p.end is not None and held > p.end:
+                    break
+                if held > ref:  # the next review, booked (for a period still open)
+                    reviews.append(Review(
+                        **rec(iro or creator, min(ref, max(p.start, held - timedelta(days=60)))), episode_id=episode.pk,
+                        status=Review.Status.SCHEDULED, iro_id=iro, planned_for=held,
+                        late_reason=draw.pick(late_reasons) if late else ""))
+                    break
+                if held >= window:
+                    age = (held - k.dob).days * 100 // 36525
+                    participation = "PN0" if age < 4 else draw.weighted([c for c, _w in PARTICIPATION], part_cum)
+                    reviews.append(Review(
+                        **rec(iro or creator, max(p.start, held - timedelta(days=28))), episode_id=episode.pk,
+                        status=Review.Status.HELD, iro_id=iro, planned_for=held,
+                        late_reason=draw.pick(late_reasons) if late else "", number=number, held_on=held,
+                        participation=participation,
+                        social_worker_contact_on=max(p.start, held - timedelta(days=draw.between(7, 21)))))
+                rule = second_rule if number == Review.Number.FIRST else next_rule
+                number = Review.Number.SECOND if number == Review.Number.FIRST else Review.Number.SUBSEQUENT
+                due = rule.due(held)
+        self.counts["placements"] += self._copy_objects(Placement, placements)
+        self.counts["legal statuses"] += self._copy_objects(LegalStatusPeriod, statuses)
+        self.counts["IRO allocations"] += self._copy_objects(IroAllocation, allocations)
+        self.counts["looked-after reviews"] += self._copy_objects(Review, reviews)
+
+    # --- the LADO service -------------------------------------------------------------------------
+    def _lado(self) -> None:
+        """Each authority's LADO service over the two years: referrals (LADO_REFERRAL_RATE a child a year, at
+        least MIN_LADO_REFERRALS), each with its children, its case, evaluated the next working days (a
+        meeting, advice to the employer, or no further action), the person in the index (LADO_REPEAT_SHARE of
+        them with an earlier case), the outcome once decided (KCSIE's bands from the referral), the DBS and
+        regulator referrals; and consultations (LADO_CONSULTATIONS_PER_REFERRAL a referral). From a random
+        generator of its own."""
+        draw = Draw(random.Random(self.seed + 3))
+        rand = draw.random
+        ref, now = self.ref, self.now
+        years = HISTORY_DAYS / 365
+        per_la = max(MIN_LADO_REFERRALS, round(LADO_REFERRAL_RATE * self.n_children / self.n_la * years))
+        sector_cum = draw.weights(w for _c, w in LADO_SECTORS)
+        employment_cum = draw.weights(w for _c, w in LADO_EMPLOYMENT)
+        decision_cum = draw.weights(w for _c, w in LADO_DECISIONS)
+        outcome_cum = draw.weights(w for _c, w in LADO_OUTCOMES)
+        band_cum = draw.weights(w for _m, w in LADO_RESOLUTION)
+        sectors = [c for c, _w in LADO_SECTORS]
+        roles_of = {
+            "school": (("Class teacher", "tra"), ("Teaching assistant", "none"), ("Lunchtime supervisor", "none"),
+                       ("PE teacher", "tra")),
+            "early_years": (("Nursery practitioner", "none"), ("Room leader", "ofsted")),
+            "further_education": (("Lecturer", "none"), ("Learning support assistant", "none")),
+            "health": (("Staff nurse", "nmc"), ("Paediatric registrar", "gmc"), ("Physiotherapist", "hcpc")),
+            "police": (("Police constable", "other"),), "social_care": (("Social worker", "swe"),),
+            "residential": (("Residential care worker", "none"), ("Registered manager", "ofsted")),
+            "fostering": (("Foster carer", "ofsted"),),
+            "sports": (("Swimming coach", "none"), ("Football coach", "none")),
+            "faith": (("Youth leader", "none"),), "voluntary": (("Youth worker", "none"),),
+            "agency": (("Supply teacher", "tra"),), "contractor": (("Minibus driver", "none"),),
+            "other": (("Private tutor", "none"),)}
+        settings_of = {"early_years": "Day Nursery", "further_education": "College", "health": "General Hospital",
+                       "police": "Constabulary", "social_care": "Borough Council", "residential": "Children's Home",
+                       "fostering": "Fostering Service", "sports": "Swimming Club", "faith": "Community Church",
+                       "voluntary": "Youth Project", "agency": "Supply Teaching Agency", "contractor": "Coaches Ltd",
+                       "other": "Tuition Centre"}
+        allegations = (
+            "A pupil said the member of staff grabbed her arm and pushed her out of the classroom.",
+            "Parents say the adult sent their child private messages on social media late at night.",
+            "A child came home with a bruise and said an adult had hit him for not listening.",
+            "The adult was arrested for an offence outside work that may mean they are unsuitable to work with "
+            "children.",
+            "Colleagues saw the adult shout at and swear at a child who was upset.",
+            "A child said the adult offered lifts home and asked her to keep it secret.")
+        rationale = {"meeting": "The harm threshold is met and the police or children's social care must be "
+                                "involved: an allegations management meeting.",
+                     "advice": "The threshold is met: the employer investigates under its procedures, the LADO "
+                               "monitors.",
+                     "nfa": "The concern does not meet the harm threshold: no further action by the LADO; "
+                            "advice given."}
+        told = {"substantiated": "The allegation was substantiated; the disciplinary outcome follows.",
+                "unsubstantiated": "Not enough evidence either way; it stays on the person's file, not in references.",
+                "unfounded": "There was no basis for the allegation; it is not kept on the person's file.",
+                "false": "The evidence disproves the allegation; it is not kept on the person's file.",
+                "malicious": "The allegation was made to deceive; it is removed from the person's file."}
+        regulator_of = {"tra": "tra", "swe": "swe", "nmc": "nmc", "gmc": "gmc", "hcpc": "hcpc", "ofsted": "ofsted",
+                        "other": "other"}
+
+        def working_day(day: date) -> date:
+            return workdays.previous_working_day(min(day, ref))
+
+        def rec(by: int | None, at: datetime) -> dict:
+            return {"public_id": self._id(draw), "created_at": at, "created_by_id": by}
+
+        entries: list[PersonIndexEntry] = []
+        referrals: list[LadoReferral] = []
+        children: list[tuple[int, ReferralChild]] = []  # (referral index, child)
+        cases: list[tuple[int, int | None, LadoCase]] = []  # (referral index, index entry index, case)
+        evaluations: list[tuple[int, LadoEvaluation]] = []  # (case index, ...)
+        outcomes: list[tuple[int, LadoOutcome]] = []
+        regulators: list[tuple[int, RegulatorReferral]] = []
+        consultations: list[LadoConsultation] = []
+        kids_of: dict[int, list[Kid]] = defaultdict(list)
+        for k in self.kids:
+            if k.open and k.age is not None and k.age >= 2 and not k.restricted:
+                kids_of[k.la].append(k)
+        first_reference = self._reserve_sequence("lado_reference_seq", per_la * self.n_la)
+        for la in range(self.n_la):
+            officers = [self.lado[la], self.lado[la], self.lado[la], self.lado_manager[la]]
+            town = TOWNS[la % len(TOWNS)]
+            schools = self.schools_of[la, "primary"] + self.schools_of[la, "secondary"]
+            la_entries: list[int] = []  # the authority's index entries so far (oldest referral first)
+            days_ago = sorted((draw.between(0, HISTORY_DAYS - 1) for _ in range(per_la)), reverse=True)
+            for ago in days_ago:
+                received_on = working_day(ref - timedelta(days=ago))
+                received_at = min(now, self._smoment(draw, received_on))
+                late = rand() < LADO_LATE_SHARE
+                knew = workdays.add_working_days(received_on, -draw.between(2, 8) if late else -draw.below(2))
+                sector = draw.weighted(sectors, sector_cum)
+                role, body = draw.pick(roles_of[sector])
+                referred_by, source = None, lado_codes.ReferralSource.LADO
+                if sector == "school" and schools:
+                    school = draw.pick(schools)
+                    organisation = self.agency_name[school]
+                    if rand() < 0.6 and self.practitioners.get(school):
+                        referred_by, source = self.practitioners[school][0], lado_codes.ReferralSource.PORTAL
+                else:
+                    organisation = f"{town} {settings_of[sector]} (volume)"
+                repeat = la_entries and rand() < LADO_REPEAT_SHARE
+                entry = draw.pick(la_entries) if repeat else None
+                if entry is not None:
+                    first, surname, born = entries[entry].first_names, entries[entry].surname, \
+                        entries[entry].date_of_birth
+                else:
+                    first, surname = draw.pick(self.adult_first_names), draw.pick(self.service_surnames)
+                    born = ref - timedelta(days=draw.between(20 * 365, 64 * 365))
+                n = len(referrals)
+                referrals.append(LadoReferral(
+                    **rec(referred_by or self.lado[la], received_at), local_authority_id=self.la_ids[la],
+                    reference=f"LADO-{first_reference + n:05d}", source=source, received_at=received_at,
+                    referred_by_id=referred_by,
+                    referrer_name=self.user_name[referred_by] if referred_by else
+                    f"{draw.pick(self.adult_first_names)} {draw.pick(self.service_surnames)}",
+                    referrer_role="Designated safeguarding lead" if referred_by else
+                    draw.pick(("Head teacher", "Registered manager", "Human resources adviser",
+                               "Club welfare officer")),
+                    referrer_email="", referrer_phone=f"01632 96{draw.below(10000):04d}", organisation=organisation,
+                    sector=sector, setting_address="", subject_first_names=first, subject_surname=surname,
+                    subject_other_names="", subject_date_of_birth=born, subject_role=role,
+                    subject_employment_type=draw.weighted([c for c, _w in LADO_EMPLOYMENT], employment_cum),
+                    subject_employer=organisation, subject_regulated_body=body, subject_ni_number="",
+                    subject_teacher_reference=f"{draw.between(1000000, 9999999)}" if body == "tra" else "",
+                    subject_registration_number="", allegation=draw.pick(allegations),
+                    incident_on=max(knew - timedelta(days=draw.below(4)), ref - timedelta(days=HISTORY_DAYS + 30)),
+                    employer_knew_on=knew, actions_taken="The person has been asked not to work with children until "
+                                                         "the LADO has advised.",
+                    late_reason="The designated safeguarding lead was away and the deputy did not know to refer."
+                    if late else ""))
+                for _ in range(1 if rand() < 0.8 else 2):
+                    k = draw.pick(kids_of[la]) if kids_of[la] and rand() < 0.4 else None
+                    children.append((n, ReferralChild(
+                        **rec(self.lado[la], received_at),
+                        first_names=k.first if k else draw.pick(data.GIRLS + data.BOYS),
+                        surname=k.surname if k else "", date_of_birth=k.dob if k else None,
+                        age_or_year="" if k else f"Year {draw.between(1, 11)}", details="",
+                        child_id=k.id if k else None, matched_by_id=self.lado[la] if k else None,
+                        matched_at=received_at + timedelta(hours=2) if k else None)))
+                # the case: new for a referral of the last two working days (half of them), else evaluated
+                officer = draw.pick(officers)
+                c = len(cases)
+                if received_on >= workdays.add_working_days(ref, -2) and rand() < 0.5:
+                    cases.append((n, None, LadoCase(**rec(referred_by or self.lado[la], received_at),
+                                                    local_authority_id=self.la_ids[la], status=LadoCase.Status.NEW)))
+                    continue
+                if entry is None:
+                    entry = len(entries)
+                    la_entries.append(entry)
+                    entries.append(PersonIndexEntry(
+                        **rec(officer, received_at), local_authority_id=self.la_ids[la], first_names=first,
+                        surname=surname, other_names="", date_of_birth=born, ni_number="",
+                        teacher_reference=referrals[n].subject_teacher_reference, registration_number="",
+                        employer=organisation, role=role))
+                evaluated = min(ref, workdays.add_working_days(received_on, draw.below(3)))
+                decision = draw.weighted([c for c, _w in LADO_DECISIONS], decision_cum)
+                criteria = dict.fromkeys(("harmed", "criminal_offence", "risk_of_harm", "unsuitable"), False)
+                if decision != "nfa":
+                    for name in {draw.pick(list(criteria)), draw.pick(list(criteria))}:
+                        criteria[name] = True
+                police = decision == "meeting" and rand() < 0.6
+                informed = "not_yet" if police and rand() < 0.5 else draw.pick(("employer", "employer", "lado"))
+                evaluations.append((c, LadoEvaluation(
+                    evaluated_on=evaluated, evaluated_by_id=officer, decision=decision, rationale=rationale[decision],
+                    police_involved=police, csc_involved=rand() < 0.3, subject_informed_by=informed,
+                    subject_informed_on=None if informed == "not_yet" else evaluated, subject_informing_note="",
+                    **criteria)))
+                decided = None
+                if decision != "nfa":
+                    months = LADO_RESOLUTION[bisect(band_cum, rand() * band_cum[-1])][0]
+                    lower = max((m for m, _w in LADO_RESOLUTION if m < months), default=0)
+                    earliest = max(evaluated, workdays.add_months(received_on, lower) + timedelta(days=1))
+                    latest = workdays.add_months(received_on, months)
+                    decided = earliest + timedelta(days=draw.below(max(1, (latest - earliest).days + 1)))
+                    decided = decided if decided <= ref else None
+                status = LadoCase.Status.OPEN if decision != "nfa" and decided is None else LadoCase.Status.CLOSED
+                closed_on = (evaluated if decision == "nfa" else decided) if status == LadoCase.Status.CLOSED else None
+                cases.append((n, entry, LadoCase(
+                    **rec(referred_by or self.lado[la], received_at), local_authority_id=self.la_ids[la], status=status,
+                    officer_id=officer, closed_on=closed_on)))
+                if decided is not None:
+                    category = draw.weighted([c for c, _w in LADO_OUTCOMES], outcome_cum)
+                    dbs = "not_needed"
+                    if category == "substantiated":
+                        r = rand()
+                        dbs = "made" if r < 0.55 else "considering" if r < 0.65 else "not_needed"
+                    outcomes.append((c, LadoOutcome(
+                        category=category, decided_on=decided, decided_by_id=officer,
+                        rationale="The employer's investigation and the evidence gathered, weighed at the outcome "
+                                  "meeting.",
+                        subject_told=told[category], employer_told=told[category],
+                        family_told="The family was told the concern was looked into and acted on.", dbs_referral=dbs,
+                        dbs_referred_on=min(ref, decided + timedelta(days=draw.between(1, 10))) if dbs == "made"
+                        else None)))
+                    if category == "substantiated" and body != "none" and rand() < 0.8:
+                        on = min(ref, decided + timedelta(days=draw.between(1, 15)))
+                        regulators.append((c, RegulatorReferral(
+                            **rec(officer, self._smoment(draw, on)), regulator=regulator_of[body], referred_on=on,
+                            referred_by_whom=draw.pick(("The employer", "The LADO")))))
+            # consultations
+            advice_cum = draw.weights((20, 30, 20, 20, 10))
+            advices = ("speak_to_dsl", "below_threshold", "low_level_concern", "refer", "other")
+            for _ in range(round(per_la * LADO_CONSULTATIONS_PER_REFERRAL)):
+                on = working_day(ref - timedelta(days=draw.below(HISTORY_DAYS)))
+                sector = draw.weighted(sectors, sector_cum)
+                advice = draw.weighted(advices, advice_cum)
+                consultations.append(LadoConsultation(
+                    **rec(self.lado[la], self._smoment(draw, on)), local_authority_id=self.la_ids[la], received_on=on,
+                    contact_method=draw.pick(("phone", "phone", "email", "in_person")),
+                    caller_name=f"{draw.pick(self.adult_first_names)} {draw.pick(self.service_surnames)}",
+                    caller_role="Designated safeguarding lead",
+                    organisation=f"{town} {settings_of.get(sector, 'School')} (volume)", sector=sector,
+                    subject_role=draw.pick(roles_of[sector])[0],
+                    question="Does this concern about a member of staff meet the threshold for a referral?",
+                    advice=advice, advice_given="Advice given by telephone and confirmed by email.",
+                    low_level_concern=advice == "low_level_concern"))
+        # written in the order their keys need
+        self.counts["LADO person index entries"] += self._copy_objects(PersonIndexEntry, entries)
+        self.counts["LADO referrals"] += self._copy_objects(LadoReferral, referrals)
+        for n, child in children:
+            child.referral_id = referrals[n].pk
+        self.counts["LADO referral children"] += self._copy_objects(ReferralChild, [c for _n, c in children])
+        for n, entry, case in cases:
+            case.referral_id = referrals[n].pk
+            case.subject_id = entries[entry].pk if entry is not None else None
+        self.counts["LADO cases"] += self._copy_objects(LadoCase, [c for _n, _e, c in cases])
+        for rows, model, what in ((evaluations, LadoEvaluation, "LADO evaluations"),
+                                  (outcomes, LadoOutcome, "LADO outcomes"),
+                                  (regulators, RegulatorReferral, "LADO regulator referrals")):
+            for c, row in rows:
+                row.case_id = cases[c][2].pk
+            self.counts[what] += self._copy_objects(model, [row for _c, row in rows])
+        self.counts["LADO consultations"] += self._copy_objects(LadoConsultation, consultations)
+
+    def _reserve_sequence(self, sequence: str, n: int) -> int:
+        """Take ``n`` consecutive values of a sequence of its own (a reference's, not a table's id); the first."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [sequence])
+            first = cursor.fetchone()[0]
+            if n > 1:
+                cursor.execute("SELECT setval(%s, %s)", [sequence, first + n - 1])
+        return first
+
+    # --- the partnership --------------------------------------------------------------------------
+    def _plan_rapid_reviews(self) -> None:
+        """The rapid reviews of the two years before the reference date (RAPID_REVIEW_RATE a child a year, at
+        least MIN_RAPID_REVIEWS): Working Day 1, each step of the partnership's plan done on its day or
+        STEP_LATE_SHARE of them late (with the reason), the National Panel notified with the local step, the
+        national clocks met with the notification and the submission. Planned before anything is written (from
+        a random generator of its own), so that the step deadlines' count is known before the other deadlines
+        load (on a second connection) and the total stays the scale's."""
+        self.pdraw = draw = Draw(random.Random(self.seed + 4))
+        rand = draw.random
+        ref = self.ref
+        n_la = max(1, round(self.n_children / 10_000))  # as _people
+        n = max(MIN_RAPID_REVIEWS, round(RAPID_REVIEW_RATE * self.n_children * HISTORY_DAYS / 365))
+        n = min(n, self.n_deadlines // 100)  # about ten steps each: never more than a tenth of the deadlines
+        plan = rapid_review_plan
+        keys = plan.step_keys()
+        submission, local_notice = keys[-1], plan.COUNTERPART[plan.NOTIFICATION]
+        by_awareness = rules.get(plan.NATIONAL_REVIEW).anchor == plan.AWARENESS_ANCHOR
+        late_reason = "An agency's information came late; agreed with the partners."
+
+        def deadline(key: str, anchor: date, met: date | None, why: str = late_reason) -> StepDeadline:
+            due = rules.get(key).due(anchor)
+            created = self._smoment(draw, min(anchor, ref))
+            if met is not None and met <= ref:
+                late = met > due
+                return StepDeadline(draw.uuid(), key, anchor, due, met, Deadline.Status.MET_LATE if late else
+                                    Deadline.Status.MET_ON_TIME, why if late else "", created)
+            return StepDeadline(draw.uuid(), key, anchor, due, None,
+                                Deadline.Status.OPEN if due >= ref else Deadline.Status.OVERDUE, "", created)
+
+        self.rapid_reviews: list[PlannedRapidReview] = []
+        for i in range(n):
+            aware_on = ref - timedelta(days=draw.between(1, HISTORY_DAYS))
+            wd1 = plan.working_day_1(aware_on)
+            met = {}
+            for key in keys:
+                due = rules.get(key).due(wd1)
+                met[key] = workdays.add_working_days(due, draw.between(1, 4)) if rand() < STEP_LATE_SHARE else \
+                    max(wd1, workdays.add_working_days(due, -draw.below(2)))
+            submitted = met[submission] if met[submission] <= ref else None
+            if submitted is not None:  # submitting ends the review: every step is done by then
+                met = {key: min(day, submitted) for key, day in met.items()}
+            steps = [deadline(key, wd1, met[key]) for key in keys]
+            notified = met[local_notice] if met[local_notice] <= ref else None
+            steps.append(deadline(plan.NOTIFICATION, aware_on, notified))
+            anchor = aware_on if by_awareness else notified  # the national review waits for the notification
+            if anchor is not None:
+                steps.append(deadline(plan.NATIONAL_REVIEW, anchor, submitted, "Submitted late"))
+            meeting = met[plan.MEETING_STEP]
+            self.rapid_reviews.append(PlannedRapidReview(i % n_la, aware_on, wd1, steps, notified,
+                                                         meeting if meeting <= ref else None, submitted))
+        self.n_step_deadlines = sum(len(r.steps) for r in self.rapid_reviews)
+
+    def _partnership(self) -> None:
+        """The partnership's referrals for a case review (the rapid reviews', and some triaged to a learning
+        review, to no review, or waiting), the National Panel notifications, the rapid reviews, the practice
+        reviews their decisions started (published after about six months, with their action plans: actions
+        owned by the agencies, done, in progress, overdue or cancelled), and the escalation register
+        (ESCALATION_RATE professional differences a child a year, at least MIN_ESCALATIONS, on the protocol's
+        stages, most resolved within weeks)."""
+        draw = self.pdraw
+        rand = draw.random
+        ref = self.ref
+        bu = self.business_unit
+        what = ("A child was taken to hospital with injuries that do not fit the explanation given.",
+                "A baby died suddenly at home; several agencies knew the family.",
+                "A teenager known to services was seriously harmed in an exploitation-related assault.",
+                "A child suffered serious neglect over a long period; the school and health visitor had concerns.")
+        rationale = {PartnershipReferral.Triage.SERIOUS_INCIDENT: "Serious harm with abuse or neglect known or "
+                                                                  "suspected: notifiable, a rapid review.",
+                     PartnershipReferral.Triage.LEARNING_REVIEW: "Not notifiable, but agencies could have worked "
+                                                                 "together better: a learning review.",
+                     PartnershipReferral.Triage.NO_REVIEW: "The criteria are not met; the agencies' own learning "
+                                                           "is enough."}
+
+        def staff_of(la: int, agency: int) -> list[int]:
+            return self.practitioners.get(agency) or [w for t in self.teams_of[la, "cp"] for w in self.workers_of[t]]
+
+        def referral(la: int, aware_on: date, triage: str, triaged_on: date | None) -> PartnershipReferral:
+            r = rand()
+            agency = self.police_of[la] if r < 0.4 else self.trust_of[la] if r < 0.65 else self.la_ids[la]
+            return PartnershipReferral(
+                public_id=self._id(draw), created_at=self._smoment(draw, aware_on), kind="case_review",
+                local_authority_id=self.la_ids[la], referring_agency_id=agency,
+                referred_by_id=draw.pick(staff_of(la, agency)), aware_on=aware_on, what_happened=draw.pick(what),
+                criteria_reason="Serious harm; abuse or neglect suspected; several agencies were involved.",
+                triage=triage, triage_rationale=rationale.get(triage, ""),
+                triaged_by_id=bu[0] if triaged_on else None,
+                triaged_at=self._smoment(draw, triaged_on) if triaged_on else None)
+
+        referrals = [referral(r.la, r.aware_on, PartnershipReferral.Triage.SERIOUS_INCIDENT, r.working_day_1)
+                     for r in self.rapid_reviews]
+        n_la = self.n_la
+        learning: list[tuple[int, date]] = []  # (referral index, triaged on): a learning review started
+        extra = ([PartnershipReferral.Triage.LEARNING_REVIEW] * max(1, round(len(self.rapid_reviews) * 0.15))
+                 + [PartnershipReferral.Triage.NO_REVIEW] * max(1, round(len(self.rapid_reviews) * 0.5)))
+        for i, triage in enumerate(extra):
+            aware_on = ref - timedelta(days=draw.between(10, HISTORY_DAYS))
+            triaged = min(ref, workdays.add_working_days(aware_on, draw.between(2, 10)))
+            if triage == PartnershipReferral.Triage.LEARNING_REVIEW:
+                learning.append((len(referrals), triaged))
+            referrals.append(referral(i % n_la, aware_on, triage, triaged))
+        referrals.append(referral(0, workdays.add_working_days(ref, -1), PartnershipReferral.Triage.PENDING, None))
+        self.counts["partnership referrals"] += self._copy_objects(PartnershipReferral, referrals)
+
+        notifications, reviews = [], []
+        for n, r in enumerate(self.rapid_reviews):
+            if r.notified_on is not None:
+                notifications.append(Notification(
+                    public_id=self._id(draw), created_at=self._smoment(draw, r.notified_on),
+                    referral_id=referrals[n].pk,
+                    to=Notification.To.NATIONAL_PANEL, sent_on=r.notified_on,
+                    reference=f"NCSPRP/{r.notified_on.year}/{n + 1:05d}", recorded_by_id=bu[0]))
+            decision = draw.weighted([c for c, _w in RAPID_REVIEW_DECISIONS],
+                                     draw.weights(w for _c, w in RAPID_REVIEW_DECISIONS)) if r.submitted_on else ""
+            responded = None
+            if r.submitted_on and rand() < 0.9:
+                responded = workdays.add_working_days(r.submitted_on, draw.between(10, 25))
+                responded = responded if responded <= ref else None
+            reviews.append(RapidReview(
+                public_id=self._id(draw), created_at=self._smoment(draw, r.working_day_1), referral_id=referrals[n].pk,
+                agency_aware_on=r.aware_on, working_day_1=r.working_day_1, la_aware_on=r.aware_on,
+                status=RapidReview.Status.SUBMITTED if r.submitted_on else RapidReview.Status.OPEN,
+                meeting_held_on=r.meeting_on,
+                chronology_frozen_at=self._smoment(draw, r.meeting_on) if r.meeting_on else None,
+                findings="The agencies' chronologies show missed chances to share information." if r.meeting_on
+                else "", decision=decision,
+                decision_rationale="Agreed at the rapid review meeting by the partners." if decision else "",
+                panel_response_on=responded,
+                panel_response="The National Panel agrees with the rapid review's decision." if responded else "",
+                panel_agrees=(rand() < 0.85) if responded else None, national_review=False if responded else None))
+        self.counts["National Panel notifications"] += self._copy_objects(Notification, notifications)
+        self.counts["rapid reviews"] += self._copy_objects(RapidReview, reviews)
+        for r, review in zip(self.rapid_reviews, reviews, strict=True):
+            r.id = review.pk
+
+        # practice reviews: from a rapid review's decision, or from a triage
+        started = [(n, reviews[n].pk, reviews[n].decision, r.submitted_on) for n, r in enumerate(self.rapid_reviews)
+                   if reviews[n].decision in ("lcspr", "learning_review")]
+        started += [(n, None, "learning_review", triaged) for n, triaged in learning]
+        numbers: Counter = Counter()
+        themes = list(PartnershipTheme.values)
+        practice: list[PracticeReview] = []
+        for n, rapid, kind, decided in sorted(started, key=lambda s: s[3]):
+            prefix = "LCSPR" if kind == "lcspr" else "LR"
+            numbers[prefix, decided.year] += 1
+            published = workdays.add_months(decided, 6 if kind == "lcspr" else 4) + timedelta(days=draw.below(90))
+            published = published if published <= ref else None
+            terms = workdays.add_working_days(decided, 15)
+            appointed = workdays.add_working_days(decided, 10)
+            reference = f"{prefix} {decided.year}-{numbers[prefix, decided.year]:02d}"
+            practice.append(PracticeReview(
+                public_id=self._id(draw), created_at=self._smoment(draw, decided), kind=kind,
+                referral_id=referrals[n].pk, rapid_review_id=rapid, reference=reference, decided_on=decided,
+                status=PracticeReview.Status.PUBLISHED if published else PracticeReview.Status.IN_PROGRESS,
+                terms_of_reference="The review's questions, agreed by the practice review group." if terms <= ref
+                else "", terms_agreed_on=terms if terms <= ref else None,
+                reviewer="An independent lead reviewer (volume)" if appointed <= ref else "",
+                reviewer_appointed_on=appointed if appointed <= ref else None,
+                methodology=draw.pick(("systems", "silp", "appreciative_inquiry", "child_practice_review")),
+                family_involvement="The family met the reviewer." if published else "",
+                practitioner_involvement="A learning event with the practitioners and their managers." if published
+                else "", panel_copy_sent_on=published - timedelta(days=14) if published else None,
+                published_on=published,
+                published_where=f"https://partnership.{EMAIL_DOMAIN}/reviews/{reference.replace(' ', '-').lower()}"
+                if published else "",
+                delay_reason="A criminal trial had to finish first." if published and kind == "lcspr" and
+                published > workdays.add_months(decided, 6) else "",
+                themes=sorted({draw.pick(themes) for _ in range(draw.between(2, 3))}),
+                learning_summary="What the agencies learned, and what changed." if published else ""))
+        self.counts["practice reviews"] += self._copy_objects(PracticeReview, practice)
+
+        # their action plans, once published
+        recommendations: list[Recommendation] = []
+        actions: list[tuple[int, ReviewAction]] = []  # (recommendation index, action)
+        la_of = {pk: i for i, pk in enumerate(self.la_ids)}
+        la_of_referral = {r.pk: la_of[r.local_authority_id] for r in referrals}
+        for review in practice:
+            if review.published_on is None:
+                continue
+            la = la_of_referral[review.referral_id]
+            owners = [self.la_ids[la], self.police_of[la], self.trust_of[la], self.voluntary_of[la]]
+            number = 0
+            for rec_number in range(1, draw.between(3, 5) + 1):
+                recommendations.append(Recommendation(
+                    public_id=self._id(draw), created_at=self._smoment(draw, review.published_on), review_id=review.pk,
+                    number=rec_number, text="Agencies make sure that concerns are shared and followed up."))
+                for _ in range(draw.between(1, 3)):
+                    number += 1
+                    due = review.published_on + timedelta(days=draw.between(60, 540))
+                    r = rand()
+                    status, completed, note, cancelled = ReviewAction.Status.NOT_STARTED, None, "", ""
+                    if due < ref:
+                        if r < 0.7:
+                            status = ReviewAction.Status.COMPLETE
+                            completed = max(review.published_on, min(ref, due + timedelta(days=draw.between(-60, 20))))
+                        elif r < 0.85:
+                            status, note = ReviewAction.Status.IN_PROGRESS, "Training planned; delayed by staffing."
+                        elif r < 0.9:
+                            status = ReviewAction.Status.NOT_STARTED
+                        else:
+                            status, cancelled = ReviewAction.Status.CANCELLED, "Overtaken by a national change."
+                    elif r < 0.55:
+                        status, note = ReviewAction.Status.IN_PROGRESS, "Under way."
+                    elif r < 0.65:
+                        status = ReviewAction.Status.COMPLETE
+                        completed = review.published_on + timedelta(
+                            days=draw.below(max(1, (ref - review.published_on).days + 1)))
+                    actions.append((len(recommendations) - 1, ReviewAction(
+                        public_id=self._id(draw), created_at=self._smoment(draw, review.published_on),
+                        review_id=review.pk, number=number,
+                        description="Brief every practitioner on the learning and audit the practice after six "
+                                    "months.", owner_agency_id=draw.pick(owners), due_on=due, status=status,
+                        progress_note=note, completed_on=completed,
+                        no_evidence_reason="Reported to the practice review group." if completed else "",
+                        cancel_reason=cancelled)))
+        self.counts["practice review recommendations"] += self._copy_objects(Recommendation, recommendations)
+        for i, action in actions:
+            action.recommendation_id = recommendations[i].pk
+        self.counts["practice review actions"] += self._copy_objects(ReviewAction, [a for _i, a in actions])
+        self._escalations(draw)
+
+    def _escalations(self, draw: Draw) -> None:
+        rand = draw.random
+        ref = self.ref
+        stage_keys = escalation_protocol.stage_keys()
+        category_cum = draw.weights(w for _c, w in ESCALATION_CATEGORIES)
+        outcome_cum = draw.weights(w for _c, w in ESCALATION_OUTCOMES)
+        stage_cum = draw.weights((60, 25, 10, 5)[:len(stage_keys)] + (5,) * max(0, len(stage_keys) - 4))
+        n = max(MIN_ESCALATIONS, round(ESCALATION_RATE * self.n_children * HISTORY_DAYS / 365))
+        kids_of: dict[int, list[Kid]] = defaultdict(list)
+        for k in self.kids:
+            if k.open and k.team is not None and not k.restricted:
+                kids_of[k.la].append(k)
+        escalations: list[Escalation] = []
+        steps: list[tuple[int, EscalationStep]] = []
+        for i in range(n):
+            la = i % self.n_la
+            raised_on = workdays.previous_working_day(ref - timedelta(days=draw.below(HISTORY_DAYS)))
+            schools = self.schools_of[la, "primary"] + self.schools_of[la, "secondary"]
+            partner = draw.pick([self.police_of[la], self.trust_of[la], *(schools[:1])])
+            if rand() < 0.6:  # a partner raises it with the authority
+                raising, raised_with = partner, self.la_ids[la]
+                by = draw.pick(self.practitioners[partner])
+            else:
+                raising, raised_with = self.la_ids[la], partner
+                by = draw.pick([w for t in self.teams_of[la, "cp"] + self.teams_of[la, "assessment"]
+                                for w in self.workers_of[t]])
+            child = draw.pick(kids_of[la]) if kids_of[la] and rand() < 0.75 else None
+            reached = 1 + bisect(stage_cum, rand() * stage_cum[-1])
+            starts = [raised_on]
+            for stage in range(1, reached):
+                nxt = workdays.add_working_days(starts[-1], rules.get(stage_keys[stage - 1]).amount + draw.below(4))
+                if nxt > ref:
+                    break
+                starts.append(nxt)
+            stage = len(starts)
+            closed = workdays.add_working_days(starts[-1], draw.between(1, rules.get(stage_keys[stage - 1]).amount + 5))
+            closed = closed if closed <= ref and rand() < 0.97 else None
+            outcome = draw.weighted([c for c, _w in ESCALATION_OUTCOMES], outcome_cum) if closed else ""
+            concern = "The plan is not progressing and the concerns raised have not been answered."
+            escalations.append(Escalation(
+                public_id=self._id(draw), created_at=self._smoment(draw, raised_on), route="professional_difference",
+                child_id=child.id if child else None, theme="" if child else "Thresholds for a strategy discussion",
+                category=draw.weighted([c for c, _w in ESCALATION_CATEGORIES], category_cum), concern=concern,
+                wanted="A joint discussion and an agreed plan within the protocol's days.", raised_by_id=by,
+                raising_agency_id=raising, raised_with_agency_id=raised_with, raised_on=raised_on, stage=stage,
+                stage_key=stage_keys[stage - 1], stage_started_on=starts[-1], outcome=outcome,
+                outcome_note="Agreed at a meeting of the managers." if closed else "", closed_on=closed))
+            e = len(escalations) - 1
+            steps.append((e, EscalationStep(public_id=self._id(draw), created_at=self._smoment(draw, raised_on),
+                                            kind="raised", stage=1, on=raised_on, by_id=by, agency_id=raising,
+                                            text=concern)))
+            for s, day in enumerate(starts[1:], start=2):
+                steps.append((e, EscalationStep(public_id=self._id(draw), created_at=self._smoment(draw, day),
+                                                kind="moved_on", stage=s, on=day, by_id=by, agency_id=raising,
+                                                text="Not resolved at the earlier stage: moved on.")))
+            if closed:
+                steps.append((e, EscalationStep(public_id=self._id(draw), created_at=self._smoment(draw, closed),
+                                                kind="closed", stage=stage, on=closed, by_id=by, agency_id=raising,
+                                                text="Agreed at a meeting of the managers.")))
+        self.counts["escalations"] += self._copy_objects(Escalation, escalations)
+        for e, step in steps:
+            step.escalation_id = escalations[e].pk
+        self.counts["escalation steps"] += self._copy_objects(EscalationStep, [s for _e, s in steps])
+
+    def _step_deadlines(self) -> None:
+        """The rapid reviews' step deadlines (planned by _plan_rapid_reviews): the business unit's to remind.
+        In parallel mode they are written after the deadlines' connection has committed (indexes built), not
+        frozen."""
+        ct = ContentType.objects.get_for_model(RapidReview).pk
+        objs = []
+        for r in self.rapid_reviews:
+            for s in r.steps:
+                rule = rules.get(s.key)
+                objs.append(Deadline(
+                    public_id=uuid.UUID(s.public_id), rule_key=s.key, subject_type_id=ct, subject_id=r.id,
+                    label=rule.title, anchor_date=s.anchor, due_date=s.due, met_on=s.met_on, status=s.status,
+                    responsible_person_id=self.business_unit[0], responsible_team_id=self.partnership_team,
+                    late_reason=s.late_reason, cancelled_reason="",
+                    computation={"amount": rule.amount, "unit": rule.unit.value, "direction": rule.direction.value,
+                                 "anchor": rule.anchor, "overridden": rule.overridden,
+                                 "holidays_version": holidays.__version__},
+                    created_at=s.created_at))
+        freeze = not self.parallel and Deadline._meta.db_table in self.frozen
+        self.counts["deadlines"] += copy_objects(Deadline, objs, freeze=freeze)
+
     # --- deadlines -------------------------------------------------------------------------------
     def _deadlines(self, *, count: bool = True) -> int:
         """The deadlines, from a random generator of their own (so that they are the same whether they
@@ -1212,7 +2105,7 @@ class VolumeLoader:
         day_deltas = [timedelta(days=d) for d in range(31)]
 
         def rows():
-            for _ in range(self.n_deadlines):
+            for _ in range(self.n_deadlines - self.n_step_deadlines):
                 status = draw.weighted(statuses, status_cum)
                 is_open = status in open_statuses
                 k = open_kids[int(rand() * n_open)] if is_open else kids[int(rand() * n_kids)]
@@ -1293,6 +2186,9 @@ class VolumeLoader:
             "missing_id": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
             "search_social_worker": f"{page_child.first} {page_child.surname}",
             "search_partner": f"{partner_child.first} {partner_child.surname}",
+            # who opens each service's figures pages (the bench's figures lines)
+            "iro_manager": self.iro_manager[page_child.la], "lado_manager": self.lado_manager[page_child.la],
+            "business_unit": self.business_unit[0],
         }
 
     def _record(self, seconds: float) -> None:
@@ -1301,9 +2197,10 @@ class VolumeLoader:
             cursor.execute(f"DELETE FROM {META_TABLE}")
             cursor.execute(
                 f"INSERT INTO {META_TABLE} (id, scale, children, deadlines, reference_date, loaded_at, seconds, rows, "
-                "counts, subjects, step_seconds) VALUES (1, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                "counts, subjects, step_seconds, version) VALUES (1, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [self.scale, self.n_children, self.n_deadlines, self.ref, self.now, seconds,
-                 sum(counts.values()), json.dumps(counts), json.dumps(self._subjects()), json.dumps(self.timings)],
+                 sum(counts.values()), json.dumps(counts), json.dumps(self._subjects()), json.dumps(self.timings),
+                 LOADER_VERSION],
             )
 
 
@@ -1313,13 +2210,19 @@ def load(*, scale: float = 1.0, fresh: bool = False, seed: int = SEED, say: Say 
     require_scratch_database()
     children, deadlines = scaled(scale)
     meta = loaded()
-    if meta is not None and not fresh and (meta["children"], meta["deadlines"]) == (children, deadlines):
+    same_scale = meta is not None and (meta["children"], meta["deadlines"]) == (children, deadlines)
+    current = meta is not None and meta["version"] == LOADER_VERSION
+    if same_scale and current and not fresh:
         say(f"Volume data already loaded at this scale ({children:,} children, {deadlines:,} deadlines, reference "
             f"date {meta['reference_date']}, loaded in {meta['seconds']:.1f} s): nothing to do (--fresh reloads).")
         return None
     if meta is not None or fresh:
-        why = "--fresh" if fresh else (f"it holds {meta['children']:,} children and {meta['deadlines']:,} deadlines, "
-                                       "another scale")
+        if fresh:
+            why = "--fresh"
+        elif not same_scale:
+            why = f"it holds {meta['children']:,} children and {meta['deadlines']:,} deadlines, another scale"
+        else:
+            why = f"it was loaded by version {meta['version'] or 1} of the loader, this is version {LOADER_VERSION}"
         say(f"Emptying the database first ({why}).")
         wipe(say)
     say(f"Loading {children:,} children and {deadlines:,} deadlines (scale {scale:g}) into {database_name()}.")
