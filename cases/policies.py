@@ -371,6 +371,20 @@ class ChildPolicy(Policy):
             output_field=CharField(),
         ))
 
+    def findable_scope(self, ctx: AccessContext, *, key: str = "pk",
+                       authority: str = "local_authority_id") -> Q:
+        """The children ``findable(ctx)`` may return, as one set-wise condition: their finder authorities'
+        children, or those they have a basis for (``key = ANY(ARRAY(the union))``). On another model's rows,
+        ``key`` and ``authority`` reach the child's key and its authority (``"child_id"``,
+        ``"child__local_authority_id"``). A search draws its name candidates from this set rather than from
+        every child in the database, so it costs what the searcher may find (issue 9); ``findable`` still
+        decides what each row shows."""
+        if not ctx.is_authenticated:
+            return NOTHING
+        basis = any_ids(ctx.remember("cases.child.basis_sql", lambda: compiled(self.basis_ids(ctx))), field=key)
+        authorities = self._finder_authority_ids(ctx)
+        return Q(**{f"{authority}__in": sorted(authorities)}) | basis if authorities else basis
+
     # --- recording a child ---------------------------------------------------------------------------
     def _staff_authority_ids(self, ctx: AccessContext) -> frozenset[int]:
         """The local authorities ctx works in as children's social care staff."""

@@ -15,6 +15,7 @@ are equality lookups on their unique indexes; a date of birth is one on each of 
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -119,20 +120,26 @@ class SearchResult:
         return holder_of(self.child)
 
 
-def name_candidates(term: str) -> QuerySet:
+def name_candidates(term: str, scope: Callable[..., Q] | None = None) -> QuerySet:
     """The ids of the children whose name, preferred name or live alias contains ``term`` (any case), or
     whose name looks like it (``word_similarity(term, col) >= NAME_SIMILARITY``): a ``UNION ALL`` of an
     index-served query on cases_child (a ``BitmapOr`` of its six trigram indexes) and one on the live
-    aliases. Needs ``use_name_similarity_threshold()`` on the connection that runs it."""
+    aliases. ``scope(key=..., authority=...)`` (``child_policy.findable_scope`` for the searcher) narrows
+    both to the children the searcher may find, so that the candidates are theirs and not the whole
+    database's. Needs ``use_name_similarity_threshold()`` on the connection that runs it."""
     names = Q()
     for f in NAME_FIELDS:
         names |= Q(**{f"{f}__icontains": term}) | Q(**{f"{f}__trigram_word_similar": term})
     children = Child.objects.filter(names).order_by().values("pk")
     aliases = ChildAlias.objects.live().filter(name__icontains=term).order_by().values("child_id")
+    if scope is not None:
+        children = children.filter(scope())
+        aliases = aliases.filter(scope(key="child_id", authority="child__local_authority_id"))
     return children.union(aliases, all=True)
 
 
-def child_search_queryset(*, base: QuerySet, criteria: SearchCriteria) -> QuerySet:
+def child_search_queryset(*, base: QuerySet, criteria: SearchCriteria,
+                          scope: Callable[..., Q] | None = None) -> QuerySet:
     """Children in ``base`` matching every criterion given; annotated for match reasons (``alias{i}``:
     a live alias contains the i-th term) and, with a name, for ranking (``sim0``: how much the first term
     looks like the child's names). Each name term keeps the children among its ``name_candidates``, so
@@ -153,7 +160,7 @@ def child_search_queryset(*, base: QuerySet, criteria: SearchCriteria) -> QueryS
     use_name_similarity_threshold(qs.db)
     for i, term in enumerate(terms):
         alias_match = ChildAlias.objects.live().filter(child=OuterRef("pk"), name__icontains=term)
-        qs = qs.filter(pk__in=name_candidates(term)).annotate(**{f"alias{i}": Exists(alias_match)})
+        qs = qs.filter(pk__in=name_candidates(term, scope)).annotate(**{f"alias{i}": Exists(alias_match)})
     return qs.annotate(sim0=Greatest(*(TrigramWordSimilarity(terms[0], f) for f in NAME_FIELDS)))
 
 
@@ -190,7 +197,8 @@ def child_search(*, ctx: AccessContext, criteria: SearchCriteria, limit: int = 5
     if criteria.empty:
         return []
     base = child_policy.findable(ctx).select_related("allocated_social_worker", "allocated_team", "local_authority")
-    qs = child_search_queryset(base=base, criteria=criteria)
+    qs = child_search_queryset(base=base, criteria=criteria,
+                               scope=lambda **kw: child_policy.findable_scope(ctx, **kw))
     order = ["legal_surname", "legal_first_names", "id"]
     if criteria.terms:
         order = ["-sim0", *order]
