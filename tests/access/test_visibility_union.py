@@ -35,10 +35,9 @@ from tests.factories import (
     ChildFactory,
     ClosedInvolvementFactory,
     InvolvementFactory,
-    LocalAuthorityFactory,
-    SchoolFactory,
     TeamFactory,
     make_user,
+    people,
 )
 from tests.factories.states import BookedConferenceFactory, DecidedConferenceFactory
 from tests.factories.worlds import built
@@ -128,15 +127,14 @@ def build() -> SimpleNamespace:
     in ``world``: a child allocated to the social worker in their team, with the school involved (the partner's
     agency) and the partner named as the professional; another involvement ending next month; a grant;
     a child the chair chairs a conference for."""
-    la = LocalAuthorityFactory(name="Northmoor Borough Council")
-    team = TeamFactory(agency=la, name="Assessment Team A")
-    social_worker = make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker",
-                              email="sam.worker@example.org")
-    team_manager = make_user(la, Role.TEAM_MANAGER, team=team, full_name="Tess Manager")
-    service_manager = make_user(la, Role.SERVICE_MANAGER, full_name="Sian Service")
-    school = SchoolFactory(name="Oakfield Primary School")
-    school_dsl = make_user(school, Role.PARTNER_PRACTITIONER, full_name="Dee Safeguarding-Lead")
-    chair = make_user(la, Role.CONFERENCE_CHAIR, full_name="Chris Chair")
+    la = people.la()
+    team = people.team(la)
+    social_worker = people.social_worker(la, team)
+    team_manager = people.team_manager(la, team)
+    service_manager = people.service_manager(la)
+    school = people.school()
+    school_dsl = people.school_dsl(school)
+    chair = people.chair(la)
     child = ChildFactory(local_authority=la, allocated_social_worker=social_worker, allocated_team=team)
     InvolvementFactory(child=child, agency=school, professional=school_dsl)
     ending = ChildFactory(local_authority=la)

@@ -35,13 +35,10 @@ from safeguarding.clock.models import Deadline
 from tests.conferences import story
 from tests.factories import (
     ChildFactory,
-    HealthFactory,
-    LocalAuthorityFactory,
-    PoliceFactory,
     RestrictedChildFactory,
     SchoolFactory,
-    TeamFactory,
     make_user,
+    people,
 )
 from tests.factories.worlds import built
 
@@ -97,15 +94,14 @@ def build_world() -> SimpleNamespace:
     """The people of tests/conftest.py by the same names, and a scheduled initial conference for Amelia with the
     mother, the social worker, police, health and school invited (built once for the class below)."""
     with freeze_time("2026-03-05 10:00"):
-        la = LocalAuthorityFactory(name="Northmoor Borough Council")
-        team = TeamFactory(agency=la, name="Assessment Team A")
-        social_worker = make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker",
-                                  email="sam.worker@example.org")
-        chair = make_user(la, Role.CONFERENCE_CHAIR, full_name="Chris Chair")
-        police = PoliceFactory(name="Northmoor Police")
-        health = HealthFactory(name="Northmoor NHS Trust")
-        school = SchoolFactory(name="Oakfield Primary School")
-        child, mother, people = story.child_with_family(
+        la = people.la()
+        team = people.team(la)
+        social_worker = people.social_worker(la, team)
+        chair = people.chair(la)
+        police = people.police()
+        health = people.health()
+        school = people.school()
+        child, mother, practitioners = story.child_with_family(
             la=la, social_worker=social_worker, team=team, police=police, health=health, school=school,
             legal_first_names="Amelia", legal_surname="Hartley", date_of_birth=date(2016, 5, 4))
         conf = story.request_icpc(child=child, social_worker=social_worker,
@@ -113,7 +109,7 @@ def build_world() -> SimpleNamespace:
         conf = story.book(conference=conf, chair=chair, actor=chair, day=CONFERENCE_DAY)
         invitations = story.invite_everyone(conference=conf, actor=chair)
     return SimpleNamespace(la=la, team=team, social_worker=social_worker, chair=chair, police=police, health=health,
-                           school=school, conf=conf, child=child, mother=mother, people=people,
+                           school=school, conf=conf, child=child, mother=mother, people=practitioners,
                            invitations=invitations)
 
 

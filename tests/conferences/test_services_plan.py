@@ -43,12 +43,8 @@ from safeguarding.notify.models import Notification
 from tests.conferences import story
 from tests.factories import (
     ChildFactory,
-    HealthFactory,
-    LocalAuthorityFactory,
-    PoliceFactory,
-    SchoolFactory,
-    TeamFactory,
     make_user,
+    people,
 )
 from tests.factories.worlds import built
 
@@ -143,18 +139,17 @@ def build(state: str) -> SimpleNamespace:
     """The people of tests/conftest.py by the same names, Zebedee's family, and the initial conference held, then
     (``state`` "plan") a plan decided, then ("signed") the minutes signed: what the fixtures above build."""
     with freeze_time("2026-03-02 09:00") as clock:
-        la = LocalAuthorityFactory(name="Northmoor Borough Council")
-        team = TeamFactory(agency=la, name="Assessment Team A")
+        la = people.la()
+        team = people.team(la)
         w = SimpleNamespace(
             state=state, la=la, team=team,
-            social_worker=make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker",
-                                    email="sam.worker@example.org"),
-            police=PoliceFactory(name="Northmoor Police"), health=HealthFactory(name="Northmoor NHS Trust"),
-            school=SchoolFactory(name="Oakfield Primary School"), plan=None, signed=None,
+            social_worker=people.social_worker(la, team),
+            police=people.police(), health=people.health(),
+            school=people.school(), plan=None, signed=None,
         )
         w.family = make_family(la=la, team=team, social_worker=w.social_worker, police=w.police, health=w.health,
                                school=w.school)
-        w.chair = make_user(la, Role.CONFERENCE_CHAIR, full_name="Chris Chair")
+        w.chair = people.chair(la)
         w.held = hold(w.family, w.social_worker, w.chair, clock)
         if state in ("plan", "signed"):
             decide_plan(w.held, w.chair, w.social_worker, category="NEG")

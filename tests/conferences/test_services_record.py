@@ -32,12 +32,8 @@ from tests.factories import (
     AdultFactory,
     AgencyFactory,
     ChildFactory,
-    HealthFactory,
-    LocalAuthorityFactory,
-    PoliceFactory,
-    SchoolFactory,
-    TeamFactory,
     make_user,
+    people,
 )
 from tests.factories.worlds import built
 
@@ -59,14 +55,13 @@ def build(state: str) -> SimpleNamespace:
     school involved) and the initial conference requested, then (``state``) booked with nobody invited ("bare")
     or with everyone proposed invited, then booked ("booked"), on Monday 2 March 2026 at 9:00."""
     with freeze_time("2026-03-02 09:00"):
-        la = LocalAuthorityFactory(name="Northmoor Borough Council")
-        team = TeamFactory(agency=la, name="Assessment Team A")
+        la = people.la()
+        team = people.team(la)
         w = SimpleNamespace(
             state=state, la=la, team=team,
-            social_worker=make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker",
-                                    email="sam.worker@example.org"),
-            police=PoliceFactory(name="Northmoor Police"), health=HealthFactory(name="Northmoor NHS Trust"),
-            school=SchoolFactory(name="Oakfield Primary School"),
+            social_worker=people.social_worker(la, team),
+            police=people.police(), health=people.health(),
+            school=people.school(),
         )
         w.family = story.child_with_family(la=la, social_worker=w.social_worker, team=team, police=w.police,
                                            health=w.health, school=w.school, legal_first_names="Zebedee",
@@ -74,7 +69,7 @@ def build(state: str) -> SimpleNamespace:
         w.conf = story.request_icpc(child=w.family[0], social_worker=w.social_worker,
                                     strategy_discussion_date=date(2026, 3, 2))
         if state in ("bare", "booked"):
-            w.chair = make_user(la, Role.CONFERENCE_CHAIR, full_name="Chris Chair")
+            w.chair = people.chair(la)
         if state == "booked":
             story.invite_everyone(conference=w.conf, actor=w.chair)
         if state in ("bare", "booked"):

@@ -31,10 +31,8 @@ from safeguarding.accounts.models import Role
 from safeguarding.audit.models import CaseEvent
 from tests.factories import (
     ChildFactory,
-    LocalAuthorityFactory,
-    PoliceFactory,
-    TeamFactory,
     make_user,
+    people,
 )
 from tests.factories.reviews import AllocatedEpisodeFactory, iro_manager_of, iro_of, write_record
 from tests.factories.worlds import built
@@ -66,20 +64,18 @@ def count(c, url, method="get", **kw):
 def build(state: str) -> SimpleNamespace:
     """The people, Jade, and her first review booked (``state`` "booked") or also held ("held")."""
     with freeze_time(BOOKED_AT) as clock:
-        la = LocalAuthorityFactory(name="Northmoor Borough Council")
-        other_la = LocalAuthorityFactory(name="Southvale City Council")
-        team = TeamFactory(agency=la, name="Assessment Team A")
-        other_team = TeamFactory(agency=la, name="Child in Need Team B")
+        la = people.la()
+        other_la = people.other_la()
+        team = people.team(la)
+        other_team = people.other_team(la)
         w = SimpleNamespace(
             state=state, la=la, other_la=other_la, team=team,
-            social_worker=make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker",
-                                    email="sam.worker@example.org"),
-            other_social_worker=make_user(la, Role.SOCIAL_WORKER, team=other_team, full_name="Olly Other"),
-            team_manager=make_user(la, Role.TEAM_MANAGER, team=team, full_name="Tess Manager"),
-            iro=make_user(la, Role.IRO, full_name="Ira Reviewing"),
-            chair=make_user(la, Role.CONFERENCE_CHAIR, full_name="Chris Chair"),
-            police_officer=make_user(PoliceFactory(name="Northmoor Police"), Role.PARTNER_PRACTITIONER,
-                                     full_name="Pat Police"),
+            social_worker=people.social_worker(la, team),
+            other_social_worker=people.other_social_worker(la, other_team),
+            team_manager=people.team_manager(la, team),
+            iro=people.iro(la),
+            chair=people.chair(la),
+            police_officer=people.police_officer(people.police()),
         )
         child = ChildFactory(local_authority=la, allocated_social_worker=w.social_worker, allocated_team=team,
                              legal_first_names="Jade", legal_surname="Holloway", date_of_birth=date(2016, 2, 1),

@@ -33,7 +33,7 @@ from safeguarding.accounts.models import Role
 from safeguarding.audit.models import CaseEvent
 from safeguarding.clock.models import Deadline
 from safeguarding.notify.models import Notification
-from tests.factories import ChildFactory, LocalAuthorityFactory, PoliceFactory, TeamFactory, make_user
+from tests.factories import ChildFactory, PoliceFactory, make_user, people
 from tests.factories.reviews import RECORD_TEXT, AllocatedEpisodeFactory, iro_manager_of, write_record
 from tests.factories.worlds import built
 
@@ -70,14 +70,13 @@ def build(state: str) -> SimpleNamespace:
     (11:00): as far as ``state``."""
     now = "2026-03-03 09:00"
     with freeze_time(now) as clock:
-        la = LocalAuthorityFactory(name="Northmoor Borough Council")
-        team = TeamFactory(agency=la, name="Assessment Team A")
+        la = people.la()
+        team = people.team(la)
         w = SimpleNamespace(
             state=state, la=la, team=team,
-            social_worker=make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker",
-                                    email="sam.worker@example.org"),
-            team_manager=make_user(la, Role.TEAM_MANAGER, team=team, full_name="Tess Manager"),
-            iro=make_user(la, Role.IRO, full_name="Ira Reviewing"),
+            social_worker=people.social_worker(la, team),
+            team_manager=people.team_manager(la, team),
+            iro=people.iro(la),
         )
         child = ChildFactory(local_authority=la, allocated_social_worker=w.social_worker, allocated_team=team,
                              legal_first_names="Jade", legal_surname="Holloway", date_of_birth=date(2016, 2, 1),
