@@ -22,15 +22,7 @@ import pytest
 from django.test import Client, override_settings
 
 from safeguarding.access.context import AccessContext
-from safeguarding.accounts.models import Role
-from tests.factories import (
-    HealthFactory,
-    LocalAuthorityFactory,
-    PoliceFactory,
-    SchoolFactory,
-    TeamFactory,
-    make_user,
-)
+from tests.factories import people
 
 # freezegun swaps the time functions of every loaded module it does not ignore, pytest's own clock
 # (`from time import perf_counter` in _pytest.timing) included: --durations then reported decades for
@@ -112,6 +104,25 @@ def _delete_instead_of_truncate() -> None:
     DatabaseOperations.sql_flush = sql_flush
 
 
+def _no_post_migrate_after_a_delete_flush() -> None:
+    """Django sends post_migrate after every flush (so after each transactional test): the content types
+    and permissions are looked for again, app by app (some 120 statements, about half a second each
+    time). A flush that DELETEs (above) keeps both tables, so there is nothing for it to create; the only
+    receivers are contenttypes' and auth's (which create missing rows) and guardian's (which empties its
+    content-type cache, still right since the rows are kept). A flush that resets sequences (TRUNCATE)
+    still sends it."""
+    from django.core.management.commands import flush
+
+    handle = flush.Command.handle
+
+    def handle_without_post_migrate(self, **options):
+        if not options.get("reset_sequences", True):  # flush.Command.handle's own default
+            options["inhibit_post_migrate"] = True
+        return handle(self, **options)
+
+    flush.Command.handle = handle_without_post_migrate
+
+
 def _asynchronous_commit() -> None:
     """Commits in the test databases do not wait for the WAL to reach the disk (PostgreSQL's
     ``synchronous_commit=off``, a per-session setting): a commit is visible to every other connection
@@ -129,6 +140,7 @@ def _asynchronous_commit() -> None:
 def pytest_configure(config):
     _asynchronous_commit()
     _delete_instead_of_truncate()
+    _no_post_migrate_after_a_delete_flush()
     _redis_database_per_worker()
 
 
@@ -402,103 +414,103 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture
 def la(db):
-    return LocalAuthorityFactory(name="Northmoor Borough Council")
+    return people.la()
 
 
 @pytest.fixture
 def other_la(db):
-    return LocalAuthorityFactory(name="Southvale City Council")
+    return people.other_la()
 
 
 @pytest.fixture
 def police(db):
-    return PoliceFactory(name="Northmoor Police")
+    return people.police()
 
 
 @pytest.fixture
 def health(db):
-    return HealthFactory(name="Northmoor NHS Trust")
+    return people.health()
 
 
 @pytest.fixture
 def school(db):
-    return SchoolFactory(name="Oakfield Primary School")
+    return people.school()
 
 
 @pytest.fixture
 def team(la):
-    return TeamFactory(agency=la, name="Assessment Team A")
+    return people.team(la)
 
 
 @pytest.fixture
 def other_team(la):
-    return TeamFactory(agency=la, name="Child in Need Team B")
+    return people.other_team(la)
 
 
 @pytest.fixture
 def social_worker(la, team):
-    return make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Sam Worker", email="sam.worker@example.org")
+    return people.social_worker(la, team)
 
 
 @pytest.fixture
 def colleague(la, team):
     """Another social worker in the same team."""
-    return make_user(la, Role.SOCIAL_WORKER, team=team, full_name="Cal Colleague")
+    return people.colleague(la, team)
 
 
 @pytest.fixture
 def other_social_worker(la, other_team):
-    return make_user(la, Role.SOCIAL_WORKER, team=other_team, full_name="Olly Other")
+    return people.other_social_worker(la, other_team)
 
 
 @pytest.fixture
 def team_manager(la, team):
-    return make_user(la, Role.TEAM_MANAGER, team=team, full_name="Tess Manager")
+    return people.team_manager(la, team)
 
 
 @pytest.fixture
 def service_manager(la):
-    return make_user(la, Role.SERVICE_MANAGER, full_name="Sian Service")
+    return people.service_manager(la)
 
 
 @pytest.fixture
 def other_la_service_manager(other_la):
-    return make_user(other_la, Role.SERVICE_MANAGER, full_name="Sol Elsewhere")
+    return people.other_la_service_manager(other_la)
 
 
 @pytest.fixture
 def chair(la):
-    return make_user(la, Role.CONFERENCE_CHAIR, full_name="Chris Chair")
+    return people.chair(la)
 
 
 @pytest.fixture
 def iro(la):
-    return make_user(la, Role.IRO, full_name="Ira Reviewing")
+    return people.iro(la)
 
 
 @pytest.fixture
 def lado(la):
-    return make_user(la, Role.LADO_OFFICER, full_name="Lee Lado")
+    return people.lado(la)
 
 
 @pytest.fixture
 def business_unit(la):
-    return make_user(la, Role.PARTNERSHIP_BUSINESS_UNIT, full_name="Bea Business")
+    return people.business_unit(la)
 
 
 @pytest.fixture
 def administrator(la):
-    return make_user(la, Role.ADMINISTRATOR, full_name="Ada Admin")
+    return people.administrator(la)
 
 
 @pytest.fixture
 def police_officer(police):
-    return make_user(police, Role.PARTNER_PRACTITIONER, full_name="Pat Police")
+    return people.police_officer(police)
 
 
 @pytest.fixture
 def school_dsl(school):
-    return make_user(school, Role.PARTNER_PRACTITIONER, full_name="Dee Safeguarding-Lead")
+    return people.school_dsl(school)
 
 
 @pytest.fixture
