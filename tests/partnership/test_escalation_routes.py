@@ -24,6 +24,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_chairs_mid_way_audit_escalation_arrives_in_the_register(client_for):
     plan = ActivePlanFactory()
+    # a surname nobody else on the page has (Faker's could be a person's): the register must not show it
+    plan.child.legal_surname = "Quillfeather"
+    plan.child.save(update_fields=["legal_surname"])
     chair = plan.conferences.get().chair
     unit = make_user(plan.child.local_authority, Role.PARTNERSHIP_BUSINESS_UNIT)
     audited_on = plan.started_on + timedelta(days=30)

@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from reviews.codes import LegalStatus, PlacementType
 from reviews.models import ReviewDecision
@@ -76,7 +77,7 @@ def test_the_social_worker_sees_the_period_what_is_current_and_the_open_decision
     panel = panel_of(html)
     episode, review = world.decision.review.episode, world.decision.review
     for text in (f"Looked after since {episode.start_date:%-d %B %Y}", LegalStatus.V2.label, PlacementType.U6.label,
-                 review.iro.full_name, "Next review", "Due by", "First review", "PN1: Child physically attends",
+                 escape(review.iro.full_name), "Next review", "Due by", "First review", "PN1: Child physically attends",
                  "Open decisions", "Share the record of police call-outs"):
         assert text in panel, text
     assert f"/reviews/r/{review.public_id}/" in panel  # the review page: they see the whole review
