@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -27,10 +28,12 @@ from threading import Lock
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
+from django.core.signals import setting_changed
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.expressions import Col
 from django.db.models.query import get_related_populators
+from django.dispatch import receiver
 
 Builder = Callable[..., QuerySet]
 
@@ -147,6 +150,16 @@ def _fetch(compiled: _Compiled, params: tuple) -> list[list]:
     return rows
 
 
+_ALL: weakref.WeakSet = weakref.WeakSet()
+
+
+@receiver(setting_changed)
+def _forget_on_setting_change(**kwargs) -> None:
+    """A test that overrides a setting may change what a builder builds: every cache starts again."""
+    for cache in list(_ALL):
+        cache.clear()
+
+
 class Statements:
     """A bounded cache of compiled ``values()`` queries, for one kind of statement (``name``, in errors).
 
@@ -159,6 +172,7 @@ class Statements:
         self.size = size
         self._cache: OrderedDict[Hashable, _Compiled] = OrderedDict()
         self._lock = Lock()
+        _ALL.add(self)
 
     def clear(self) -> None:
         with self._lock:

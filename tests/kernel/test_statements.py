@@ -84,7 +84,10 @@ def test_a_key_that_misses_what_the_query_depends_on_fails_where_checked(childre
         outside["surname"] = "Someone-Else"
         with pytest.raises(StatementShapeError, match="parameters"):
             cache.instances("k", build, children[0].pk)
+    outside["surname"] = children[0].legal_surname
     with override_settings(STATEMENTS_CHECKED=False):  # unchecked, the cached statement is what runs
+        assert [c.pk for c in cache.instances("k", build, children[0].pk)] == [children[0].pk]
+        outside["surname"] = "Someone-Else"
         assert [c.pk for c in cache.instances("k", build, children[0].pk)] == [children[0].pk]
 
 
@@ -93,3 +96,12 @@ def test_the_cache_is_bounded(children):
     for i in range(5):
         cache.instances(("shape", i), by_pk, children[0].pk)
     assert list(cache._cache) == [("shape", 3), ("shape", 4)]
+
+
+def test_a_changed_setting_starts_every_cache_again(children):
+    """A test that overrides a setting may change what a builder builds: the caches forget what they hold."""
+    cache = Statements("test")
+    cache.instances("by pk", by_pk, children[0].pk)
+    assert len(cache._cache) == 1
+    with override_settings(LADO_RESOLUTION_TARGETS={}):
+        assert len(cache._cache) == 0
