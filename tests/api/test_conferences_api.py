@@ -40,7 +40,7 @@ from tests.factories import (
     make_user,
     people,
 )
-from tests.factories.worlds import built
+from tests.factories.worlds import afresh, built
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("api_conferences")]
 
@@ -113,17 +113,13 @@ def build_world() -> SimpleNamespace:
                            invitations=invitations)
 
 
-def _fresh(kept):
-    return type(kept).objects.get(pk=kept.pk)
-
-
 def read_world(kept: SimpleNamespace) -> SimpleNamespace:
     """The conference's world as one test sees it: every object read afresh from the database."""
-    invitations = [_fresh(i) for i in kept.invitations]
+    invitations = [afresh(i) for i in kept.invitations]
     by_agency = {i.agency_id: i for i in invitations if i.kind == Invitation.InviteeKind.PROFESSIONAL}
     return SimpleNamespace(
-        conf=_fresh(kept.conf), child=_fresh(kept.child), mother=_fresh(kept.mother),
-        people={agency: _fresh(person) for agency, person in kept.people.items()}, invitations=invitations,
+        conf=afresh(kept.conf), child=afresh(kept.child), mother=afresh(kept.mother),
+        people={agency: afresh(person) for agency, person in kept.people.items()}, invitations=invitations,
         mother_inv=next(i for i in invitations if i.kind == Invitation.InviteeKind.PARENT),
         police_inv=by_agency[kept.police.pk], school_inv=by_agency[kept.school.pk], sw_inv=by_agency[kept.la.pk],
     )
@@ -210,31 +206,31 @@ class TestAmeliasConference:
 
     @pytest.fixture
     def la(self, kept_world):
-        return _fresh(kept_world.la)
+        return afresh(kept_world.la)
 
     @pytest.fixture
     def team(self, kept_world):
-        return _fresh(kept_world.team)
+        return afresh(kept_world.team)
 
     @pytest.fixture
     def social_worker(self, kept_world):
-        return _fresh(kept_world.social_worker)
+        return afresh(kept_world.social_worker)
 
     @pytest.fixture
     def chair(self, kept_world):
-        return _fresh(kept_world.chair)
+        return afresh(kept_world.chair)
 
     @pytest.fixture
     def police(self, kept_world):
-        return _fresh(kept_world.police)
+        return afresh(kept_world.police)
 
     @pytest.fixture
     def health(self, kept_world):
-        return _fresh(kept_world.health)
+        return afresh(kept_world.health)
 
     @pytest.fixture
     def school(self, kept_world):
-        return _fresh(kept_world.school)
+        return afresh(kept_world.school)
 
     # --- reading conferences -----------------------------------------------------------------------------
 

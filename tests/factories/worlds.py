@@ -36,7 +36,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-__all__ = ["built", "rolled_back", "shared_world"]
+__all__ = ["afresh", "built", "rolled_back", "shared_world"]
 
 
 @contextmanager
@@ -74,3 +74,8 @@ def shared_world(build: Callable[[], Any], *, scope: str = "module", name: str |
 
     world.__doc__ = f"{build.__doc__ or build.__name__} (built once per {scope}, rolled back at its end)"
     return world
+
+
+def afresh(kept):
+    """A world's record read again from the database: a test's own instance, whatever earlier tests did to theirs."""
+    return type(kept)._default_manager.get(pk=kept.pk)

@@ -35,7 +35,7 @@ from tests.factories import (
     people,
 )
 from tests.factories.reviews import AllocatedEpisodeFactory, iro_manager_of, iro_of, write_record
-from tests.factories.worlds import built
+from tests.factories.worlds import afresh, built
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reviews_pages_review")]
 
@@ -99,8 +99,7 @@ def world(request, django_db_setup, django_db_blocker):
 def _reader(name: str):
     @pytest.fixture(name=name)
     def read(world):
-        kept = getattr(world, name)
-        return type(kept).objects.get(pk=kept.pk)
+        return afresh(getattr(world, name))
 
     read.__doc__ = f"The world's {name}, read afresh"
     return read
@@ -118,13 +117,13 @@ def clock(world):
 @pytest.fixture
 def booked(clock, world):
     assert world.state == "booked", "a class whose world is booked"
-    return Review.objects.get(pk=world.review.pk)
+    return afresh(world.review)
 
 
 @pytest.fixture
 def held(clock, world):
     assert world.state == "held", "a class whose world is held"
-    return Review.objects.get(pk=world.review.pk)
+    return afresh(world.review)
 
 
 def add_decisions(review, iro, owner, n, start=0):

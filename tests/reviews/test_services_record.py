@@ -35,7 +35,7 @@ from safeguarding.clock.models import Deadline
 from safeguarding.notify.models import Notification
 from tests.factories import ChildFactory, PoliceFactory, make_user, people
 from tests.factories.reviews import RECORD_TEXT, AllocatedEpisodeFactory, iro_manager_of, write_record
-from tests.factories.worlds import built
+from tests.factories.worlds import afresh, built
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reviews_services_record")]
 
@@ -103,10 +103,6 @@ def build(state: str) -> SimpleNamespace:
     return w
 
 
-def _fresh(kept):
-    return type(kept).objects.get(pk=kept.pk)
-
-
 class JadesReview:
     """The base of the test classes below: the class's world (its ``state``), and the fixtures that read it."""
 
@@ -125,27 +121,27 @@ class JadesReview:
 
     @pytest.fixture
     def la(self, world):
-        return _fresh(world.la)
+        return afresh(world.la)
 
     @pytest.fixture
     def team(self, world):
-        return _fresh(world.team)
+        return afresh(world.team)
 
     @pytest.fixture
     def social_worker(self, world):
-        return _fresh(world.social_worker)
+        return afresh(world.social_worker)
 
     @pytest.fixture
     def team_manager(self, world):
-        return _fresh(world.team_manager)
+        return afresh(world.team_manager)
 
     @pytest.fixture
     def iro(self, world):
-        return _fresh(world.iro)
+        return afresh(world.iro)
 
     def _review(self, world, state):
         assert world.state == state, f"a test of a class whose world is {state}"
-        return _fresh(world.review)
+        return afresh(world.review)
 
     @pytest.fixture
     def booked(self, clock, world):
